@@ -1,0 +1,19 @@
+"""arsearch: full-text search for Arabic.
+
+مثال::
+
+    >>> import arsearch
+    >>> [t.stem for t in arsearch.analyze("والمملكة العربية السعودية")]
+    ['مملك', 'عربي', 'سعودي']
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .analysis import Analyzer, Token, analyze
+
+try:
+    __version__ = version("arsearch")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["Analyzer", "Token", "__version__", "analyze"]

@@ -1,0 +1,26 @@
+"""Arabic analysis, pure Python: it knows nothing of the search engine.
+
+tokenize → normalize → stop words → stem, composed into profiles.
+"""
+
+from .normalize import NormalizationOptions, normalize_word
+from .profiles import DEFAULT_PROFILE, PROFILES, Analyzer, Profile, Token, analyze, get_analyzer
+from .stem import LightStemmer
+from .stopwords import default_stopwords, load_stopwords
+from .tokenize import spans
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES",
+    "Analyzer",
+    "LightStemmer",
+    "NormalizationOptions",
+    "Profile",
+    "Token",
+    "analyze",
+    "default_stopwords",
+    "get_analyzer",
+    "load_stopwords",
+    "normalize_word",
+    "spans",
+]

@@ -1,0 +1,37 @@
+"""Word-form frequencies that the light stemmer uses as evidence.
+
+Built by ``scripts/build_lexicon.py`` from the ANT corpus (Apache-2.0); see
+that script for why. Forms are normalized but keep teh marbuta (ة), which the
+stemmer needs in order to see the feminine ending.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from .normalize import NormalizationOptions, normalize_word
+
+LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.tsv.gz"
+MIN_COUNT = 2
+
+_LEXICON_NORMALIZATION = NormalizationOptions(fold_teh_marbuta=False)
+
+
+def lexicon_form(word: str) -> str:
+    """The form under which ``word`` is counted: normalized, ة kept."""
+    return normalize_word(word, _LEXICON_NORMALIZATION)
+
+
+@lru_cache(maxsize=1)
+def word_counts() -> dict[str, int]:
+    """Occurrences of each word form in the lexicon corpus (0 when unseen)."""
+    counts: dict[str, int] = {}
+    with gzip.open(LEXICON_PATH, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            word, _, count = line.rstrip("\n").partition("\t")
+            counts[word] = int(count)
+    return counts

@@ -1,0 +1,110 @@
+"""Character-level normalization of Arabic (and mixed) words, as data tables.
+
+Every rule lives in one of the tables below so the documentation
+(``docs/analysis.md``) and the code cannot drift apart. Normalization works on
+single tokens; offsets into the original text are kept by the tokenizer.
+
+مثال::
+
+    >>> normalize_word("المَمْلَكَةُ")
+    'المملكه'
+    >>> normalize_word("إِسْلامـــيّ")
+    'اسلامي'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+#: Code points removed outright: harakat, tanween, shadda, sukun, superscript
+#: alef, Quranic annotation marks, tatweel, zero-width joiners and bidi marks.
+REMOVED_CHARS: dict[str, str] = {
+    **{chr(c): "harakat / tanween / shadda / sukun" for c in range(0x064B, 0x0660)},
+    "\u0670": "superscript (dagger) alef",
+    **{chr(c): "Quranic annotation mark" for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)},
+    "\u0640": "tatweel (kashida)",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u061c": "Arabic letter mark",
+}
+
+#: Letter variants folded to one letter (spelling variation and typing habits).
+FOLDED_LETTERS: dict[str, str] = {
+    "أ": "ا",  # alef with hamza above
+    "إ": "ا",  # alef with hamza below
+    "آ": "ا",  # alef with madda
+    "ٱ": "ا",  # alef wasla
+    "ى": "ي",  # alef maqsura written for final yeh (and vice versa)
+    "ک": "ك",  # Persian keheh
+    "ی": "ي",  # Persian yeh
+    "ۀ": "ه",  # heh with yeh above
+    "ھ": "ه",  # heh doachashmee
+    "ہ": "ه",  # heh goal
+    "ۃ": "ة",  # teh marbuta goal
+}
+
+#: Digits folded to ASCII so ٢٠١٥, ۲۰۱۵ and 2015 are one term.
+FOLDED_DIGITS: dict[str, str] = {
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian / Urdu
+    "٫": ".",  # Arabic decimal separator
+}
+
+#: Separators inside numbers that are dropped (thousands grouping).
+NUMBER_GROUPING = ("٬", ",")
+
+#: Teh marbuta is folded last, after stemming (it marks the feminine suffix,
+#: which the stemmer needs to see); ``normalize_word`` folds it directly.
+TEH_MARBUTA = "ة"
+
+#: Optional folding of hamza on waw/yeh carriers. Off by default, like
+#: Lucene's ArabicNormalizer; see benchmarks/RESULTS.md for the measurement.
+HAMZA_CARRIERS: dict[str, str] = {"ؤ": "و", "ئ": "ي"}
+
+
+@dataclass(frozen=True)
+class NormalizationOptions:
+    """Switches for the few rules whose benefit depends on the collection."""
+
+    fold_hamza_carriers: bool = False
+    fold_teh_marbuta: bool = True
+
+
+def _build_table(fold_hamza_carriers: bool) -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(c): None for c in REMOVED_CHARS}
+    table.update({ord(k): v for k, v in FOLDED_LETTERS.items()})
+    table.update({ord(k): v for k, v in FOLDED_DIGITS.items()})
+    if fold_hamza_carriers:
+        table.update({ord(k): v for k, v in HAMZA_CARRIERS.items()})
+    return table
+
+
+_TABLES = {flag: _build_table(flag) for flag in (False, True)}
+
+
+def normalize_word(word: str, options: NormalizationOptions = NormalizationOptions()) -> str:
+    """Return the normalized form of one token (see ``docs/analysis.md``).
+
+    Presentation forms and other compatibility characters go through NFKC,
+    Latin letters are case-folded, and the tables above are applied. The result
+    may be empty (a token made only of marks or tatweel).
+    """
+    if not word.isascii():
+        # Presentation forms (U+FB50-U+FEFF), ligatures such as ﻻ or ﷲ, and
+        # full-width letters all decompose under NFKC.
+        word = unicodedata.normalize("NFKC", word)
+    word = word.casefold().translate(_TABLES[options.fold_hamza_carriers])
+    if word[:1].isdigit():
+        for sep in NUMBER_GROUPING:
+            word = word.replace(sep, "")
+    if options.fold_teh_marbuta:
+        word = word.replace(TEH_MARBUTA, "ه")
+    return word
+
+
+def fold_teh_marbuta(word: str) -> str:
+    """Apply the last rule, ة → ه, to a form normalized without it."""
+    return word.replace(TEH_MARBUTA, "ه")

@@ -1,0 +1,156 @@
+"""Analysis profiles: tokenize → normalize → stop words → stem.
+
+* ``exact``: normalized words, nothing removed (ranking prefers exact forms).
+* ``light`` (default): normalized, stop words out, guarded light stem.
+* ``root``: normalized, stop words out, tashaphyne root (recall experiments).
+
+مثال::
+
+    >>> [t.stem for t in analyze("وللمملكةِ دورٌ في المنطقة")]
+    ['مملك', 'دور', 'منطق']
+    >>> [t.stem for t in analyze("وللمملكةِ دورٌ", profile="exact")]
+    ['وللمملكه', 'دور']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from .normalize import NormalizationOptions, fold_teh_marbuta, normalize_word
+from .stem import default_stemmer, root_of
+from .stopwords import default_stopwords
+from .tokenize import TOKEN_PATTERN
+
+Profile = Literal["exact", "light", "root"]
+PROFILES: tuple[Profile, ...] = ("exact", "light", "root")
+DEFAULT_PROFILE: Profile = "light"
+
+#: Distinct surface forms remembered per analyzer: news text repeats a lot
+#: (SaudiNewsNet: 9.0M tokens, 320k distinct surfaces).
+SURFACE_CACHE_SIZE = 1 << 19
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the input.
+
+    ``surface`` is ``text[start:end]`` exactly as written; ``stem`` is the
+    term that goes into the index, or None for a stop word.
+    """
+
+    surface: str
+    normalized: str
+    stem: str | None
+    start: int
+    end: int
+    position: int
+
+
+class Analyzer:
+    """A configured analysis pipeline; cheap to call, safe to share between threads.
+
+    مثال::
+
+        >>> Analyzer("light", stopwords=frozenset()).terms("في البيت")
+        ['في', 'بيت']
+    """
+
+    def __init__(
+        self,
+        profile: Profile = DEFAULT_PROFILE,
+        *,
+        stopwords: Iterable[str] | None = None,
+        normalization: NormalizationOptions = NormalizationOptions(),
+    ) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown analysis profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        self.profile: Profile = profile
+        self.normalization = normalization
+        self.stopwords: frozenset[str] = (
+            frozenset() if profile == "exact" else (default_stopwords() if stopwords is None else frozenset(stopwords))
+        )
+        self._stem_form = (
+            default_stemmer().stem
+            if profile == "light"
+            else root_of
+            if profile == "root"
+            else fold_teh_marbuta
+            if normalization.fold_teh_marbuta
+            else str
+        )
+        self._word_form = NormalizationOptions(normalization.fold_hamza_carriers, fold_teh_marbuta=False)
+        # surface -> (normalized, term or None for a stop word). A plain dict is
+        # the fastest lookup on the hot path; it is emptied when full, which
+        # bounds memory (the stemmer keeps its own LRU underneath).
+        self._surfaces: dict[str, tuple[str, str | None]] = {}
+
+    def _analyze_surface(self, surface: str) -> tuple[str, str | None]:
+        if len(self._surfaces) >= SURFACE_CACHE_SIZE:
+            self._surfaces.clear()
+        form = normalize_word(surface, self._word_form)
+        normalized = fold_teh_marbuta(form) if self.normalization.fold_teh_marbuta else form
+        result = (normalized, None if normalized in self.stopwords else self._stem_form(form))
+        self._surfaces[surface] = result
+        return result
+
+    def tokens(self, text: str, *, keep_stopwords: bool = False) -> Iterator[Token]:
+        """Every word of ``text`` with its offsets; stop words only if asked."""
+        position = 0
+        cached = self._surfaces.get
+        for match in TOKEN_PATTERN.finditer(text):
+            surface = match.group()
+            normalized, stem = cached(surface) or self._analyze_surface(surface)
+            if not normalized:
+                continue  # only marks or joiners: nothing to index
+            if stem is not None or keep_stopwords:
+                yield Token(surface, normalized, stem, match.start(), match.end(), position)
+            position += 1
+
+    def term_stream(self, text: str) -> Iterator[tuple[str, int, int, int]]:
+        """``(term, position, start, end)`` of every indexed word, no Token objects."""
+        position = 0
+        cached = self._surfaces.get
+        for match in TOKEN_PATTERN.finditer(text):
+            surface = match.group()
+            normalized, stem = cached(surface) or self._analyze_surface(surface)
+            if not normalized:
+                continue
+            if stem is not None:
+                yield stem, position, match.start(), match.end()
+            position += 1
+
+    def term_positions(self, text: str) -> Iterator[tuple[str, int]]:
+        """``(term, position)`` only: the indexing fast path (no offsets needed)."""
+        position = 0
+        cached = self._surfaces.get
+        for surface in TOKEN_PATTERN.findall(text):
+            normalized, stem = cached(surface) or self._analyze_surface(surface)
+            if not normalized:
+                continue
+            if stem is not None:
+                yield stem, position
+            position += 1
+
+    def terms(self, text: str) -> list[str]:
+        """Just the index terms of ``text``, in order."""
+        return [term for term, _ in self.term_positions(text)]
+
+
+@lru_cache(maxsize=16)
+def get_analyzer(profile: Profile = DEFAULT_PROFILE) -> Analyzer:
+    """The shared analyzer for a profile with default settings."""
+    return Analyzer(profile)
+
+
+def analyze(text: str, profile: Profile = DEFAULT_PROFILE, *, keep_stopwords: bool = False) -> list[Token]:
+    """Analyze ``text`` with a named profile; returns its tokens in order.
+
+    مثال::
+
+        >>> [(t.surface, t.stem) for t in analyze("زيارةُ الوزيرِ للمملكة")]
+        [('زيارةُ', 'زيار'), ('الوزيرِ', 'وزير'), ('للمملكة', 'مملك')]
+    """
+    return list(get_analyzer(profile).tokens(text, keep_stopwords=keep_stopwords))

@@ -1,0 +1,169 @@
+"""Guarded light stemming over tashaphyne, and tashaphyne roots.
+
+tashaphyne's ``ArabicLightStemmer`` is configured with OUR affix lists (nouns'
+clitics and endings only) and used to enumerate the candidate segmentations
+of a word. We then choose among them with guards against its over-stemming:
+
+* a stem keeps at least 3 letters (2 when only the article ال is removed);
+* an ambiguous affix, one that is often a word's own letter (the one-letter
+  proclitics و ف ب ك ل, the pronoun endings, ين/ون/ان/ي), is removed only when
+  the lexicon (``lexicon.py``) says the word without it is at least as common
+  as the word with it: وبحث → بحث, but كتاب stays كتاب and وزيري is وزير;
+* words in Latin script, digits, and words the lexicon knows only with
+  their first letters (foreign names: أوكرانيا, واشنطن, المانيا) are left alone.
+
+Stemming runs on forms that still carry teh marbuta (ة), so the feminine
+ending is told apart from the pronoun ه; ة is folded to ه afterwards.
+
+مثال::
+
+    >>> stemmer = LightStemmer()
+    >>> [stemmer.stem(lexicon_form(w)) for w in ["للمملكة", "والمملكة", "مملكة"]]
+    ['مملك', 'مملك', 'مملك']
+    >>> stemmer.stem(lexicon_form("كتاب")), stemmer.stem(lexicon_form("وزيري"))
+    ('كتاب', 'وزير')
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tashaphyne.stemming import ArabicLightStemmer
+
+from .lexicon import word_counts
+from .normalize import fold_teh_marbuta
+
+ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال", "وكال")
+#: Proclitics that are just as often a word's first letter (كتاب, وزير, بلد).
+AMBIGUOUS_PREFIXES = ("و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك", "فك")
+
+#: Pronoun endings. Bare ي is left out: nisba adjectives (سعودي) end in it.
+_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا")
+#: Endings that cannot be part of the stem once the word is long enough:
+#: feminine ة, sound feminine plural ات, and ة/ات followed by a pronoun.
+CLEAR_SUFFIXES = ("ة", "ات", *("ت" + p for p in _PRONOUNS), *("ات" + p for p in _PRONOUNS))
+#: Endings that are often a word's own letters (دراهم, فلسطين, لبنان, اتجاه).
+PLURAL_SUFFIXES = ("ين", "ون", "ان")
+AMBIGUOUS_SUFFIXES = (*PLURAL_SUFFIXES, *_PRONOUNS)
+
+MIN_STEM = 3
+MIN_STEM_AFTER_ARTICLE = 2
+#: A word seen this often while its article-less form never is, is a name
+#: whose first letters only look like the article (المانيا, الجزائر).
+NAME_EVIDENCE = 20
+#: Without lexicon evidence, only a conjunction is removed, and only from
+#: words long enough that the remainder is unlikely to be a fragment.
+MIN_UNKNOWN_REMAINDER = 5
+UNKNOWN_WORD_PROCLITICS = ("و", "ف")
+#: A one-letter proclitic is removed when the word without it is at least
+#: 1/ratio as common as the word with it (بشكل → شكل, but not كتاب → تاب).
+PROCLITIC_EVIDENCE_RATIO = 4
+
+#: Distinct word forms remembered (SaudiNewsNet: 9.0M tokens, 269k distinct forms).
+STEM_CACHE_SIZE = 1 << 19
+
+_ARABIC_WORD = re.compile("[\u0621-\u064a]+")
+
+
+def is_arabic_word(word: str) -> bool:
+    """True when every character is an Arabic letter (after normalization)."""
+    return _ARABIC_WORD.fullmatch(word) is not None
+
+
+class LightStemmer:
+    """Light stemmer: clitics and noun endings removed under the guards above.
+
+    Instances are cheap to share; results are memoized in a bounded LRU cache.
+    """
+
+    def __init__(self, cache_size: int = STEM_CACHE_SIZE) -> None:
+        self._segmenter = ArabicLightStemmer()
+        self._segmenter.set_prefix_list(("", *ARTICLE_PREFIXES, *AMBIGUOUS_PREFIXES))
+        self._segmenter.set_suffix_list(("", *CLEAR_SUFFIXES, *AMBIGUOUS_SUFFIXES))
+        self._counts = word_counts()
+        self.stem = lru_cache(maxsize=cache_size)(self._stem)  # type: ignore[method-assign]
+
+    def stem(self, word: str) -> str:  # replaced by the memoized version in __init__
+        return self._stem(word)
+
+    def _stem(self, word: str) -> str:
+        """Stem of ``word``, a normalized form that still carries ة."""
+        if not is_arabic_word(word) or len(word) <= MIN_STEM_AFTER_ARTICLE:
+            return fold_teh_marbuta(word)
+        # tashaphyne's affix tries give every place a proclitic can end and a
+        # suffix can start; we judge each (left, right) reading ourselves, the
+        # most stripped first, and keep the first acceptable one.
+        lefts = self._segmenter.lookup_prefixes(word)
+        rights = [*self._segmenter.lookup_suffixes(word), len(word)]
+        readings = sorted(((lf, rt) for lf in lefts for rt in rights if rt - lf >= 2), key=lambda lr: lr[1] - lr[0])
+        best = word
+        for left, right in readings:
+            stem = self._candidate(word, left, right)
+            # a rewrite of the same length (للجزائر → الجزائر) beats the word as it stands
+            if stem is not None and stem != word:
+                best = stem
+                break
+        return fold_teh_marbuta(best)
+
+    def _count(self, form: str) -> int:
+        return self._counts.get(form, 0)
+
+    def _family_count(self, stem: str) -> int:
+        """How often the stem is seen bare or with the feminine ending ة."""
+        return self._count(stem) + self._count(stem + "ة")
+
+    def _candidate(self, word: str, left: int, right: int) -> str | None:
+        """The stem for one segmentation, or None when a guard rejects it."""
+        prefix, stem, suffix = word[:left], word[left:right], word[right:]
+        rest = word[left:]  # the word without its proclitics
+        if prefix in ARTICLE_PREFIXES:
+            if prefix.endswith("لل") and self._count("ال" + "ل" + rest) > self._count("ال" + rest):
+                return None  # لل here is ل + ال + a word starting with ل (للجنة = ل + اللجنة)
+            if self._looks_like_name("ال" + rest, rest):
+                return "ال" + rest  # الجزائر, بالجزائر, للجزائر: one stem
+            if not suffix and len(stem) < MIN_STEM:
+                return stem if len(stem) == MIN_STEM_AFTER_ARTICLE and self._count("ال" + stem) else None
+        elif prefix in AMBIGUOUS_PREFIXES and not self._proclitic_is_supported(word, rest):
+            return None
+        if len(stem) < MIN_STEM:
+            return None
+        if suffix in AMBIGUOUS_SUFFIXES:
+            family = self._family_count(stem)
+            if family < self._count(rest):
+                return None  # دراهم, فلسطين, لبنان: the ending belongs to the word
+            if not family and suffix not in PLURAL_SUFFIXES:
+                return None  # unknown word: only a plural/dual ending is trusted
+        return stem
+
+    def _looks_like_name(self, definite: str, rest: str) -> bool:
+        return self._count(definite) >= NAME_EVIDENCE and not self._family_count(rest)
+
+    def _proclitic_is_supported(self, word: str, rest: str) -> bool:
+        """Lexicon evidence that ``word`` is a one-letter proclitic + ``rest``."""
+        count_rest = self._count(rest)
+        if count_rest == 0:
+            # unknown word: only the conjunctions و/ف, and only on long words
+            return self._count(word) == 0 and word[0] in UNKNOWN_WORD_PROCLITICS and len(rest) >= MIN_UNKNOWN_REMAINDER
+        return count_rest * PROCLITIC_EVIDENCE_RATIO >= self._count(word)
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def root_of(word: str) -> str:
+    """tashaphyne's root of a normalized word (for recall experiments)."""
+    if not is_arabic_word(word):
+        return word
+    stemmer = _root_extractor()
+    stemmer.light_stem(word)
+    return fold_teh_marbuta(stemmer.get_root() or word)
+
+
+@lru_cache(maxsize=1)
+def _root_extractor() -> ArabicLightStemmer:
+    return ArabicLightStemmer()
+
+
+@lru_cache(maxsize=1)
+def default_stemmer() -> LightStemmer:
+    """The shared light stemmer (its lexicon is loaded once)."""
+    return LightStemmer()

@@ -1,0 +1,1 @@
+"""Adapters from arsearch's analysis, index and query model to a search engine."""

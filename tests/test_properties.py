@@ -1,0 +1,45 @@
+"""Invariants of the analyzer, checked on arbitrary text (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arsearch.analysis import Analyzer, normalize_word
+from arsearch.analysis.profiles import PROFILES
+
+ARABIC_ALPHABET = "".join(chr(c) for c in range(0x0600, 0x0700)) + "\u200c\u200d\u200e\u200f\u061c ،؛؟«»ـ0123456789abc"
+arabic_text = st.text(alphabet=ARABIC_ALPHABET, max_size=200)
+any_text = st.one_of(st.text(max_size=200), arabic_text)
+ANALYZERS = [Analyzer(profile) for profile in PROFILES]
+
+
+@settings(max_examples=300)
+@given(any_text)
+def test_analysis_never_raises_and_offsets_slice_the_original(text: str) -> None:
+    for analyzer in ANALYZERS:
+        previous_end = 0
+        previous_position = -1
+        for token in analyzer.tokens(text, keep_stopwords=True):
+            assert text[token.start : token.end] == token.surface
+            assert token.start >= previous_end  # in order, no overlap
+            assert token.end > token.start
+            assert token.position > previous_position
+            assert token.normalized
+            previous_end, previous_position = token.end, token.position
+
+
+@settings(max_examples=300)
+@given(any_text)
+def test_normalization_is_idempotent(text: str) -> None:
+    once = normalize_word(text)
+    assert normalize_word(once) == once
+
+
+@settings(max_examples=200)
+@given(arabic_text)
+def test_light_terms_are_normalized_and_never_longer_than_the_word(text: str) -> None:
+    for token in ANALYZERS[1].tokens(text):
+        assert token.stem is not None
+        assert normalize_word(token.stem) == token.stem
+        assert len(token.stem) <= len(token.normalized) + 2  # لل → ال may add an alef

@@ -10,10 +10,28 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .analysis import Analyzer, Token, analyze
+from .articles import Article, ArticleError
+from .errors import ArsearchError
+from .index import AddReport, Index, IndexInfo, Problem
+from .search import Hit, Results
 
 try:
     __version__ = version("arsearch")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["Analyzer", "Token", "__version__", "analyze"]
+__all__ = [
+    "AddReport",
+    "Analyzer",
+    "ArsearchError",
+    "Article",
+    "ArticleError",
+    "Hit",
+    "Index",
+    "IndexInfo",
+    "Problem",
+    "Results",
+    "Token",
+    "__version__",
+    "analyze",
+]

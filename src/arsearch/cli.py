@@ -1,14 +1,64 @@
-"""The ``arsearch`` command: thin click wrappers over the public API."""
+"""The ``arsearch`` command: thin click wrappers over the public API.
+
+Every failure ends with one readable line on stderr and a non-zero exit code;
+tracebacks are for bugs only.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 import orjson
 
 from . import __version__
 from .analysis import PROFILES, Token, analyze
+from .errors import ArsearchError
+from .index import AddReport, Index, default_index_path
+from .ingest import FORMATS, IngestError, read_records
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: Problems listed on the terminal before "... and N more".
+MAX_PROBLEMS_SHOWN = 50
+EXIT_INTERRUPTED = 130
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(command: F) -> F:
+    """Turn arsearch's own errors into one line and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ArsearchError, IngestError) as error:
+            _fail(str(error))
+        except OSError as error:
+            _fail(f"{error.filename or ''}: {error.strerror or error}".lstrip(": "))
+
+    return wrapper  # type: ignore[return-value]
+
+
+index_option = click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index directory [default: $ARSEARCH_INDEX or ./indexes/default].",
+)
+
+
+def _dumps(data: Any) -> str:
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _token_record(token: Token) -> dict[str, object]:
@@ -55,3 +105,177 @@ def analyze_command(text: str, profile: str, as_json: bool) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _parse_field_map(spec: str | None) -> dict[str, str] | None:
+    if not spec:
+        return None
+    mapping = {}
+    for pair in spec.split(","):
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise click.BadParameter(
+                f"expected ours=theirs pairs like title=headline, got {pair!r}", param_hint="--map"
+            )
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+class _Progress:
+    """A one-line status on a terminal: articles indexed and docs/s."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, report: AddReport) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.2:
+            return
+        self.last = now
+        skipped = sum(report.skipped.values())
+        click.echo(
+            f"\r{report.indexed:,} indexed, {report.unchanged:,} unchanged, {skipped:,} skipped"
+            f" - {report.docs_per_second:,.0f} docs/s ",
+            nl=False,
+            err=True,
+        )
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+def _summary(report: AddReport) -> str:
+    skipped = sum(report.skipped.values())
+    reasons = ", ".join(f"{kind}: {count}" for kind, count in report.skipped.most_common())
+    return (
+        f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
+        f"skipped {skipped:,}{f' ({reasons})' if reasons else ''} "
+        f"in {report.elapsed:.1f} s ({report.docs_per_second:,.0f} docs/s)"
+    )
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option("--format", "input_format", type=click.Choice(FORMATS), default="auto", show_default=True)
+@click.option("--map", "field_map", metavar="OURS=THEIRS,...", help="Rename input keys, e.g. title=headline,text=body.")
+@click.option("--update", is_flag=True, help="Replace articles whose id is already indexed (default: keep them).")
+@click.option(
+    "--batch",
+    "batch_size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Commit every N articles.",
+)
+@click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 1).")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="light",
+    show_default=True,
+    help="Analysis profile, for a new index only.",
+)
+@click.option("--quiet", is_flag=True, help="No progress line, no summary; problems still go to stderr.")
+@click.option(
+    "--problems",
+    "problems_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every skipped record (location and reason) to this file as JSON lines.",
+)
+@friendly_errors
+def index_command(
+    paths: tuple[str, ...],
+    index_path: Path | None,
+    input_format: str,
+    field_map: str | None,
+    update: bool,
+    batch_size: int,
+    strict: bool,
+    wait: float,
+    profile: str,
+    quiet: bool,
+    problems_file: Path | None,
+) -> None:
+    """Index articles from PATHS (.jsonl, .jsonl.gz, .json, .csv; - for stdin).
+
+    Bad records are skipped and reported with file:line and the reason.
+    Re-running the same command after an interruption finishes the job
+    without duplicates.
+    """
+    mapping = _parse_field_map(field_map)
+    path = index_path or default_index_path()
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    with Index.open_or_create(path, profile=profile) as index:
+        records = read_records(paths, input_format)  # type: ignore[arg-type]
+        try:
+            report = index.add(
+                records,
+                update=update,
+                batch_size=batch_size,
+                strict=strict,
+                field_map=mapping,
+                wait=wait,
+                progress=progress,
+            )
+        except KeyboardInterrupt:
+            progress.done()
+            _fail(f"interrupted; {len(index):,} articles are committed in {path}; re-run to finish", EXIT_INTERRUPTED)
+            return
+        finally:
+            progress.done()
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(f"skipped {problem}", err=True)
+    if len(report.problems) > MAX_PROBLEMS_SHOWN:
+        more = len(report.problems) - MAX_PROBLEMS_SHOWN
+        click.echo(f"... and {more:,} more skipped records (see --problems FILE)", err=True)
+    if problems_file is not None:
+        problems_file.write_bytes(
+            b"".join(orjson.dumps({"location": p.location, "reason": p.reason}) + b"\n" for p in report.problems)
+        )
+    if not quiet:
+        click.echo(_summary(report))
+
+
+@main.command("info")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def info_command(index_path: Path | None, as_json: bool) -> None:
+    """Show an index's size, document count and settings."""
+    with Index.open(index_path or default_index_path()) as index:
+        info = index.info().as_dict()
+    if as_json:
+        click.echo(_dumps(info))
+        return
+    width = max(len(key) for key in info)
+    for key, value in info.items():
+        click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")
+
+
+@main.command("search")
+@click.argument("query")
+@index_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@friendly_errors
+def search_command(query: str, index_path: Path | None, limit: int, page: int, as_json: bool) -> None:
+    """Search the index for QUERY."""
+    with Index.open(index_path or default_index_path()) as index:
+        results = index.search(query, limit=limit, page=page)
+    if as_json:
+        click.echo(_dumps(results.as_dict()))
+        return
+    if results.message:
+        click.echo(results.message)
+    click.echo(f"{results.total:,} results ({results.took_ms:.1f} ms)")
+    for rank, hit in enumerate(results.hits, (page - 1) * limit + 1):
+        meta = " · ".join(x for x in (hit.date.date().isoformat() if hit.date else None, hit.source) if x)
+        click.echo(f"\n{rank}. {click.style(hit.title or hit.id, bold=True)}  [{hit.id}]")
+        if meta:
+            click.echo(f"   {meta}")
+        click.echo(f"   {hit.snippet}")

@@ -15,12 +15,16 @@ the analysis with it and ``Index.open`` never has to be told again.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..analysis import DEFAULT_PROFILE, Analyzer, NormalizationOptions, Profile, default_stopwords
+from ..articles import Article
 
 
 class ArabicTokenizer(Tokenizer):  # type: ignore[misc]
@@ -90,3 +94,78 @@ class ArabicTokenizer(Tokenizer):  # type: ignore[misc]
                 token.startchar = start_char + start
                 token.endchar = start_char + end
             yield token
+
+
+# --- schema and documents ---------------------------------------------------
+
+#: Bump when the schema or the stored layout changes; Index.open refuses newer.
+SCHEMA_VERSION = 1
+
+#: Text fields: each is indexed twice, stemmed (recall) and exact (precision).
+TEXT_FIELDS = ("title", "text")
+EXACT_SUFFIX = "_exact"
+KEYWORD_FACETS = ("source", "category", "author")
+
+
+def build_schema(tokenizer: ArabicTokenizer) -> Schema:
+    """The index schema for one analysis configuration."""
+    exact = ArabicTokenizer("exact", normalization=tokenizer.normalization)
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=tokenizer, phrase=True, stored=True),
+        title_exact=TEXT(analyzer=exact, phrase=True),
+        text=TEXT(analyzer=tokenizer, phrase=True),
+        text_exact=TEXT(analyzer=exact, phrase=True),
+        date=DATETIME(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
+        category=ID(stored=True, sortable=True),
+        author=ID(stored=True, sortable=True),
+        tags=KEYWORD(stored=True, commas=True, scorable=False),
+        url=STORED(),
+        body=STORED(),  # the original text, zlib-compressed, for snippets and get()
+        extra=STORED(),  # unknown keys of the record, as JSON
+    )
+
+
+def article_fields(article: Article) -> dict[str, Any]:
+    """Keyword arguments for ``writer.add_document``."""
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "title_exact": article.title,
+        "text": article.text,
+        "text_exact": article.text,
+        "body": zlib.compress(article.text.encode("utf-8", "surrogatepass"), BODY_COMPRESSION),
+    }
+    if article.date is not None:
+        fields["date"] = article.date
+    for name in (*KEYWORD_FACETS, "url"):
+        value = getattr(article, name)
+        if value is not None:
+            fields[name] = value
+    if article.tags:
+        fields["tags"] = list(article.tags)
+    if article.extra:
+        fields["extra"] = orjson.dumps(article.extra, default=str)
+    return fields
+
+
+BODY_COMPRESSION = 6
+
+
+def stored_article(stored: dict[str, Any]) -> Article:
+    """Rebuild the Article from a document's stored fields."""
+    body = stored.get("body")
+    extra = stored.get("extra")
+    return Article(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        text=zlib.decompress(body).decode("utf-8", "surrogatepass") if body else "",
+        date=stored.get("date"),
+        source=stored.get("source"),
+        author=stored.get("author"),
+        url=stored.get("url"),
+        category=stored.get("category"),
+        tags=tuple(stored.get("tags") or ()),
+        extra=orjson.loads(extra) if extra else {},
+    )

@@ -1,0 +1,38 @@
+"""Errors arsearch raises on purpose; each message says what is wrong and what to do."""
+
+from __future__ import annotations
+
+
+class ArsearchError(Exception):
+    """Base class of every error arsearch raises deliberately."""
+
+
+class IndexNotFoundError(ArsearchError):
+    """No arsearch index at the given path."""
+
+
+class IndexExistsError(ArsearchError):
+    """``Index.create`` on a path that already holds an index."""
+
+
+class IndexVersionError(ArsearchError):
+    """The index was written by an incompatible version of arsearch."""
+
+
+class IndexLockedError(ArsearchError):
+    """Another writer holds the index."""
+
+
+class IndexCorruptError(ArsearchError):
+    """The index files cannot be read."""
+
+
+class ArticleNotFoundError(ArsearchError, KeyError):
+    """No article with that id."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else "article not found"
+
+
+class StrictModeError(ArsearchError):
+    """A bad record stopped an ingest run in strict mode."""

@@ -1,0 +1,450 @@
+"""The Index: create, open, add, update, delete, get, info.
+
+An index is a directory: Whoosh's files plus ``arsearch.json`` (format,
+schema version, analysis settings, times). The analysis configuration is
+pickled into the schema, so ``Index.open`` needs nothing but the path.
+
+مثال::
+
+    >>> from arsearch import Index
+    >>> with Index.create("indexes/news") as index:
+    ...     report = index.add([{"id": "1", "title": "افتتاح معرض الكتاب", "text": "افتُتح معرضُ الكتابِ الدولي"}])
+    ...     index.get("1").title
+    'افتتاح معرض الكتاب'
+
+Reading (``get``, ``len``, searching) is safe from many threads at once;
+writing takes the index's lock, so one writer at a time, across processes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex, LockError
+from whoosh.writing import SegmentWriter
+
+from .analysis import DEFAULT_PROFILE, NormalizationOptions, Profile
+from .articles import Article, ArticleError
+from .engine.whoosh import SCHEMA_VERSION, ArabicTokenizer, article_fields, build_schema, stored_article
+from .errors import (
+    ArticleNotFoundError,
+    IndexCorruptError,
+    IndexExistsError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    StrictModeError,
+)
+from .ingest import Record
+from .search import Results, search
+
+SETTINGS_FILE = "arsearch.json"
+WRITER_INFO_FILE = "writer.json"
+FORMAT_NAME = "arsearch-index"
+DEFAULT_INDEX_DIR = Path("indexes") / "default"
+INDEX_ENV_VAR = "ARSEARCH_INDEX"
+DEFAULT_BATCH_SIZE = 1000
+#: Memory for Whoosh's posting pool per writer, in MB (bounded peak RSS).
+WRITER_MEMORY_MB = 256
+
+ArticleLike = Article | Mapping[str, Any] | Record
+
+
+def default_index_path() -> Path:
+    """``$ARSEARCH_INDEX`` if set, else ``./indexes/default``."""
+    return Path(os.environ.get(INDEX_ENV_VAR) or DEFAULT_INDEX_DIR)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A record that was skipped, where it was, and why."""
+
+    location: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+@dataclass
+class AddReport:
+    """What ``Index.add`` did: counts, skipped records by reason, timing."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0  # already in the index, left as is (no update requested)
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    commits: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.indexed / self.elapsed if self.elapsed > 0 else 0.0
+
+    def skip(self, problem: Problem, kind: str) -> None:
+        self.skipped[kind] += 1
+        self.problems.append(problem)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """Facts about an index, as ``index.info()`` and ``arsearch info`` show them."""
+
+    path: str
+    doc_count: int
+    size_bytes: int
+    profile: str
+    schema_version: int
+    created: str
+    updated: str
+    library_version: str
+    segments: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _library_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+class Index:
+    """An arsearch index on disk. Use ``Index.create`` or ``Index.open``."""
+
+    def __init__(self, path: Path, engine: FileIndex, settings: dict[str, Any]) -> None:
+        self.path = path
+        self._engine = engine
+        self._settings = settings
+        self._searcher: Any = None
+        self._refresh_lock = threading.Lock()
+
+    # --- life cycle -------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        profile: Profile = DEFAULT_PROFILE,
+        stopwords: frozenset[str] | None = None,
+        normalization: NormalizationOptions = NormalizationOptions(),
+        overwrite: bool = False,
+    ) -> Index:
+        """Create a new, empty index at ``path`` (a directory)."""
+        directory = Path(path)
+        if (directory / SETTINGS_FILE).exists() and not overwrite:
+            raise IndexExistsError(f"an index already exists at {directory} (open it, or pass overwrite=True)")
+        directory.mkdir(parents=True, exist_ok=True)
+        tokenizer = ArabicTokenizer(profile, stopwords=stopwords, normalization=normalization)
+        engine = whoosh_index.create_in(str(directory), build_schema(tokenizer))
+        now = _now()
+        settings = {
+            "format": FORMAT_NAME,
+            "schema_version": SCHEMA_VERSION,
+            "library_version": _library_version(),
+            "analysis": {
+                "profile": profile,
+                "stopwords": "default" if tokenizer.stopwords is None else "custom",
+                "fold_hamza_carriers": normalization.fold_hamza_carriers,
+            },
+            "created": now,
+            "updated": now,
+        }
+        _write_json_atomically(directory / SETTINGS_FILE, settings)
+        return cls(directory, engine, settings)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Index:
+        """Open an existing index; its analysis settings come from the index itself."""
+        directory = Path(path)
+        settings_path = directory / SETTINGS_FILE
+        if not directory.is_dir():
+            raise IndexNotFoundError(f"no index at {directory} (create one with 'arsearch index FILE --index {path}')")
+        if not settings_path.exists():
+            raise IndexNotFoundError(f"{directory} is not an arsearch index (no {SETTINGS_FILE})")
+        try:
+            settings = orjson.loads(settings_path.read_bytes())
+        except orjson.JSONDecodeError:
+            raise IndexCorruptError(f"{settings_path} is damaged (not JSON); rebuild the index") from None
+        version = settings.get("schema_version")
+        if settings.get("format") != FORMAT_NAME or not isinstance(version, int):
+            raise IndexCorruptError(f"{settings_path} does not describe an arsearch index")
+        if version > SCHEMA_VERSION:
+            raise IndexVersionError(
+                f"{directory} was written by a newer arsearch (schema {version}, library "
+                f"{settings.get('library_version')}); this is arsearch {_library_version()} (schema {SCHEMA_VERSION}): "
+                "upgrade arsearch to read it"
+            )
+        if version < SCHEMA_VERSION:
+            raise IndexVersionError(
+                f"{directory} uses index schema {version}, this arsearch needs {SCHEMA_VERSION}: "
+                "rebuild it with 'arsearch index' from your articles"
+            )
+        try:
+            engine = whoosh_index.open_dir(str(directory))
+        except whoosh_index.EmptyIndexError:
+            raise IndexCorruptError(f"{directory} has settings but no index files; rebuild the index") from None
+        except Exception as error:  # Whoosh raises many kinds on damaged files
+            raise IndexCorruptError(f"{directory} cannot be read ({error}); rebuild the index") from None
+        return cls(directory, engine, settings)
+
+    @classmethod
+    def open_or_create(cls, path: str | os.PathLike[str], **create_options: Any) -> Index:
+        """Open the index at ``path``, creating it (with ``create_options``) if absent."""
+        if (Path(path) / SETTINGS_FILE).exists():
+            return cls.open(path)
+        return cls.create(path, **create_options)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._engine.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.path)!r})"
+
+    # --- reading ----------------------------------------------------------
+
+    def searcher(self) -> Any:
+        """A Whoosh searcher on the latest commit (refreshed when the index changed)."""
+        with self._refresh_lock:
+            if self._searcher is None or not self._searcher.up_to_date():
+                # A fresh searcher, not Whoosh's refresh(): refresh() reuses a
+                # segment's reader even when the segment gained deletions, and
+                # fails on a searcher opened on an empty index.
+                self._searcher = self._engine.searcher()
+            return self._searcher
+
+    def __len__(self) -> int:
+        return int(self.searcher().doc_count())
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and self.searcher().document_number(id=article_id) is not None
+
+    def get(self, article_id: str) -> Article:
+        """The article with this id (``ArticleNotFoundError`` if there is none)."""
+        stored = self.searcher().document(id=article_id)
+        if stored is None:
+            raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}")
+        return stored_article(stored)
+
+    def ids(self) -> Iterator[str]:
+        """Every article id in the index (live documents only)."""
+        reader = self.searcher().reader()
+        if reader.doc_count_all() == 0:
+            return  # an empty index has no id column yet
+        column = reader.column_reader("id")
+        for docnum in range(reader.doc_count_all()):
+            if not reader.is_deleted(docnum):
+                yield column[docnum]
+
+    def info(self) -> IndexInfo:
+        size = sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file())
+        return IndexInfo(
+            path=str(self.path),
+            doc_count=len(self),
+            size_bytes=size,
+            profile=self._settings["analysis"]["profile"],
+            schema_version=self._settings["schema_version"],
+            created=self._settings["created"],
+            updated=self._settings["updated"],
+            library_version=self._settings["library_version"],
+            segments=len(self._engine._segments()),
+        )
+
+    @property
+    def profile(self) -> Profile:
+        """The analysis profile the index was built with."""
+        profile: Profile = self._settings["analysis"]["profile"]
+        return profile
+
+    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
+        """Ranked search; see ``arsearch.search.search``.
+
+        مثال::
+
+            >>> index.search("زيارة الوزير للمملكة").hits[0].title  # doctest: +SKIP
+        """
+        return search(self, query, limit=limit, page=page)
+
+    # --- writing ----------------------------------------------------------
+
+    def add(
+        self,
+        articles: Iterable[ArticleLike],
+        *,
+        update: bool = False,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        strict: bool = False,
+        field_map: Mapping[str, str] | None = None,
+        wait: float = 0.0,
+        progress: Callable[[AddReport], None] | None = None,
+    ) -> AddReport:
+        """Index articles from any iterable (streamed), committing every ``batch_size``.
+
+        Items may be ``Article`` objects, mappings, or ``ingest.Record``s. A bad
+        record is skipped and reported in ``AddReport.problems`` (``strict``:
+        raise ``StrictModeError`` instead, after committing what came before).
+        An id already in the index is left alone unless ``update`` is true, so
+        re-running an interrupted import converges without duplicates.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        report = AddReport()
+        started = time.perf_counter()
+        existing = set(self.ids())
+        seen_at: dict[str, str] = {}
+        writer: SegmentWriter | None = None
+        pending = 0
+
+        def commit() -> None:
+            nonlocal writer, pending
+            if writer is not None:
+                writer.commit()
+                self._release_writer_info()
+                writer, pending = None, 0
+                report.commits += 1
+                self._touch()
+            report.elapsed = time.perf_counter() - started
+            if progress is not None:
+                progress(report)
+
+        try:
+            for number, item in enumerate(articles, 1):
+                location = item.location if isinstance(item, Record) else f"item {number}"
+                try:
+                    article = _to_article(item, field_map)
+                except ArticleError as error:
+                    problem = Problem(location, str(error))
+                    if strict:
+                        commit()
+                        raise StrictModeError(str(problem)) from None
+                    report.skip(problem, error.kind)
+                    continue
+                first = seen_at.get(article.id)
+                if first is not None:
+                    problem = Problem(location, f"duplicate id {article.id!r} (first seen at {first})")
+                    if strict:
+                        commit()
+                        raise StrictModeError(str(problem))
+                    report.skip(problem, "duplicate id")
+                    continue
+                seen_at[article.id] = location
+                if article.id in existing and not update:
+                    report.unchanged += 1
+                    continue
+                if writer is None:
+                    writer = self._writer(wait)
+                if article.id in existing:
+                    writer.update_document(**article_fields(article))
+                    report.updated += 1
+                else:
+                    writer.add_document(**article_fields(article))
+                    existing.add(article.id)
+                    report.added += 1
+                pending += 1
+                if pending >= batch_size:
+                    commit()
+            commit()
+        except BaseException:
+            # The batch in progress is dropped; every earlier commit stays.
+            if writer is not None:
+                writer.cancel()
+                self._release_writer_info()
+            report.elapsed = time.perf_counter() - started
+            raise
+        return report
+
+    def update(self, article: Article | Mapping[str, Any]) -> None:
+        """Add the article, or replace the one with the same id."""
+        self.add([article], update=True, strict=True)
+
+    def delete(self, article_id: str) -> bool:
+        """Delete an article; returns False when there was none with that id."""
+        if article_id not in self:
+            return False
+        writer = self._writer(0.0)
+        try:
+            writer.delete_by_term("id", article_id)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            self._release_writer_info()
+        self._touch()
+        return True
+
+    def _writer(self, wait: float) -> SegmentWriter:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                writer = self._engine.writer(limitmb=WRITER_MEMORY_MB)
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(self._lock_message()) from None
+                time.sleep(0.2)
+                continue
+            _write_json_atomically(
+                self.path / WRITER_INFO_FILE, {"pid": os.getpid(), "host": socket.gethostname(), "since": _now()}
+            )
+            return writer
+
+    def _lock_message(self) -> str:
+        try:
+            holder = orjson.loads((self.path / WRITER_INFO_FILE).read_bytes())
+            who = f"pid {holder['pid']} on {holder['host']} since {holder['since']}"
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+            who = "another process"
+        return f"index {self.path} is locked by another writer ({who}); retry later or pass --wait SECONDS"
+
+    def _release_writer_info(self) -> None:
+        (self.path / WRITER_INFO_FILE).unlink(missing_ok=True)
+
+    def _touch(self) -> None:
+        self._settings["updated"] = _now()
+        self._settings["library_version"] = _library_version()
+        _write_json_atomically(self.path / SETTINGS_FILE, self._settings)
+
+
+def _to_article(item: ArticleLike, field_map: Mapping[str, str] | None) -> Article:
+    if isinstance(item, Record):
+        if item.error is not None:
+            raise ArticleError(item.error, item.error_kind or "unreadable record")
+        return Article.from_record(item.data, field_map)
+    return Article.from_record(item, field_map)
+
+
+def _write_json_atomically(path: Path, data: Mapping[str, Any]) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    os.replace(temporary, path)

@@ -1,0 +1,155 @@
+"""`arsearch index`, `info` and `search` through click's CliRunner, and a killed writer."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from arsearch import Index
+from arsearch.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
+ARTICLES = [orjson.loads(line) for line in SAMPLE.read_bytes().splitlines()]
+
+
+def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_index_then_search_the_sample(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    code, out, err = run("index", str(SAMPLE), "--index", index)
+    assert code == 0, err
+    assert out.startswith("added 30, updated 0, unchanged 0, skipped 0 in ")
+    code, out, _ = run("search", "وزير الخارجية", "--index", index, "--json")
+    assert code == 0
+    assert orjson.loads(out)["hits"][0]["id"] == "sample-05"
+    code, out, _ = run("info", "--index", index, "--json")
+    assert orjson.loads(out)["doc_count"] == 30
+
+
+@pytest.mark.parametrize("kind", ["jsonl.gz", "json", "csv", "stdin-json", "stdin-jsonl"])
+def test_every_input_format(tmp_path: Path, kind: str) -> None:
+    rows = ARTICLES[:5]
+    stdin = None
+    if kind == "jsonl.gz":
+        path = tmp_path / "a.jsonl.gz"
+        path.write_bytes(gzip.compress(b"\n".join(orjson.dumps(r) for r in rows)))
+        source = str(path)
+    elif kind == "json":
+        path = tmp_path / "a.json"
+        path.write_bytes(orjson.dumps(rows, option=orjson.OPT_INDENT_2))
+        source = str(path)
+    elif kind == "csv":
+        path = tmp_path / "a.csv"
+        lines = ["id,title,text,date,tags"] + [
+            f'{r["id"]},"{r["title"]}","{r["text"]}",{r["date"]},"{",".join(r["tags"])}"' for r in rows
+        ]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        source = str(path)
+    else:
+        stdin = orjson.dumps(rows) if kind == "stdin-json" else b"\n".join(orjson.dumps(r) for r in rows)
+        source = "-"
+    code, out, err = run("index", source, "--index", str(tmp_path / "ix"), input=stdin)
+    assert code == 0, err
+    assert out.startswith("added 5,")
+    with Index.open(tmp_path / "ix") as index:
+        assert index.get(rows[2]["id"]).title == rows[2]["title"]
+        assert index.get(rows[2]["id"]).tags == tuple(rows[2]["tags"])
+
+
+def test_field_map_renames_input_keys(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"id": "1", "headline": "عنوان", "body": "متن الخبر"}\n', encoding="utf-8")
+    code, _, err = run("index", str(path), "--index", str(tmp_path / "ix"), "--map", "title=headline,text=body")
+    assert code == 0, err
+    with Index.open(tmp_path / "ix") as index:
+        assert (index.get("1").title, index.get("1").text) == ("عنوان", "متن الخبر")
+    code, _, err = run("index", str(path), "--index", str(tmp_path / "ix"), "--map", "title")
+    assert code == 2 and "expected ours=theirs pairs" in err
+
+
+def test_bad_records_are_reported_and_strict_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "1", "text": "نص"}\n{"text": "بلا معرف"}\n{"id": "3", "date": "غدا", "text": "س"}\n')
+    code, out, err = run("index", str(path), "--index", str(tmp_path / "ix"))
+    assert code == 0
+    assert err.splitlines() == [
+        f"skipped {path}:2: missing 'id'",
+        f"skipped {path}:3: unparsable date 'غدا' (expected e.g. 2024-05-31 or 2024-05-31T14:00:00)",
+    ]
+    assert "skipped 2 (missing id: 1, unparsable date: 1)" in out
+    code, out, err = run("index", str(path), "--index", str(tmp_path / "strict"), "--strict")
+    assert code == 1
+    assert err.strip() == f"error: {path}:2: missing 'id'"
+    assert "Traceback" not in err
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    code, _, err = run("index", str(tmp_path / "missing.jsonl"), "--index", str(tmp_path / "ix"))
+    assert (code, err.strip()) == (1, f"error: {tmp_path / 'missing.jsonl'}: no such file")
+    code, _, err = run("info", "--index", str(tmp_path / "nowhere"))
+    assert code == 1 and err.startswith("error: no index at") and len(err.splitlines()) == 1
+    code, _, err = run("search", "نص", "--index", str(tmp_path / "nowhere"))
+    assert code == 1 and err.startswith("error: no index at")
+
+
+def test_lock_message_names_the_holder(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        writer = index._writer(0.0)
+        try:
+            code, _, err = run("index", str(SAMPLE), "--index", str(tmp_path / "ix"))
+        finally:
+            writer.cancel()
+    assert code == 1
+    assert f"is locked by another writer (pid {os.getpid()} on " in err
+
+
+def test_index_location_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARSEARCH_INDEX", str(tmp_path / "from-env"))
+    code, _, _ = run("index", str(SAMPLE))
+    assert code == 0
+    assert len(Index.open(tmp_path / "from-env")) == 30
+
+
+@pytest.mark.slow
+def test_killed_writer_leaves_the_last_commit_and_a_rerun_converges(tmp_path: Path) -> None:
+    source = tmp_path / "many.jsonl"
+    with source.open("wb") as out:
+        for n in range(3000):
+            article = ARTICLES[n % 30]
+            out.write(orjson.dumps({**article, "id": f"{article['id']}-{n}"}) + b"\n")
+    index_dir = tmp_path / "ix"
+    command = [sys.executable, "-m", "arsearch", "index", str(source), "--index", str(index_dir), "--batch", "100"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    committed = 0
+    while committed < 100 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        try:
+            with Index.open(index_dir) as index:
+                committed = len(index)
+        except Exception:  # not created yet
+            continue
+    assert process.poll() is None, "the import finished before it could be killed; make the input larger"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with Index.open(index_dir) as index:
+        survived = len(index)
+        assert survived % 100 == 0 and survived >= 100
+        assert index.search("المملكة").total > 0
+    rerun = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert f"added {3000 - survived:,}, updated 0, unchanged {survived:,}" in rerun.stdout
+    with Index.open(index_dir) as index:
+        ids = list(index.ids())
+        assert len(ids) == len(set(ids)) == 3000

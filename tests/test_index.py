@@ -1,0 +1,217 @@
+"""The Index API on real indexes in temporary directories."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from arsearch import Article, Index
+from arsearch.errors import (
+    ArticleNotFoundError,
+    IndexExistsError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    StrictModeError,
+)
+from arsearch.index import SETTINGS_FILE
+from arsearch.ingest import read_records
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
+
+
+@pytest.fixture
+def sample_index(tmp_path: Path) -> Index:
+    index = Index.create(tmp_path / "news")
+    report = index.add(read_records([str(SAMPLE)]))
+    assert (report.added, report.problems) == (30, [])
+    return index
+
+
+def test_round_trip_of_the_bundled_sample(sample_index: Index) -> None:
+    first = orjson.loads(SAMPLE.read_bytes().splitlines()[0])
+    article = sample_index.get(first["id"])
+    assert (article.title, article.text, article.source, article.author) == (
+        first["title"],
+        first["text"],
+        first["source"],
+        first["author"],
+    )
+    assert article.date == datetime(2024, 1, 15)
+    assert article.tags == tuple(first["tags"])
+    assert len(sample_index) == 30
+    assert first["id"] in sample_index
+    assert set(sample_index.ids()) == {f"sample-{n:02d}" for n in range(1, 31)}
+
+
+def test_reopened_index_needs_only_its_path(sample_index: Index) -> None:
+    sample_index.close()
+    with Index.open(sample_index.path) as reopened:
+        assert len(reopened) == 30
+        assert reopened.profile == "light"
+        assert reopened.search("للمملكة").hits[0].id == "sample-05"
+
+
+def test_info(sample_index: Index) -> None:
+    info = sample_index.info()
+    assert info.doc_count == 30
+    assert info.profile == "light"
+    assert info.schema_version == 1
+    assert info.size_bytes > 10_000
+    assert info.created <= info.updated
+
+
+def test_unknown_keys_are_kept_as_metadata(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": "a", "text": "نص", "views": 12, "section": {"name": "محليات"}}])
+        assert index.get("a").extra == {"views": 12, "section": {"name": "محليات"}}
+
+
+def test_update_replaces_and_delete_removes(sample_index: Index) -> None:
+    sample_index.update(Article(id="sample-01", title="عنوان جديد", text="ميزانية معدلة"))
+    assert len(sample_index) == 30
+    assert sample_index.get("sample-01").title == "عنوان جديد"
+    assert sample_index.delete("sample-01") is True
+    assert sample_index.delete("sample-01") is False
+    assert len(sample_index) == 29
+    with pytest.raises(ArticleNotFoundError, match="no article with id 'sample-01'"):
+        sample_index.get("sample-01")
+
+
+def test_adding_again_leaves_existing_articles_unless_update(sample_index: Index) -> None:
+    again = sample_index.add(read_records([str(SAMPLE)]))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 30)
+    changed = sample_index.add([{"id": "sample-02", "title": "تعديل", "text": "نص"}], update=True)
+    assert (changed.added, changed.updated) == (0, 1)
+    assert len(sample_index) == 30
+
+
+BAD_LINES = [
+    ('{"id": "ok-1", "text": "نص سليم"}', None),
+    ('{"id": "x", "text": ', "malformed JSON"),
+    ('{"title": "بلا معرف", "text": "نص"}', "missing 'id'"),
+    ('{"id": "empty", "title": "", "text": "  "}', "no text: both 'title' and 'text' are empty or missing"),
+    ('{"id": "typed", "text": 42}', "'text' must be text, got number"),
+    (
+        '{"id": "when", "text": "نص", "date": "الثلاثاء"}',
+        "unparsable date 'الثلاثاء' (expected e.g. 2024-05-31 or 2024-05-31T14:00:00)",
+    ),
+    ('{"id": "ok-1", "text": "مكرر"}', "duplicate id 'ok-1' (first seen at {path}:1)"),
+    ('["not", "an", "object"]', "record is not an object (got array)"),
+    ('{"id": "ok-2", "text": "نص آخر", "date": "2015-08-01T10:00:00Z"}', None),
+]
+
+
+def test_each_bad_record_is_skipped_with_file_line_and_reason(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(line for line, _ in BAD_LINES) + "\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        report = index.add(read_records([str(path)]))
+        expected = [
+            f"{path}:{number}: {reason.format(path=path)}"
+            for number, (_, reason) in enumerate(BAD_LINES, 1)
+            if reason and not reason.startswith("malformed")
+        ]
+        shown = [str(problem) for problem in report.problems]
+        assert shown[0].startswith(f"{path}:2: malformed JSON (")
+        assert shown[1:] == expected
+        assert report.added == 2
+        assert report.skipped == {
+            "malformed JSON": 1,
+            "missing id": 1,
+            "no text": 1,
+            "wrong type": 1,
+            "unparsable date": 1,
+            "duplicate id": 1,
+            "not an object": 1,
+        }
+        assert sorted(index.ids()) == ["ok-1", "ok-2"]
+        assert index.get("ok-2").date == datetime(2015, 8, 1, 10, 0)
+
+
+def test_strict_stops_at_the_first_bad_record_keeping_what_came_before(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(line for line, _ in BAD_LINES), encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        with pytest.raises(StrictModeError, match=rf"^{path}:2: malformed JSON"):
+            index.add(read_records([str(path)]), strict=True)
+        assert list(index.ids()) == ["ok-1"]
+
+
+def test_commits_every_batch(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        report = index.add(({"id": str(n), "text": f"خبر رقم {n}"} for n in range(25)), batch_size=10)
+        assert report.commits == 3
+        assert len(index) == 25
+
+
+def test_an_exception_midway_keeps_the_last_commit(tmp_path: Path) -> None:
+    def articles():  # type: ignore[no-untyped-def]
+        for n in range(25):
+            if n == 17:
+                raise RuntimeError("source went away")
+            yield {"id": str(n), "text": f"خبر رقم {n}"}
+
+    with Index.create(tmp_path / "ix") as index:
+        with pytest.raises(RuntimeError):
+            index.add(articles(), batch_size=10)
+        assert len(index) == 10
+        rerun = index.add(({"id": str(n), "text": f"خبر رقم {n}"} for n in range(25)), batch_size=10)
+        assert (rerun.added, rerun.unchanged, len(index)) == (15, 10, 25)
+
+
+def test_second_writer_gets_a_clear_lock_message(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as first, Index.open(tmp_path / "ix") as second:
+        holding = first._writer(0.0)
+        try:
+            with pytest.raises(IndexLockedError, match=r"is locked by another writer \(pid \d+ on .+ since 20"):
+                second.add([{"id": "1", "text": "نص"}])
+        finally:
+            holding.cancel()
+        assert second.add([{"id": "1", "text": "نص"}]).added == 1
+
+
+def test_a_writer_can_wait_for_the_lock(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as first, Index.open(tmp_path / "ix") as second:
+        holding = first._writer(0.0)
+        threading.Timer(0.5, holding.cancel).start()
+        assert second.add([{"id": "1", "text": "نص"}], wait=10).added == 1
+
+
+def test_open_errors_are_clear(tmp_path: Path, sample_index: Index) -> None:
+    with pytest.raises(IndexNotFoundError, match="no index at"):
+        Index.open(tmp_path / "nothing")
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(IndexNotFoundError, match="is not an arsearch index"):
+        Index.open(tmp_path / "plain")
+    with pytest.raises(IndexExistsError):
+        Index.create(sample_index.path)
+    settings_path = sample_index.path / SETTINGS_FILE
+    settings = orjson.loads(settings_path.read_bytes())
+    settings["schema_version"] = 99
+    settings_path.write_bytes(orjson.dumps(settings))
+    with pytest.raises(IndexVersionError, match=r"written by a newer arsearch \(schema 99"):
+        Index.open(sample_index.path)
+
+
+def test_concurrent_readers_share_one_index(sample_index: Index) -> None:
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(20):
+                assert sample_index.search("المدارس").hits[0].id == "sample-09"
+                assert sample_index.get("sample-05").source == "الوطن"
+        except BaseException as error:  # collected for the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

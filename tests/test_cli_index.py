@@ -153,3 +153,56 @@ def test_killed_writer_leaves_the_last_commit_and_a_rerun_converges(tmp_path: Pa
     with Index.open(index_dir) as index:
         ids = list(index.ids())
         assert len(ids) == len(set(ids)) == 3000
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = str(tmp_path_factory.mktemp("cli") / "ix")
+    assert run("index", str(SAMPLE), "--index", path)[0] == 0
+    return path
+
+
+def test_search_readable_output(sample_dir: str) -> None:
+    code, out, _ = run("search", "زيارة وزير الخارجية للمملكة", "--index", sample_dir, "--limit", "2")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].endswith(" ms)") and lines[0].split()[1] == "results"
+    assert lines[2] == "1. وزير الخارجية يزور المملكة لبحث التعاون الإقليمي  [sample-05]"
+    assert lines[3] == "   2024-03-11 · الوطن"
+    assert "المملكةِ" in lines[4]  # the original text, diacritics kept
+
+
+def test_search_options_and_json(sample_dir: str) -> None:
+    code, out, _ = run(
+        "search",
+        "وزارة",
+        "--index",
+        sample_dir,
+        "--source",
+        "الوطن",
+        "--from",
+        "2024-04-01",
+        "--sort",
+        "oldest",
+        "--json",
+    )
+    assert code == 0
+    data = orjson.loads(out)
+    assert data["hits"] and all(h["source"] == "الوطن" and h["date"] >= "2024-04-01" for h in data["hits"])
+    assert [h["date"] for h in data["hits"]] == sorted(h["date"] for h in data["hits"])
+    assert set(data["facets"]["source"]) == {"الوطن"}
+    code, _, err = run("search", "وزارة", "--index", sample_dir, "--from", "أمس")
+    assert code == 2 and "unparsable date" in err and "Traceback" not in err
+
+
+def test_search_says_did_you_mean_and_warns(sample_dir: str) -> None:
+    code, out, err = run("search", '"تطعيمم', "--index", sample_dir)
+    assert code == 0
+    assert "did you mean: تطعيم" in out
+    assert err.startswith("note: unbalanced quote")
+
+
+def test_suggest_command(sample_dir: str) -> None:
+    code, out, _ = run("suggest", "وزا", "--index", sample_dir, "--json")
+    assert code == 0
+    assert orjson.loads(out)[0] == {"text": "وزاره", "doc_count": 5}

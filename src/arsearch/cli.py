@@ -21,6 +21,7 @@ from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
 from .index import AddReport, Index, default_index_path
 from .ingest import FORMATS, IngestError, read_records
+from .search import MAX_LIMIT, MAX_PAGE, SORTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems listed on the terminal before "... and N more".
@@ -259,23 +260,68 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
 @main.command("search")
 @click.argument("query")
 @index_option
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@click.option("--source", multiple=True, help="Only this source (repeat for several).")
+@click.option("--category", multiple=True, help="Only this category (repeat for several).")
+@click.option("--from", "date_from", metavar="DATE", help="Only articles dated on or after DATE (2024-01-31).")
+@click.option("--to", "date_to", metavar="DATE", help="Only articles dated on or before DATE.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @friendly_errors
-def search_command(query: str, index_path: Path | None, limit: int, page: int, as_json: bool) -> None:
-    """Search the index for QUERY."""
+def search_command(
+    query: str,
+    index_path: Path | None,
+    limit: int,
+    page: int,
+    source: tuple[str, ...],
+    category: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """Search the index for QUERY (see docs/search.md for the query language)."""
+    filters = {"source": list(source), "category": list(category), "date_from": date_from, "date_to": date_to}
+    emphasize = sys.stdout.isatty() and not as_json
+    markers = ("\033[1;33m", "\033[0m") if emphasize else ("", "")
     with Index.open(index_path or default_index_path()) as index:
-        results = index.search(query, limit=limit, page=page)
+        try:
+            results = index.search(query, limit=limit, page=page, filters=filters, sort=sort, markers=markers)  # type: ignore[arg-type]
+        except ValueError as error:  # a bad filter value, e.g. an unparsable --from date
+            raise click.BadParameter(str(error)) from None
     if as_json:
         click.echo(_dumps(results.as_dict()))
         return
+    for warning in results.warnings:
+        click.echo(f"note: {warning}", err=True)
     if results.message:
         click.echo(results.message)
+    if results.suggestion:
+        click.echo(f"did you mean: {results.suggestion}")
     click.echo(f"{results.total:,} results ({results.took_ms:.1f} ms)")
     for rank, hit in enumerate(results.hits, (page - 1) * limit + 1):
         meta = " · ".join(x for x in (hit.date.date().isoformat() if hit.date else None, hit.source) if x)
-        click.echo(f"\n{rank}. {click.style(hit.title or hit.id, bold=True)}  [{hit.id}]")
+        title = hit.title_highlighted.text if hit.title_highlighted else hit.title
+        click.echo(f"\n{rank}. {title or hit.id}  [{hit.id}]")
         if meta:
             click.echo(f"   {meta}")
-        click.echo(f"   {hit.snippet}")
+        for snippet in hit.snippets[:2]:
+            click.echo(f"   {' '.join(snippet.text.split())}")
+
+
+@main.command("suggest")
+@click.argument("prefix")
+@index_option
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def suggest_command(prefix: str, index_path: Path | None, limit: int, as_json: bool) -> None:
+    """Autocomplete PREFIX from the index's vocabulary, commonest first."""
+    with Index.open(index_path or default_index_path()) as index:
+        suggestions = index.suggest(prefix, limit)
+    if as_json:
+        click.echo(_dumps([{"text": s.text, "doc_count": s.doc_count} for s in suggestions]))
+        return
+    for suggestion in suggestions:
+        click.echo(f"{suggestion.text}\t{suggestion.doc_count}")

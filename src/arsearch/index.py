@@ -36,6 +36,7 @@ from whoosh.writing import SegmentWriter
 
 from .analysis import DEFAULT_PROFILE, NormalizationOptions, Profile
 from .articles import Article, ArticleError
+from .engine.compile import Ranking
 from .engine.whoosh import SCHEMA_VERSION, ArabicTokenizer, article_fields, build_schema, stored_article
 from .errors import (
     ArticleNotFoundError,
@@ -47,7 +48,8 @@ from .errors import (
     StrictModeError,
 )
 from .ingest import Record
-from .search import Results, search
+from .search import Filters, Results, Sort, search
+from .suggest import Suggestion, autocomplete
 
 SETTINGS_FILE = "arsearch.json"
 WRITER_INFO_FILE = "writer.json"
@@ -287,14 +289,49 @@ class Index:
         profile: Profile = self._settings["analysis"]["profile"]
         return profile
 
-    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
-        """Ranked search; see ``arsearch.search.search``.
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        filters: Filters | None = None,
+        sort: Sort = "relevance",
+        highlight: bool = True,
+        markers: tuple[str, str] = ("[", "]"),
+        ranking: Ranking | None = None,
+    ) -> Results:
+        """Ranked search. Never raises on a malformed query: see ``Results.warnings``.
+
+        ``filters``: ``source``, ``category``, ``author``, ``tags`` (a value or a
+        list of values), ``date_from``/``date_to`` (dates or ISO text).
+        ``sort``: "relevance", "newest" or "oldest". ``page`` counts from 1.
 
         مثال::
 
-            >>> index.search("زيارة الوزير للمملكة").hits[0].title  # doctest: +SKIP
+            >>> results = index.search("زيارة الوزير للمملكة", filters={"date_from": "2024-01-01"})
+            >>> results.hits[0].snippets[0].html  # doctest: +SKIP
         """
-        return search(self, query, limit=limit, page=page)
+        return search(
+            self,
+            query,
+            limit=limit,
+            page=page,
+            filters=filters,
+            sort=sort,
+            highlight=highlight,
+            markers=markers,
+            ranking=ranking,
+        )
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        """Autocomplete: completions of the last word of ``prefix`` from the index.
+
+        مثال::
+
+            >>> [s.text for s in index.suggest("اقتص")]  # doctest: +SKIP
+        """
+        return autocomplete(self, prefix, limit)
 
     # --- writing ----------------------------------------------------------
 

@@ -1,39 +1,48 @@
-"""Ranked search over an index: free-text queries, pages, results.
-
-This first version ranks with BM25F over the stemmed and exact forms of the
-query's words (stop words out). The query language, filters, facets and
-highlighting build on it.
+"""Ranked search: query language, filters, sorting, facets, pages, highlighting.
 
 مثال::
 
-    >>> results = index.search("زيارة الوزير للمملكة", limit=5)   # doctest: +SKIP
-    >>> [hit.title for hit in results.hits]                         # doctest: +SKIP
+    >>> results = index.search("زيارة الوزير للمملكة", filters={"source": "الوطن"}, limit=5)  # doctest: +SKIP
+    >>> results.total, results.facets["source"]                                            # doctest: +SKIP
+    >>> print(results.hits[0].snippets[0].text)                                            # doctest: +SKIP
+    وصل وزيرُ الخارجية إلى [المملكةِ] في [زيارةٍ] رسمية…
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from whoosh import query as wq
+from whoosh.sorting import Count, FieldFacet
 
-from .analysis import Analyzer, get_analyzer
-from .engine.whoosh import EXACT_SUFFIX, TEXT_FIELDS, stored_article
+from .analysis import get_analyzer
+from .articles import ArticleError, parse_date
+from .engine.compile import Compiled, QueryCompiler, Ranking
+from .engine.whoosh import stored_article
+from .highlight import Snippet, highlight_whole, snippets
+from .query import parse
 
 if TYPE_CHECKING:
     from .index import Index
 
-#: Weight of each field in the ranking (the exact fields reward exact word forms).
-FIELD_BOOSTS = {"title": 2.0, "text": 1.0, "title_exact": 1.0, "text_exact": 0.5}
-MAX_LIMIT = 1000
-SNIPPET_CHARS = 200
+Sort = Literal["relevance", "newest", "oldest"]
+SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
+FACET_FIELDS = ("source", "category")
+FILTER_KEYS = ("source", "category", "author", "tags", "date_from", "date_to")
+MAX_LIMIT = 100
+#: Deepest page a caller may ask for (results beyond are rarely useful and cost time).
+MAX_PAGE = 1000
+
+Filters = Mapping[str, "str | Sequence[str] | datetime | None"]
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One matching article."""
+    """One matching article, with its title and snippets highlighted."""
 
     id: str
     score: float
@@ -42,16 +51,25 @@ class Hit:
     source: str | None
     url: str | None
     category: str | None
-    snippet: str
+    title_highlighted: Snippet | None
+    snippets: list[Snippet]
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def snippet(self) -> str:
+        """The best snippet as plain text ('' when there is none)."""
+        return self.snippets[0].text if self.snippets else ""
+
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__, date=self.date.isoformat() if self.date else None)
+        data = dict(self.__dict__, date=self.date.isoformat() if self.date else None)
+        data["title_highlighted"] = self.title_highlighted.__dict__ if self.title_highlighted else None
+        data["snippets"] = [s.__dict__ for s in self.snippets]
+        return data
 
 
 @dataclass(frozen=True)
 class Results:
-    """A page of hits, with the total number of matches and the time taken."""
+    """A page of hits, the total, facet counts, a suggestion, and diagnostics."""
 
     query: str
     total: int
@@ -59,60 +77,136 @@ class Results:
     page: int
     limit: int
     took_ms: float
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    parsed: str = ""
     message: str | None = None
 
+    @property
+    def pages(self) -> int:
+        return (self.total + self.limit - 1) // self.limit
+
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__, hits=[hit.as_dict() for hit in self.hits])
+        return dict(self.__dict__, hits=[hit.as_dict() for hit in self.hits], pages=self.pages)
 
 
-def build_query(text: str, analyzer: Analyzer) -> wq.Query | None:
-    """Every content word of ``text`` counts: stemmed forms OR exact forms, fields boosted."""
+def _filter_query(filters: Filters | None) -> wq.Query | None:
+    if not filters:
+        return None
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise ValueError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
     clauses: list[wq.Query] = []
-    seen: set[tuple[str, str]] = set()
-    for token in analyzer.tokens(text):
-        assert token.stem is not None
-        for name in TEXT_FIELDS:
-            for fieldname, term in ((name, token.stem), (name + EXACT_SUFFIX, token.normalized)):
-                if (fieldname, term) not in seen:
-                    seen.add((fieldname, term))
-                    clauses.append(wq.Term(fieldname, term, boost=FIELD_BOOSTS[fieldname]))
-    return wq.Or(clauses) if clauses else None
+    for key in ("source", "category", "author", "tags"):
+        value = filters.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        clauses.append(wq.Or([wq.Term(key, str(v)) for v in values]))
+    start, end = _filter_date(filters, "date_from"), _filter_date(filters, "date_to")
+    if end is not None and end.hour == end.minute == end.second == 0:
+        end = end.replace(hour=23, minute=59, second=59)  # date_to includes that day
+    if start is not None or end is not None:
+        clauses.append(wq.DateRange("date", start, end))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
 
 
-def search(index: Index, text: str, *, limit: int = 10, page: int = 1) -> Results:
-    """Search ``index`` for ``text``; ``page`` counts from 1."""
+def _filter_date(filters: Filters, key: str) -> datetime | None:
+    value = filters.get(key)
+    try:
+        return parse_date(value)
+    except ArticleError as error:
+        raise ValueError(f"filter {key}: {error}") from None
+
+
+def search(
+    index: Index,
+    text: str,
+    *,
+    limit: int = 10,
+    page: int = 1,
+    filters: Filters | None = None,
+    sort: Sort = "relevance",
+    highlight: bool = True,
+    markers: tuple[str, str] = ("[", "]"),
+    ranking: Ranking | None = None,
+) -> Results:
+    """Search ``index``; see ``Index.search`` for the parameters."""
     started = time.perf_counter()
-    limit = max(1, min(limit, MAX_LIMIT))
-    page = max(1, page)
-    query = build_query(text, get_analyzer(index.profile))
-    if query is None:
-        message = "empty query: type some words to search for"
-        return Results(text, 0, [], page, limit, _ms_since(started), message)
-    found = index.searcher().search_page(query, page, pagelen=limit)
-    hits = [_hit(result.fields(), result.score) for result in found]
-    return Results(text, len(found.results), hits, page, limit, _ms_since(started))
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    page = max(1, min(int(page), MAX_PAGE))
+    filter_query = _filter_query(filters)
+    parsed = parse(text)
+    searcher = index.searcher()
+    light = get_analyzer(index.profile)
+    compiled: Compiled = QueryCompiler(searcher.reader(), light, get_analyzer("exact"), ranking or Ranking()).compile(
+        parsed
+    )
+    warnings = [*parsed.warnings, *compiled.warnings]
+
+    def finish(total: int, hits: list[Hit], facets: dict[str, dict[str, int]], message: str | None) -> Results:
+        from .suggest import did_you_mean
+
+        suggestion = did_you_mean(index, parsed, total) if text.strip() else None
+        elapsed = round((time.perf_counter() - started) * 1000, 2)
+        return Results(
+            text, total, hits, page, limit, elapsed, facets, suggestion, warnings, parsed.describe(), message
+        )
+
+    if compiled.query is None:
+        if not text.strip():
+            message = "empty query: type some words to search for"
+        elif warnings:
+            message = "nothing left to search for: " + "; ".join(warnings)
+        else:
+            message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
+        return finish(0, [], {}, message)
+    sortedby = None if sort == "relevance" else FieldFacet("date", reverse=sort == "newest")
+    groupedby = {name: FieldFacet(name, maptype=Count) for name in FACET_FIELDS}
+    found = searcher.search_page(
+        compiled.query, page, pagelen=limit, filter=filter_query, sortedby=sortedby, groupedby=groupedby
+    )
+    facets = {
+        name: dict(sorted(((k, v) for k, v in found.results.groups(name).items() if k), key=lambda kv: (-kv[1], kv[0])))
+        for name in FACET_FIELDS
+    }
+    # Whoosh answers a page past the end with the last page; we answer with none.
+    on_page = found if found.pagenum == page else []
+    hits = [_hit(result.fields(), result.score, compiled, light, highlight, markers) for result in on_page]
+    return finish(len(found.results), hits, facets, None)
 
 
-def _ms_since(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
-
-
-def _hit(stored: dict[str, Any], score: float) -> Hit:
+def _hit(
+    stored: dict[str, Any],
+    score: float | None,
+    compiled: Compiled,
+    analyzer: Any,
+    highlight: bool,
+    markers: tuple[str, str],
+) -> Hit:
     article = stored_article(stored)
-    # The opening of the article; highlighted passages come with the full search.
-    text = " ".join(article.text.split())
-    snippet = text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
+    if highlight:
+        title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers)
+        passages = snippets(article.text, analyzer, compiled.stems, compiled.exact_forms, markers=markers)
+    else:
+        title, passages = None, []
     return Hit(
         id=article.id,
-        score=round(float(score), 4),
+        score=round(float(score or 0.0), 4),
         title=article.title,
         date=article.date,
         source=article.source,
         url=article.url,
         category=article.category,
-        snippet=snippet,
+        title_highlighted=title,
+        snippets=passages,
         metadata={"author": article.author, "tags": list(article.tags), **article.extra},
     )
 
 
-__all__ = ["Hit", "Results", "build_query", "search"]
+__all__ = ["SORTS", "Hit", "Ranking", "Results", "Sort", "search"]

@@ -58,7 +58,7 @@ DEFAULT_INDEX_DIR = Path("indexes") / "default"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
 DEFAULT_BATCH_SIZE = 1000
 #: Memory for Whoosh's posting pool per writer, in MB (bounded peak RSS).
-WRITER_MEMORY_MB = 256
+WRITER_MEMORY_MB = 128
 
 ArticleLike = Article | Mapping[str, Any] | Record
 
@@ -139,8 +139,11 @@ class Index:
         self.path = path
         self._engine = engine
         self._settings = settings
-        self._searcher: Any = None
-        self._refresh_lock = threading.Lock()
+        # One Whoosh searcher per thread: Whoosh readers keep per-reader state
+        # while matching, so threads must not share one.
+        self._local = threading.local()
+        self._searchers: list[Any] = []
+        self._searchers_lock = threading.Lock()
 
     # --- life cycle -------------------------------------------------------
 
@@ -220,9 +223,11 @@ class Index:
         return cls.create(path, **create_options)
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        with self._searchers_lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
         self._engine.close()
 
     def __enter__(self) -> Index:
@@ -237,14 +242,20 @@ class Index:
     # --- reading ----------------------------------------------------------
 
     def searcher(self) -> Any:
-        """A Whoosh searcher on the latest commit (refreshed when the index changed)."""
-        with self._refresh_lock:
-            if self._searcher is None or not self._searcher.up_to_date():
-                # A fresh searcher, not Whoosh's refresh(): refresh() reuses a
-                # segment's reader even when the segment gained deletions, and
-                # fails on a searcher opened on an empty index.
-                self._searcher = self._engine.searcher()
-            return self._searcher
+        """This thread's Whoosh searcher on the latest commit (reopened when the index changed)."""
+        current = getattr(self._local, "searcher", None)
+        if current is None or not current.up_to_date():
+            # A fresh searcher, not Whoosh's refresh(): refresh() reuses a
+            # segment's reader even when the segment gained deletions, and
+            # fails on a searcher opened on an empty index.
+            fresh = self._engine.searcher()
+            with self._searchers_lock:
+                if current is not None:
+                    self._searchers.remove(current)
+                    current.close()
+                self._searchers.append(fresh)
+            self._local.searcher = current = fresh
+        return current
 
     def __len__(self) -> int:
         return int(self.searcher().doc_count())

@@ -1,0 +1,99 @@
+"""Query latency on the full SaudiNewsNet index.
+
+    python benchmarks/bench_query.py [--index indexes/saudinewsnet] [--queries 1000]
+
+Two kinds of queries, seed fixed: 2-6 word prefixes of random article titles,
+and the arcd-train questions (question-length natural language). Each is run
+without highlighting, then with highlighting of the top 10; ``suggest`` is
+timed on 1-4 letter prefixes of the same titles' words. The index is built
+(once) at --index when it does not exist yet. Prints one JSON line and a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from _common import SAUDINEWSNET, SHARED, print_report, read_jsonl_gz, require
+from arsearch import Index
+from arsearch.ingest import read_records
+
+SEED = 20261125
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def timed(run: Callable[[str], Any], queries: Sequence[str]) -> list[float]:
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        run(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def title_queries(count: int, rng: random.Random) -> list[str]:
+    titles = [r["title"] for r in read_jsonl_gz(SAUDINEWSNET) if len((r.get("title") or "").split()) >= 2]
+    queries = []
+    for title in rng.sample(titles, count):
+        words = title.split()
+        queries.append(" ".join(words[: rng.randint(2, min(6, len(words)))]))
+    return queries
+
+
+def question_queries(count: int, rng: random.Random) -> list[str]:
+    lines = require(SHARED / "eval" / "arcd-train" / "topics.tsv").read_text(encoding="utf-8").splitlines()
+    questions = [line.split("\t", 1)[1] for line in lines if "\t" in line]
+    return rng.sample(questions, min(count, len(questions)))
+
+
+def ensure_index(path: Path) -> Index:
+    if path.exists():
+        return Index.open(path)
+    print(f"building {path} from {SAUDINEWSNET.name} (once)...", flush=True)
+    index = Index.create(path)
+    index.add(read_records([str(require(SAUDINEWSNET))]))
+    return index
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, default=Path("indexes") / "saudinewsnet")
+    parser.add_argument("--queries", type=int, default=1000)
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    index = ensure_index(args.index)
+    kinds = {"title prefixes": title_queries(args.queries, rng), "arcd questions": question_queries(args.queries, rng)}
+    words = [w for q in kinds["title prefixes"] for w in q.split() if len(w) >= 4]
+    prefixes = [w[: rng.randint(1, 4)] for w in rng.sample(words, min(args.queries, len(words)))]
+    index.search("تسخين", limit=10)  # open the searcher and warm the analyzers once
+    figures: dict[str, Any] = {"docs": len(index), "queries_per_kind": args.queries}
+    table: list[tuple[str, ...]] = [("queries", "mode", "p50 ms", "p95 ms", "p99 ms", "mean hits")]
+    for kind, queries in kinds.items():
+        totals: list[int] = []
+        for mode, highlight in (("no highlight", False), ("highlight top 10", True)):
+
+            def run(query: str, highlight: bool = highlight, totals: list[int] = totals) -> None:
+                totals.append(index.search(query, limit=10, highlight=highlight).total)
+
+            times = timed(run, queries)
+            key = f"{kind} / {mode}".replace(" ", "_")
+            figures[key] = {f"p{p}": round(percentile(times, p / 100), 2) for p in (50, 95, 99)}
+            row = [f"{percentile(times, p / 100):.1f}" for p in (0.5, 0.95, 0.99)]
+            table.append((kind, mode, *row, f"{statistics.mean(totals):,.0f}"))
+    times = timed(lambda prefix: index.suggest(prefix, 10), prefixes)
+    figures["suggest"] = {f"p{p}": round(percentile(times, p / 100), 2) for p in (50, 95, 99)}
+    table.append(("suggest", "1-4 letters", *[f"{percentile(times, p / 100):.1f}" for p in (0.5, 0.95, 0.99)], "-"))
+    print_report(figures, table)
+
+
+if __name__ == "__main__":
+    main()

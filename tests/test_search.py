@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arsearch import Index
+from arsearch.engine.compile import Ranking
 from arsearch.ingest import read_records
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
@@ -26,6 +27,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
                 {"id": "html", "title": "عنوان <b>عريض</b>", "text": "نص فيه <script>alert('x')</script> عن المملكة"},
                 {"id": "exact", "title": "تقرير", "text": "اجتمع المعلمون في القاعة"},
                 {"id": "stem-only", "title": "تقرير آخر", "text": "اجتمعت معلمة مع معلمات القسم"},
+                {"id": "far", "title": "ملف", "text": "قطار " + "كلام عام " * 40 + "سريع"},
+                {"id": "near", "title": "ملف", "text": "كلام عام " * 20 + "قطار سريع " + "كلام عام " * 20},
             ]
         )
         yield index
@@ -66,6 +69,11 @@ def test_exact_word_outranks_a_stem_only_match(index: Index) -> None:
 def test_more_matching_words_rank_higher(index: Index) -> None:
     ids = [hit.id for hit in index.search("أمطار سيول أودية").hits]
     assert ids[0] == "sample-07"
+
+
+def test_proximity_bonus_when_switched_on(index: Index) -> None:
+    ranked = [h.id for h in index.search("قطار سريع", ranking=Ranking(proximity_boost=3.0), limit=50).hits]
+    assert ranked.index("near") < ranked.index("far")
 
 
 def test_phrase_exclusion_field_prefix_fuzzy(index: Index) -> None:

@@ -5,7 +5,8 @@
 Two kinds of queries, seed fixed: 2-6 word prefixes of random article titles,
 and the arcd-train questions (question-length natural language). Each is run
 without highlighting, then with highlighting of the top 10; ``suggest`` is
-timed on 1-4 letter prefixes of the same titles' words. The index is built
+timed on 1-4 letter prefixes of the same titles' words, after its
+completion table is built (the build is timed separately). The index is built
 (once) at --index when it does not exist yet. Prints one JSON line and a table.
 """
 
@@ -87,11 +88,14 @@ def main() -> None:
             times = timed(run, queries)
             key = f"{kind} / {mode}".replace(" ", "_")
             figures[key] = {f"p{p}": round(percentile(times, p / 100), 2) for p in (50, 95, 99)}
-            row = [f"{percentile(times, p / 100):.1f}" for p in (0.5, 0.95, 0.99)]
+            row = [f"{percentile(times, p / 100):.1f}" for p in (50, 95, 99)]
             table.append((kind, mode, *row, f"{statistics.mean(totals):,.0f}"))
+    started = time.perf_counter()
+    index.completion_table()  # built once per commit; timed on its own
+    figures["suggest_table_build_s"] = round(time.perf_counter() - started, 2)
     times = timed(lambda prefix: index.suggest(prefix, 10), prefixes)
     figures["suggest"] = {f"p{p}": round(percentile(times, p / 100), 2) for p in (50, 95, 99)}
-    table.append(("suggest", "1-4 letters", *[f"{percentile(times, p / 100):.1f}" for p in (0.5, 0.95, 0.99)], "-"))
+    table.append(("suggest", "1-4 letters", *[f"{percentile(times, p / 100):.1f}" for p in (50, 95, 99)], "-"))
     print_report(figures, table)
 
 

@@ -49,7 +49,7 @@ from .errors import (
 )
 from .ingest import Record
 from .search import Filters, Results, Sort, search
-from .suggest import Suggestion, autocomplete
+from .suggest import CompletionTable, Suggestion, autocomplete
 
 SETTINGS_FILE = "arsearch.json"
 WRITER_INFO_FILE = "writer.json"
@@ -144,6 +144,7 @@ class Index:
         self._local = threading.local()
         self._searchers: list[Any] = []
         self._searchers_lock = threading.Lock()
+        self._completions: tuple[Any, CompletionTable] | None = None
 
     # --- life cycle -------------------------------------------------------
 
@@ -343,6 +344,14 @@ class Index:
             >>> [s.text for s in index.suggest("اقتص")]  # doctest: +SKIP
         """
         return autocomplete(self, prefix, limit)
+
+    def completion_table(self) -> CompletionTable:
+        """The autocomplete table for the current commit (built on first use)."""
+        searcher = self.searcher()
+        cached = self._completions
+        if cached is None or cached[0] is not searcher:
+            cached = self._completions = (searcher, CompletionTable(searcher.reader()))
+        return cached[1]
 
     # --- writing ----------------------------------------------------------
 

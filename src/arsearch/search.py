@@ -25,6 +25,7 @@ from .engine.compile import Compiled, QueryCompiler, Ranking
 from .engine.whoosh import stored_article
 from .highlight import Snippet, highlight_whole, snippets
 from .query import parse
+from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from .index import Index
@@ -150,8 +151,6 @@ def search(
     warnings = [*parsed.warnings, *compiled.warnings]
 
     def finish(total: int, hits: list[Hit], facets: dict[str, dict[str, int]], message: str | None) -> Results:
-        from .suggest import did_you_mean
-
         suggestion = did_you_mean(index, parsed, total) if text.strip() else None
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         return Results(

@@ -110,17 +110,10 @@ class Analyzer:
             position += 1
 
     def term_stream(self, text: str) -> Iterator[tuple[str, int, int, int]]:
-        """``(term, position, start, end)`` of every indexed word, no Token objects."""
-        position = 0
-        cached = self._surfaces.get
-        for match in TOKEN_PATTERN.finditer(text):
-            surface = match.group()
-            normalized, stem = cached(surface) or self._analyze_surface(surface)
-            if not normalized:
-                continue
-            if stem is not None:
-                yield stem, position, match.start(), match.end()
-            position += 1
+        """``(term, position, start, end)`` of every indexed word, when offsets are needed."""
+        for token in self.tokens(text):
+            assert token.stem is not None
+            yield token.stem, token.position, token.start, token.end
 
     def term_positions(self, text: str) -> Iterator[tuple[str, int]]:
         """``(term, position)`` only: the indexing fast path (no offsets needed)."""

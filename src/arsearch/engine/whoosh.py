@@ -101,8 +101,8 @@ class ArabicTokenizer(Tokenizer):  # type: ignore[misc]
 #: Bump when the schema or the stored layout changes; Index.open refuses newer.
 SCHEMA_VERSION = 1
 
-#: Text fields: each is indexed twice, stemmed (recall) and exact (precision).
-TEXT_FIELDS = ("title", "text")
+#: Title and text are each indexed twice: stemmed (recall) and, under this
+#: suffix, as exact normalized forms (precision).
 EXACT_SUFFIX = "_exact"
 KEYWORD_FACETS = ("source", "category", "author")
 

@@ -37,6 +37,14 @@ CASES = [
     ),
     ("date:غدا", "()", ["unparsable date range 'غدا' (use date:2024-01-01..2024-06-30): ignored"]),
     ("", "()", []),
+    (
+        '-"',
+        "()",
+        [
+            "unbalanced quote: searched the words without it",
+            "+, - or ! without a term after it: searched the words only",
+        ],
+    ),
 ]
 
 

@@ -138,6 +138,12 @@ def test_html_snippets_are_escaped(index: Index) -> None:
     assert "&lt;script&gt;" in html and "<mark>المملكة</mark>" in html
 
 
+def test_a_query_matching_nothing_returns_nothing(index: Index) -> None:
+    # found by hypothesis: the exact-form rerank must not run on an empty candidate set
+    results = index.search("+0\r5")
+    assert (results.total, results.hits) == (0, [])
+
+
 def test_empty_and_stopword_only_queries_say_why(index: Index) -> None:
     assert index.search("").message == "empty query: type some words to search for"
     results = index.search("ما هو")

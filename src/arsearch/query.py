@@ -256,7 +256,8 @@ class _Parser:
 
     def unary(self) -> tuple[Occur, Node | None]:
         token = self.peek()
-        assert token is not None
+        if token is None:
+            raise QuerySyntaxError("+, - or ! without a term after it")
         if token.kind == "sign":
             self.take()
             _, node = self.unary()

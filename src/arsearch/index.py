@@ -383,6 +383,13 @@ class Index:
         writer: SegmentWriter | None = None
         pending = 0
 
+        def reject(problem: Problem, kind: str) -> None:
+            """Skip and report a bad record, or in strict mode stop after committing what came before."""
+            if strict:
+                commit()
+                raise StrictModeError(str(problem)) from None
+            report.skip(problem, kind)
+
         def commit() -> None:
             nonlocal writer, pending
             if writer is not None:
@@ -401,19 +408,11 @@ class Index:
                 try:
                     article = _to_article(item, field_map)
                 except ArticleError as error:
-                    problem = Problem(location, str(error))
-                    if strict:
-                        commit()
-                        raise StrictModeError(str(problem)) from None
-                    report.skip(problem, error.kind)
+                    reject(Problem(location, str(error)), error.kind)
                     continue
                 first = seen_at.get(article.id)
                 if first is not None:
-                    problem = Problem(location, f"duplicate id {article.id!r} (first seen at {first})")
-                    if strict:
-                        commit()
-                        raise StrictModeError(str(problem))
-                    report.skip(problem, "duplicate id")
+                    reject(Problem(location, f"duplicate id {article.id!r} (first seen at {first})"), "duplicate id")
                     continue
                 seen_at[article.id] = location
                 if article.id in existing and not update:

@@ -334,9 +334,14 @@ def _date_range(text: str, warnings: list[str]) -> Node | None:
     except ArticleError:
         warnings.append(f"unparsable date range {text!r} (use date:2024-01-01..2024-06-30): ignored")
         return None
+    return DateRange(start, inclusive_end(end))
+
+
+def inclusive_end(end: datetime | None) -> datetime | None:
+    """A bare end date (midnight) stands for that whole day."""
     if end is not None and end.hour == end.minute == end.second == 0:
-        end = end.replace(hour=23, minute=59, second=59)  # a bare end date includes that whole day
-    return DateRange(start, end)
+        return end.replace(hour=23, minute=59, second=59)
+    return end
 
 
 def _plain_words(text: str) -> Bool:

@@ -24,7 +24,7 @@ from .articles import ArticleError, parse_date
 from .engine.compile import Compiled, QueryCompiler, Ranking
 from .engine.whoosh import stored_article
 from .highlight import Snippet, highlight_whole, snippets
-from .query import parse
+from .query import inclusive_end, parse
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -107,9 +107,7 @@ def _filter_query(filters: Filters | None) -> wq.Query | None:
             continue
         values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
         clauses.append(wq.Or([wq.Term(key, str(v)) for v in values]))
-    start, end = _filter_date(filters, "date_from"), _filter_date(filters, "date_to")
-    if end is not None and end.hour == end.minute == end.second == 0:
-        end = end.replace(hour=23, minute=59, second=59)  # date_to includes that day
+    start, end = _filter_date(filters, "date_from"), inclusive_end(_filter_date(filters, "date_to"))
     if start is not None or end is not None:
         clauses.append(wq.DateRange("date", start, end))
     if not clauses:

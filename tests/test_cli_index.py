@@ -110,7 +110,7 @@ def test_lock_message_names_the_holder(tmp_path: Path) -> None:
         try:
             code, _, err = run("index", str(SAMPLE), "--index", str(tmp_path / "ix"))
         finally:
-            writer.cancel()
+            index._release_writer(writer)
     assert code == 1
     assert f"is locked by another writer (pid {os.getpid()} on " in err
 

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from arsearch import Article, Index
+from arsearch.engine.schema import SCHEMA_VERSION
 from arsearch.errors import (
     ArticleNotFoundError,
     IndexExistsError,
@@ -60,7 +61,7 @@ def test_info(sample_index: Index) -> None:
     info = sample_index.info()
     assert info.doc_count == 30
     assert info.profile == "light"
-    assert info.schema_version == 1
+    assert info.schema_version == SCHEMA_VERSION
     assert info.size_bytes > 10_000
     assert info.created <= info.updated
 
@@ -171,14 +172,14 @@ def test_second_writer_gets_a_clear_lock_message(tmp_path: Path) -> None:
             with pytest.raises(IndexLockedError, match=r"is locked by another writer \(pid \d+ on .+ since 20"):
                 second.add([{"id": "1", "text": "نص"}])
         finally:
-            holding.cancel()
+            first._release_writer(holding)
         assert second.add([{"id": "1", "text": "نص"}]).added == 1
 
 
 def test_a_writer_can_wait_for_the_lock(tmp_path: Path) -> None:
     with Index.create(tmp_path / "ix") as first, Index.open(tmp_path / "ix") as second:
         holding = first._writer(0.0)
-        threading.Timer(0.5, holding.cancel).start()
+        threading.Timer(0.5, first._release_writer, [holding]).start()
         assert second.add([{"id": "1", "text": "نص"}], wait=10).added == 1
 
 

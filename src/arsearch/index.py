@@ -1,8 +1,8 @@
 """The Index: create, open, add, update, delete, get, info.
 
-An index is a directory: Whoosh's files plus ``arsearch.json`` (format,
-schema version, analysis settings, times). The analysis configuration is
-pickled into the schema, so ``Index.open`` needs nothing but the path.
+An index is a directory: tantivy's files plus ``arsearch.json`` (format,
+schema version, analysis settings, times). The analysis configuration lives
+in ``arsearch.json``, so ``Index.open`` needs nothing but the path.
 
 مثال::
 
@@ -30,14 +30,20 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, LockError
-from whoosh.writing import SegmentWriter
+import tantivy
+from tantivy import Query
 
-from .analysis import DEFAULT_PROFILE, NormalizationOptions, Profile
+from .analysis import DEFAULT_PROFILE, Analyzer, NormalizationOptions, Profile, default_stopwords
 from .articles import Article, ArticleError
 from .engine.compile import Ranking
-from .engine.whoosh import SCHEMA_VERSION, ArabicTokenizer, article_fields, build_schema, stored_article
+from .engine.schema import (
+    SCHEMA_VERSION,
+    analyzed_fields,
+    build_document,
+    build_schema,
+    register_analysis,
+    stored_article,
+)
 from .errors import (
     ArticleNotFoundError,
     IndexCorruptError,
@@ -49,7 +55,7 @@ from .errors import (
 )
 from .ingest import Record
 from .search import Filters, Results, Sort, search
-from .suggest import CompletionTable, Suggestion, autocomplete
+from .suggest import Suggestion, Vocabulary, autocomplete
 
 SETTINGS_FILE = "arsearch.json"
 WRITER_INFO_FILE = "writer.json"
@@ -57,8 +63,12 @@ FORMAT_NAME = "arsearch-index"
 DEFAULT_INDEX_DIR = Path("indexes") / "default"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
 DEFAULT_BATCH_SIZE = 1000
-#: Memory for Whoosh's posting pool per writer, in MB (bounded peak RSS).
-WRITER_MEMORY_MB = 128
+#: Memory for tantivy's indexing buffers per writer (bounds peak RSS).
+WRITER_HEAP_BYTES = 128_000_000
+#: tantivy's own indexing threads (our analysis runs in the calling thread).
+WRITER_THREADS = 1
+#: tantivy's file recording the latest commit; its change means a new commit.
+COMMIT_FILE = "meta.json"
 
 ArticleLike = Article | Mapping[str, Any] | Record
 
@@ -133,18 +143,32 @@ def _library_version() -> str:
 
 
 class Index:
-    """An arsearch index on disk. Use ``Index.create`` or ``Index.open``."""
+    """An arsearch index on disk. Use ``Index.create`` or ``Index.open``.
 
-    def __init__(self, path: Path, engine: FileIndex, settings: dict[str, Any]) -> None:
+    One ``Index`` may be shared by many threads for reading (``search``,
+    ``get``, ``suggest``...): each call reads one consistent commit, and a
+    commit made since (by this or another process) is picked up by the next
+    call. Writing takes the index's lock: one writer at a time, across processes.
+    """
+
+    def __init__(self, path: Path, engine: tantivy.Index, settings: dict[str, Any]) -> None:
         self.path = path
         self._engine = engine
         self._settings = settings
-        # One Whoosh searcher per thread: Whoosh readers keep per-reader state
-        # while matching, so threads must not share one.
-        self._local = threading.local()
-        self._searchers: list[Any] = []
-        self._searchers_lock = threading.Lock()
-        self._completions: tuple[Any, CompletionTable] | None = None
+        self.schema = engine.schema
+        analysis = settings["analysis"]
+        stopwords = analysis.get("stopword_list")
+        self.analyzer = Analyzer(
+            analysis["profile"],
+            stopwords=None if stopwords is None else frozenset(stopwords),
+            normalization=NormalizationOptions(
+                fold_hamza_carriers=analysis.get("fold_hamza_carriers", False),
+                fold_teh_marbuta=analysis.get("fold_teh_marbuta", True),
+            ),
+        )
+        self._commit_seen: tuple[int, int, int] | None = None
+        self._reload_lock = threading.Lock()
+        self._vocabulary: tuple[tuple[int, int, int] | None, Vocabulary] | None = None
 
     # --- life cycle -------------------------------------------------------
 
@@ -162,18 +186,24 @@ class Index:
         directory = Path(path)
         if (directory / SETTINGS_FILE).exists() and not overwrite:
             raise IndexExistsError(f"an index already exists at {directory} (open it, or pass overwrite=True)")
+        if overwrite and (directory / SETTINGS_FILE).exists():
+            _remove_index_files(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        tokenizer = ArabicTokenizer(profile, stopwords=stopwords, normalization=normalization)
-        engine = whoosh_index.create_in(str(directory), build_schema(tokenizer))
+        Analyzer(profile)  # validates the profile name before anything is written
+        engine = tantivy.Index(build_schema(), path=str(directory), reuse=False)
+        register_analysis(engine)
         now = _now()
+        custom_stopwords = stopwords is not None and stopwords != default_stopwords()
         settings = {
             "format": FORMAT_NAME,
             "schema_version": SCHEMA_VERSION,
             "library_version": _library_version(),
             "analysis": {
                 "profile": profile,
-                "stopwords": "default" if tokenizer.stopwords is None else "custom",
+                "stopwords": "custom" if custom_stopwords else "default",
+                "stopword_list": sorted(stopwords) if custom_stopwords and stopwords is not None else None,
                 "fold_hamza_carriers": normalization.fold_hamza_carriers,
+                "fold_teh_marbuta": normalization.fold_teh_marbuta,
             },
             "created": now,
             "updated": now,
@@ -194,8 +224,8 @@ class Index:
             settings = orjson.loads(settings_path.read_bytes())
         except orjson.JSONDecodeError:
             raise IndexCorruptError(f"{settings_path} is damaged (not JSON); rebuild the index") from None
-        version = settings.get("schema_version")
-        if settings.get("format") != FORMAT_NAME or not isinstance(version, int):
+        version = settings.get("schema_version") if isinstance(settings, dict) else None
+        if not isinstance(settings, dict) or settings.get("format") != FORMAT_NAME or not isinstance(version, int):
             raise IndexCorruptError(f"{settings_path} does not describe an arsearch index")
         if version > SCHEMA_VERSION:
             raise IndexVersionError(
@@ -208,12 +238,13 @@ class Index:
                 f"{directory} uses index schema {version}, this arsearch needs {SCHEMA_VERSION}: "
                 "rebuild it with 'arsearch index' from your articles"
             )
+        if not (directory / COMMIT_FILE).exists():
+            raise IndexCorruptError(f"{directory} has settings but no index files ({COMMIT_FILE}); rebuild the index")
         try:
-            engine = whoosh_index.open_dir(str(directory))
-        except whoosh_index.EmptyIndexError:
-            raise IndexCorruptError(f"{directory} has settings but no index files; rebuild the index") from None
-        except Exception as error:  # Whoosh raises many kinds on damaged files
+            engine = tantivy.Index.open(str(directory))
+        except (OSError, ValueError) as error:  # tantivy's errors on damaged files
             raise IndexCorruptError(f"{directory} cannot be read ({error}); rebuild the index") from None
+        register_analysis(engine)
         return cls(directory, engine, settings)
 
     @classmethod
@@ -224,12 +255,8 @@ class Index:
         return cls.create(path, **create_options)
 
     def close(self) -> None:
-        with self._searchers_lock:
-            for searcher in self._searchers:
-                searcher.close()
-            self._searchers.clear()
-        self._local = threading.local()
-        self._engine.close()
+        """Release cached state; the files are closed when the object is dropped."""
+        self._vocabulary = None
 
     def __enter__(self) -> Index:
         return self
@@ -242,57 +269,66 @@ class Index:
 
     # --- reading ----------------------------------------------------------
 
-    def searcher(self) -> Any:
-        """This thread's Whoosh searcher on the latest commit (reopened when the index changed)."""
-        current = getattr(self._local, "searcher", None)
-        if current is None or not current.up_to_date():
-            # A fresh searcher, not Whoosh's refresh(): refresh() reuses a
-            # segment's reader even when the segment gained deletions, and
-            # fails on a searcher opened on an empty index.
-            fresh = self._engine.searcher()
-            with self._searchers_lock:
-                if current is not None:
-                    self._searchers.remove(current)
-                    current.close()
-                self._searchers.append(fresh)
-            self._local.searcher = current = fresh
-        return current
+    def _commit_signature(self) -> tuple[int, int, int] | None:
+        try:
+            status = (self.path / COMMIT_FILE).stat()
+        except OSError:
+            return None
+        return (status.st_ino, status.st_mtime_ns, status.st_size)
+
+    def searcher(self) -> tantivy.Searcher:
+        """A tantivy searcher on the latest commit (a consistent snapshot; cheap to get)."""
+        signature = self._commit_signature()
+        if signature != self._commit_seen:
+            with self._reload_lock:
+                if signature != self._commit_seen:
+                    try:
+                        self._engine.reload()
+                    except ValueError as error:
+                        raise IndexCorruptError(f"{self.path} cannot be read ({error}); rebuild the index") from None
+                    self._commit_seen = signature
+        return self._engine.searcher()
 
     def __len__(self) -> int:
-        return int(self.searcher().doc_count())
+        return int(self.searcher().num_docs)
+
+    def _find(self, searcher: tantivy.Searcher, article_id: str) -> tantivy.DocAddress | None:
+        found = searcher.search(Query.term_query(self.schema, "id", article_id), limit=1, count=False).hits
+        return found[0][1] if found else None
 
     def __contains__(self, article_id: object) -> bool:
-        return isinstance(article_id, str) and self.searcher().document_number(id=article_id) is not None
+        return isinstance(article_id, str) and self._find(self.searcher(), article_id) is not None
 
     def get(self, article_id: str) -> Article:
         """The article with this id (``ArticleNotFoundError`` if there is none)."""
-        stored = self.searcher().document(id=article_id)
-        if stored is None:
+        searcher = self.searcher()
+        address = self._find(searcher, article_id)
+        if address is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}")
-        return stored_article(stored)
+        return stored_article(searcher.doc(address))
 
     def ids(self) -> Iterator[str]:
-        """Every article id in the index (live documents only)."""
-        reader = self.searcher().reader()
-        if reader.doc_count_all() == 0:
-            return  # an empty index has no id column yet
-        column = reader.column_reader("id")
-        for docnum in range(reader.doc_count_all()):
-            if not reader.is_deleted(docnum):
-                yield column[docnum]
+        """Every article id in the index (live documents only), in no particular order."""
+        searcher = self.searcher()
+        if searcher.num_docs == 0:
+            return
+        found = searcher.aggregate(Query.all_query(), {"ids": {"terms": {"field": "id", "size": searcher.num_docs}}})
+        for bucket in found["ids"]["buckets"]:
+            yield str(bucket["key"])
 
     def info(self) -> IndexInfo:
         size = sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file())
+        searcher = self.searcher()
         return IndexInfo(
             path=str(self.path),
-            doc_count=len(self),
+            doc_count=int(searcher.num_docs),
             size_bytes=size,
             profile=self._settings["analysis"]["profile"],
             schema_version=self._settings["schema_version"],
             created=self._settings["created"],
             updated=self._settings["updated"],
             library_version=self._settings["library_version"],
-            segments=len(self._engine._segments()),
+            segments=int(searcher.num_segments),
         )
 
     @property
@@ -312,12 +348,14 @@ class Index:
         highlight: bool = True,
         markers: tuple[str, str] = ("[", "]"),
         ranking: Ranking | None = None,
+        facets: bool = True,
     ) -> Results:
         """Ranked search. Never raises on a malformed query: see ``Results.warnings``.
 
         ``filters``: ``source``, ``category``, ``author``, ``tags`` (a value or a
         list of values), ``date_from``/``date_to`` (dates or ISO text).
         ``sort``: "relevance", "newest" or "oldest". ``page`` counts from 1.
+        ``facets=False`` skips the source/category counts (a little faster).
 
         مثال::
 
@@ -334,6 +372,7 @@ class Index:
             highlight=highlight,
             markers=markers,
             ranking=ranking,
+            facets=facets,
         )
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
@@ -345,12 +384,16 @@ class Index:
         """
         return autocomplete(self, prefix, limit)
 
-    def completion_table(self) -> CompletionTable:
-        """The autocomplete table for the current commit (built on first use)."""
+    def vocabulary(self) -> Vocabulary:
+        """The index's words and stems with document counts, for the current commit.
+
+        Built on first use after a commit (did-you-mean, fuzzy words, autocomplete).
+        """
         searcher = self.searcher()
-        cached = self._completions
-        if cached is None or cached[0] is not searcher:
-            cached = self._completions = (searcher, CompletionTable(searcher.reader()))
+        signature = self._commit_seen
+        cached = self._vocabulary
+        if cached is None or cached[0] != signature:
+            cached = self._vocabulary = (signature, Vocabulary(searcher))
         return cached[1]
 
     # --- writing ----------------------------------------------------------
@@ -380,7 +423,7 @@ class Index:
         started = time.perf_counter()
         existing = set(self.ids())
         seen_at: dict[str, str] = {}
-        writer: SegmentWriter | None = None
+        writer: tantivy.IndexWriter | None = None
         pending = 0
 
         def reject(problem: Problem, kind: str) -> None:
@@ -391,13 +434,11 @@ class Index:
             report.skip(problem, kind)
 
         def commit() -> None:
-            nonlocal writer, pending
-            if writer is not None:
-                writer.commit()
-                self._release_writer_info()
-                writer, pending = None, 0
+            nonlocal pending
+            if writer is not None and pending:
+                self._commit(writer)
+                pending = 0
                 report.commits += 1
-                self._touch()
             report.elapsed = time.perf_counter() - started
             if progress is not None:
                 progress(report)
@@ -421,12 +462,12 @@ class Index:
                 if writer is None:
                     writer = self._writer(wait)
                 if article.id in existing:
-                    writer.update_document(**article_fields(article))
+                    writer.delete_documents_by_term("id", article.id)
                     report.updated += 1
                 else:
-                    writer.add_document(**article_fields(article))
                     existing.add(article.id)
                     report.added += 1
+                writer.add_document(build_document(article, analyzed_fields(article, self.analyzer)))
                 pending += 1
                 if pending >= batch_size:
                     commit()
@@ -434,10 +475,12 @@ class Index:
         except BaseException:
             # The batch in progress is dropped; every earlier commit stays.
             if writer is not None:
-                writer.cancel()
-                self._release_writer_info()
+                writer.rollback()
             report.elapsed = time.perf_counter() - started
             raise
+        finally:
+            if writer is not None:
+                self._release_writer(writer)
         return report
 
     def update(self, article: Article | Mapping[str, Any]) -> None:
@@ -450,22 +493,23 @@ class Index:
             return False
         writer = self._writer(0.0)
         try:
-            writer.delete_by_term("id", article_id)
-            writer.commit()
+            writer.delete_documents_by_term("id", article_id)
+            self._commit(writer)
         except BaseException:
-            writer.cancel()
+            writer.rollback()
             raise
         finally:
-            self._release_writer_info()
-        self._touch()
+            self._release_writer(writer)
         return True
 
-    def _writer(self, wait: float) -> SegmentWriter:
+    def _writer(self, wait: float) -> tantivy.IndexWriter:
         deadline = time.monotonic() + wait
         while True:
             try:
-                writer = self._engine.writer(limitmb=WRITER_MEMORY_MB)
-            except LockError:
+                writer = self._engine.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
+            except ValueError as error:
+                if "LockBusy" not in str(error):
+                    raise
                 if time.monotonic() >= deadline:
                     raise IndexLockedError(self._lock_message()) from None
                 time.sleep(0.2)
@@ -475,6 +519,17 @@ class Index:
             )
             return writer
 
+    def _commit(self, writer: tantivy.IndexWriter) -> None:
+        writer.commit()
+        self._touch()
+
+    def _release_writer(self, writer: tantivy.IndexWriter) -> None:
+        """Let merges finish, then drop the writer (which releases tantivy's lock)."""
+        try:
+            writer.wait_merging_threads()
+        finally:
+            (self.path / WRITER_INFO_FILE).unlink(missing_ok=True)
+
     def _lock_message(self) -> str:
         try:
             holder = orjson.loads((self.path / WRITER_INFO_FILE).read_bytes())
@@ -483,13 +538,17 @@ class Index:
             who = "another process"
         return f"index {self.path} is locked by another writer ({who}); retry later or pass --wait SECONDS"
 
-    def _release_writer_info(self) -> None:
-        (self.path / WRITER_INFO_FILE).unlink(missing_ok=True)
-
     def _touch(self) -> None:
         self._settings["updated"] = _now()
         self._settings["library_version"] = _library_version()
         _write_json_atomically(self.path / SETTINGS_FILE, self._settings)
+
+
+def _remove_index_files(directory: Path) -> None:
+    """Empty an index directory for ``overwrite=True`` (only files, never subdirectories)."""
+    for entry in directory.iterdir():
+        if entry.is_file():
+            entry.unlink()
 
 
 def _to_article(item: ArticleLike, field_map: Mapping[str, str] | None) -> Article:

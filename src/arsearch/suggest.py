@@ -15,26 +15,28 @@ document frequency), and two words typed without the space between them.
 
 from __future__ import annotations
 
-import bisect
-import heapq
-import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .analysis import get_analyzer
 from .query import ParsedQuery, Word
 
 if TYPE_CHECKING:
+    import tantivy
+
     from .index import Index
 
 #: Look for a correction when a query finds fewer results than this.
 SUGGEST_BELOW = 3
 #: A word is suspect when it occurs in fewer documents than this.
 RARE_WORD_DOCS = 2
-#: Autocomplete looks at no more vocabulary entries than this per call
-#: (prefixes of 1-3 letters are answered from a precomputed table).
-MAX_COMPLETION_SCAN = 5000
 MIN_SPLIT_PART = 2
+#: Letters tried when editing an Arabic word (normalized forms: no alef or yeh variants).
+ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
+LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+#: Autocomplete answers for prefixes this short are kept per commit.
+CACHED_PREFIX = 3
+CACHED_COMPLETIONS = 20
 
 
 @dataclass(frozen=True)
@@ -45,38 +47,99 @@ class Suggestion:
     doc_count: int
 
 
-def _doc_frequency(reader: Any, term: str, *, stemmed: bool = False) -> int:
-    """Documents with ``term`` in text or title (exact forms, or stems)."""
-    text, title = ("text", "title") if stemmed else ("text_exact", "title_exact")
-    return int(reader.doc_frequency(text, term) + reader.doc_frequency(title, term))
+def _edits(word: str) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert) away from ``word``."""
+    alphabet = ARABIC_LETTERS if any(ch in ARABIC_LETTERS for ch in word) else LATIN_LETTERS
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
+    edits.update(left + letter + right[1:] for left, right in splits if right for letter in alphabet)
+    edits.update(left + letter + right for left, right in splits for letter in alphabet)
+    edits.discard(word)
+    return edits
 
 
-def _nearest(reader: Any, fieldname: str, form: str, frequency: Any) -> tuple[int, int, str] | None:
-    """The most frequent known term near ``form``: (documents, -distance, term)."""
-    best: tuple[int, int, str] | None = None
+class Vocabulary:
+    """The words (normalized forms) and stems of one commit, with document counts.
+
+    Counts add title and text, so an article with a word in both counts twice;
+    they include deleted articles until tantivy merges their segments. Both
+    are fine for ranking suggestions. Built from tantivy's term dictionary.
+    """
+
+    def __init__(self, searcher: tantivy.Searcher) -> None:
+        self._searcher = searcher
+        self._completions: dict[str, list[tuple[str, int]]] = {}
+
+    def _counts(self, fields: tuple[str, str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for name in fields:
+            for term, count in self._searcher.terms_with_prefix(name, ""):
+                counts[term] = counts.get(term, 0) + count
+        return counts
+
+    @cached_property
+    def forms(self) -> dict[str, int]:
+        return self._counts(("title_exact", "text_exact"))
+
+    @cached_property
+    def stems(self) -> dict[str, int]:
+        return self._counts(("title", "text"))
+
+    def count(self, term: str, *, stemmed: bool = False) -> int:
+        return (self.stems if stemmed else self.forms).get(term, 0)
+
+    def within(self, term: str, distance: int, *, stemmed: bool = False) -> list[tuple[str, int]]:
+        """Known terms ``distance`` edits or fewer from ``term`` (itself included), commonest first."""
+        counts = self.stems if stemmed else self.forms
+        frontier = {term}
+        seen = {term}
+        for _ in range(distance):
+            frontier = {edit for word in frontier for edit in _edits(word)} - seen
+            seen |= frontier
+        near = [(word, counts[word]) for word in seen if word in counts]
+        return sorted(near, key=lambda pair: (-pair[1], pair[0]))
+
+    def complete(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """The commonest words starting with ``prefix``."""
+        if len(prefix) <= CACHED_PREFIX and limit <= CACHED_COMPLETIONS:
+            cached = self._completions.get(prefix)
+            if cached is None:
+                cached = self._completions[prefix] = self._top_words(prefix, CACHED_COMPLETIONS)
+            return cached[:limit]
+        return self._top_words(prefix, limit)
+
+    def _top_words(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for name in ("title_exact", "text_exact"):
+            # each field's best 2x: a word common in titles but rarer in texts still makes it
+            for term, count in self._searcher.terms_with_prefix(name, prefix, limit=2 * limit):
+                counts[term] = counts.get(term, 0) + count
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+def _nearest(vocabulary: Vocabulary, form: str, *, stemmed: bool) -> str | None:
+    """The most frequent known term near ``form``: one edit away, or two for long words."""
     for distance in (1, 2) if len(form) >= 6 else (1,):
-        for candidate in reader.terms_within(fieldname, form, distance):
-            count = frequency(candidate)
-            if candidate != form and count >= RARE_WORD_DOCS:
-                key = (count, -distance, candidate)
-                best = max(best, key) if best else key
-        if best:
-            return best
+        near = [(w, c) for w, c in vocabulary.within(form, distance, stemmed=stemmed) if w != form]
+        near = [(w, c) for w, c in near if c >= RARE_WORD_DOCS]
+        if near:
+            return near[0][0]
     return None
 
 
-def _correct_word(reader: Any, form: str, stem: str | None) -> str | None:
+def _correct_word(vocabulary: Vocabulary, form: str, stem: str | None) -> str | None:
     """A near known word (exact forms, or stems: تطعيمم → تطعيم), or the word split in two."""
     # a whole word is shown when there is one; a stem only when no word is near
-    near = _nearest(reader, "text_exact", form, lambda term: _doc_frequency(reader, term))
+    near = _nearest(vocabulary, form, stemmed=False)
     if near is None and stem:
-        near = _nearest(reader, "text", stem, lambda term: _doc_frequency(reader, term, stemmed=True))
+        near = _nearest(vocabulary, stem, stemmed=True)
     if near is not None:
-        return near[2]
+        return near
     splits = []
     for cut in range(MIN_SPLIT_PART, len(form) - MIN_SPLIT_PART + 1):
         left, right = form[:cut], form[cut:]
-        frequency = min(_doc_frequency(reader, left), _doc_frequency(reader, right))
+        frequency = min(vocabulary.count(left), vocabulary.count(right))
         if frequency >= RARE_WORD_DOCS:
             splits.append((frequency, f"{left} {right}"))
     return max(splits)[1] if splits else None
@@ -89,20 +152,20 @@ def did_you_mean(index: Index, parsed: ParsedQuery, total: int) -> str | None:
     words = [n for n in parsed.root.should + parsed.root.must if isinstance(n, Word) and not n.field]
     if not words:
         return None
-    reader = index.searcher().reader()
-    exact = get_analyzer("exact")
-    light = get_analyzer(index.profile)
+    vocabulary = index.vocabulary()
+    light = index.analyzer
     corrected = []
     changed = False
     for word in words:
-        if word.prefix or word.fuzzy or not light.terms(word.text):
+        tokens = list(light.tokens(word.text, keep_stopwords=True))
+        stems = [t.stem for t in tokens if t.stem]
+        if word.prefix or word.fuzzy or not stems:
             corrected.append(word.text)
             continue
-        forms = [t.normalized for t in exact.tokens(word.text)]
-        stems = light.terms(word.text)
-        known_stem = any(_doc_frequency(reader, stem, stemmed=True) for stem in stems)
-        if len(forms) == 1 and not known_stem and _doc_frequency(reader, forms[0]) < RARE_WORD_DOCS:
-            fix = _correct_word(reader, forms[0], stems[0] if stems else None)
+        forms = [t.normalized for t in tokens]
+        known_stem = any(vocabulary.count(stem, stemmed=True) for stem in stems)
+        if len(forms) == 1 and not known_stem and vocabulary.count(forms[0]) < RARE_WORD_DOCS:
+            fix = _correct_word(vocabulary, forms[0], stems[0])
             if fix:
                 corrected.append(fix)
                 changed = True
@@ -111,62 +174,15 @@ def did_you_mean(index: Index, parsed: ParsedQuery, total: int) -> str | None:
     return " ".join(corrected) if changed else None
 
 
-class CompletionTable:
-    """Every indexed word with its document count, sorted, plus the best
-    completions of every 1-3 letter prefix precomputed: short prefixes match
-    tens of thousands of words, so they are answered from the table; longer
-    ones scan their (short) slice of the sorted vocabulary.
-
-    Built once per index generation, on the first ``suggest`` after a commit
-    (about 5 s for the 31k-article SaudiNewsNet index; a server can warm it
-    with ``index.completion_table()`` at start-up).
-    """
-
-    PRECOMPUTED_PREFIX = 3
-    KEEP = 20
-
-    def __init__(self, reader: Any) -> None:
-        counts: dict[str, int] = {}
-        # Segment by segment: Whoosh's merged view of many segments is ~10x slower.
-        leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
-        for leaf in leaves:
-            for fieldname in ("title_exact", "text_exact"):
-                for term, info in leaf.iter_field(fieldname):
-                    word = term.decode("utf-8") if isinstance(term, bytes) else term
-                    counts[word] = counts.get(word, 0) + int(info.doc_frequency())
-        self.words = sorted(counts)
-        self.counts = counts
-        best: dict[str, list[tuple[int, str]]] = {}
-        for word, count in counts.items():
-            for length in range(1, min(self.PRECOMPUTED_PREFIX, len(word)) + 1):
-                heap = best.setdefault(word[:length], [])
-                if len(heap) < self.KEEP:
-                    heapq.heappush(heap, (count, word))
-                elif (count, word) > heap[0]:
-                    heapq.heapreplace(heap, (count, word))
-        self.short = {prefix: sorted(heap, reverse=True) for prefix, heap in best.items()}
-
-    def complete(self, form: str, limit: int) -> list[tuple[str, int]]:
-        if len(form) <= self.PRECOMPUTED_PREFIX and limit <= self.KEEP:
-            return [(word, count) for count, word in self.short.get(form, [])[:limit]]
-        start = bisect.bisect_left(self.words, form)
-        candidates = []
-        for word in itertools.islice(self.words, start, start + MAX_COMPLETION_SCAN):
-            if not word.startswith(form):
-                break
-            candidates.append((self.counts[word], word))
-        return [(word, count) for count, word in heapq.nlargest(limit, candidates)]
-
-
 def autocomplete(index: Index, prefix: str, limit: int = 10) -> list[Suggestion]:
     """Completions of the last word of ``prefix``, most frequent first.
 
     The earlier words are kept, so "وزير الخار" completes to "وزير الخارجيه".
     """
     head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
-    forms = [t.normalized for t in get_analyzer("exact").tokens(last)]
+    forms = [t.normalized for t in index.analyzer.tokens(last, keep_stopwords=True)]
     if len(forms) != 1 or prefix.endswith(" "):
         return []
     lead = f"{head} " if head else ""
-    table = index.completion_table()
-    return [Suggestion(lead + word, count) for word, count in table.complete(forms[0], max(1, limit))]
+    vocabulary = index.vocabulary()
+    return [Suggestion(lead + word, count) for word, count in vocabulary.complete(forms[0], max(1, limit))]

@@ -127,6 +127,24 @@ class Analyzer:
                 yield stem, position
             position += 1
 
+    def index_forms(self, text: str) -> tuple[list[str], list[str]]:
+        """One pass over ``text`` for indexing: (terms of this profile, every word's normalized form).
+
+        The normalized forms are what the ``exact`` profile with the same
+        normalization gives, so one tokenization feeds both index fields.
+        """
+        terms: list[str] = []
+        forms: list[str] = []
+        cached = self._surfaces.get
+        for surface in TOKEN_PATTERN.findall(text):
+            normalized, stem = cached(surface) or self._analyze_surface(surface)
+            if not normalized:
+                continue
+            forms.append(normalized)
+            if stem is not None:
+                terms.append(stem)
+        return terms, forms
+
     def terms(self, text: str) -> list[str]:
         """Just the index terms of ``text``, in order."""
         return [term for term, _ in self.term_positions(text)]

@@ -1,28 +1,31 @@
-"""Compile arsearch's query tree (``query.py``) into a Whoosh query.
+"""Compile arsearch's query tree (``query.py``) into a tantivy query.
 
-Ranking lives here as data (``Ranking``): BM25F over the stemmed fields, an
-extra weight for exact word forms, a coordination bonus for matching more of
-the query's words, and a proximity bonus for multi-word queries.
+Ranking lives here as data (``Ranking``): BM25 over the stemmed title and
+text, an extra weight for exact word forms, and an optional proximity bonus
+for multi-word queries. Analysis happens here, in Python, so tantivy only
+ever sees our terms.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from whoosh import query as wq
+import tantivy
+from tantivy import Occur, Query
 
 from ..analysis import Analyzer
 from ..query import Bool, DateRange, Node, ParsedQuery, Phrase, Word
-from .whoosh import EXACT_SUFFIX
+from .schema import EXACT_SUFFIX, KEYWORD_FIELDS, TEXT_FIELDS
+
+if TYPE_CHECKING:
+    from ..suggest import Vocabulary
 
 #: A prefix must have this many letters (after normalization): ``ا*`` is refused.
 MIN_PREFIX_LETTERS = 2
 #: Terms a prefix or fuzzy word may expand to (the most frequent are kept).
 MAX_EXPANSIONS = 50
-#: Vocabulary entries looked at per prefix; bounds the time of ``word*``.
-MAX_PREFIX_SCAN = 20_000
 
 
 @dataclass(frozen=True)
@@ -32,98 +35,99 @@ class Ranking:
     title_boost: float = 2.0
     #: weight of an exact word-form match relative to a stem match
     exact_boost: float = 0.5
-    #: coordination bonus: documents matching more query words rank higher (0 = off)
-    coordination: float = 0.9
-    #: bonus for the query's words appearing close together (0 = off). Off by
-    #: default: on 31k news articles it multiplies query time by ~2.5 (phrase
-    #: positions read for every candidate); issue 6 decides by measurement.
+    #: bonus for the query's words appearing close together (0 = off)
     proximity_boost: float = 0.0
     proximity_slop: int = 5
 
 
 @dataclass
 class Compiled:
-    """The Whoosh query, the exact-form bonus, the terms to highlight, warnings.
+    """The tantivy query, the terms to highlight, and warnings."""
 
-    ``query`` matches and scores on stems (and phrases, prefixes, fuzzy words);
-    ``exact_bonus`` scores the free-text words' exact forms. It is meant to be
-    applied to the top candidates only (``rerank``), which costs a fraction of
-    scoring every candidate on four fields; ``combined()`` is the same ranking
-    as one query, for result pages beyond the reranked depth.
-    """
-
-    query: wq.Query | None
-    exact_bonus: wq.Query | None = None
+    query: Query | None
     stems: set[str] = field(default_factory=set)
     exact_forms: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
-    exact_clauses: list[wq.Query] = field(default_factory=list)
 
-    def combined(self) -> wq.Query | None:
-        if self.query is None or self.exact_bonus is None:
-            return self.query
-        return wq.AndMaybe(self.query, self.exact_bonus)
+
+def date_range(schema: tantivy.Schema, start: datetime | None, end: datetime | None) -> Query:
+    """Articles dated within [start, end]; either end may be None."""
+    if start is None and end is None:
+        return Query.exists_query("date")
+    return Query.range_query(schema, "date", tantivy.FieldType.Date, start, end)
+
+
+def any_of(clauses: list[Query]) -> Query:
+    return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
 
 
 class QueryCompiler:
-    def __init__(self, reader: Any, light: Analyzer, exact: Analyzer, ranking: Ranking) -> None:
-        self.reader = reader
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        schema: tantivy.Schema,
+        light: Analyzer,
+        ranking: Ranking,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.schema = schema
         self.light = light
-        self.exact = exact
         self.ranking = ranking
+        self._vocabulary = vocabulary
 
     def compile(self, parsed: ParsedQuery) -> Compiled:
         result = Compiled(None)
         query = self._node(parsed.root, result, negated=False)
         proximity = self._proximity(parsed.root)
         if query is not None and proximity is not None:
-            query = wq.AndMaybe(query, proximity)
+            query = Query.boolean_query([(Occur.Must, query), (Occur.Should, proximity)])
         result.query = query
-        if result.exact_clauses and self.ranking.exact_boost:
-            result.exact_bonus = wq.Or(result.exact_clauses)
         return result
 
     # --- nodes ------------------------------------------------------------
 
-    def _node(self, node: Node, result: Compiled, negated: bool) -> wq.Query | None:
+    def _node(self, node: Node, result: Compiled, negated: bool) -> Query | None:
         if isinstance(node, Word):
             return self._word(node, result, negated)
         if isinstance(node, Phrase):
             return self._phrase(node, result, negated)
         if isinstance(node, DateRange):
-            return wq.DateRange("date", node.start, node.end)
+            return date_range(self.schema, node.start, node.end)
         return self._bool(node, result, negated)
 
-    def _bool(self, node: Bool, result: Compiled, negated: bool) -> wq.Query | None:
-        should = [q for n in node.should if (q := self._node(n, result, negated)) is not None]
-        must = [q for n in node.must if (q := self._node(n, result, negated)) is not None]
-        must_not = [q for n in node.must_not if (q := self._node(n, result, not negated)) is not None]
-        optional = None
-        if should:
-            optional = should[0] if len(should) == 1 else wq.Or(should, scale=self.ranking.coordination or None)
-        required = (must[0] if len(must) == 1 else wq.And(must)) if must else None
-        if required is not None and optional is not None:
-            query: wq.Query | None = wq.AndMaybe(required, optional)
-        else:
-            query = required or optional
-        if must_not:
-            query = wq.AndNot(query or wq.Every(), must_not[0] if len(must_not) == 1 else wq.Or(must_not))
-        return query
+    def _bool(self, node: Bool, result: Compiled, negated: bool) -> Query | None:
+        clauses: list[tuple[Occur, Query]] = []
+        for occur, nodes, inverted in (
+            (Occur.Should, node.should, negated),
+            (Occur.Must, node.must, negated),
+            (Occur.MustNot, node.must_not, not negated),
+        ):
+            clauses += [(occur, q) for n in nodes if (q := self._node(n, result, inverted)) is not None]
+        if not clauses:
+            return None
+        if all(occur == Occur.MustNot for occur, _ in clauses):
+            clauses.append((Occur.Must, Query.all_query()))  # "-مصر" alone: everything but
+        if len(clauses) == 1 and clauses[0][0] != Occur.MustNot:
+            return clauses[0][1]
+        return Query.boolean_query(clauses)
 
     def _fields(self, field_name: str | None) -> tuple[str, ...]:
-        if field_name in ("title", "text"):
-            return (field_name,)
-        return ("title", "text")
+        return (field_name,) if field_name in TEXT_FIELDS else TEXT_FIELDS
 
     def _boost(self, field_name: str) -> float:
         return self.ranking.title_boost if field_name == "title" else 1.0
 
-    def _word(self, word: Word, result: Compiled, negated: bool) -> wq.Query | None:
-        if word.field in ("source", "category", "author", "tags"):
-            return wq.Term(word.field, word.text)
+    def _term(self, field_name: str, text: str, boost: float) -> Query:
+        query = Query.term_query(self.schema, field_name, text, index_option="freq")
+        return query if boost == 1.0 else Query.boost_query(query, boost)
+
+    def _word(self, word: Word, result: Compiled, negated: bool) -> Query | None:
+        if word.field in KEYWORD_FIELDS:
+            return Query.term_query(self.schema, word.field, word.text, index_option="basic")
         if word.prefix or word.fuzzy:
             return self._expanding(word, result, negated)
-        clauses: list[wq.Query] = []
+        clauses: list[Query] = []
         for token in self.light.tokens(word.text):
             assert token.stem is not None
             if not negated:
@@ -131,73 +135,73 @@ class QueryCompiler:
                 result.exact_forms.add(token.normalized)
             for name in self._fields(word.field):
                 boost = self._boost(name)
-                clauses.append(wq.Term(name, token.stem, boost=boost))
-                if not negated:
-                    exact_term = wq.Term(name + EXACT_SUFFIX, token.normalized, boost=boost * self.ranking.exact_boost)
-                    result.exact_clauses.append(exact_term)
+                clauses.append(self._term(name, token.stem, boost))
+                if self.ranking.exact_boost:
+                    clauses.append(self._term(name + EXACT_SUFFIX, token.normalized, boost * self.ranking.exact_boost))
         if not clauses:
             return None  # a stop word
-        return wq.Or(clauses)
+        return any_of(clauses)
 
-    def _expanding(self, word: Word, result: Compiled, negated: bool) -> wq.Query | None:
+    def _expanding(self, word: Word, result: Compiled, negated: bool) -> Query | None:
         """``word*`` and ``word~``, expanded over both the stemmed and the exact vocabulary.
 
         Both matter in Arabic: اقتص* must reach الاقتصاد (stem اقتصاد), and
         تطعيم~ must reach للتطعيم (stem تطعيم).
         """
-        forms = [t.normalized for t in self.exact.tokens(word.text)]
-        if len(forms) != 1:
+        tokens = list(self.light.tokens(word.text, keep_stopwords=True))
+        if len(tokens) != 1:
             return self._word(Word(word.text, word.field), result, negated)
-        form = forms[0]
+        form, stem = tokens[0].normalized, tokens[0].stem
         if word.prefix and len(form) < MIN_PREFIX_LETTERS:
             result.warnings.append(f"prefix {word.text}* is too short (at least {MIN_PREFIX_LETTERS} letters): ignored")
             return None
-        stems = [t.stem for t in self.light.tokens(word.text) if t.stem]
-        clauses: list[wq.Query] = []
+        clauses: list[Query] = []
         for name in self._fields(word.field):
-            for fieldname, text in ((name, stems[0] if stems and word.fuzzy else form), (name + EXACT_SUFFIX, form)):
+            for fieldname, text in ((name, stem if stem and word.fuzzy else form), (name + EXACT_SUFFIX, form)):
                 if word.prefix:
                     expansions = self._prefix_terms(fieldname, text, result)
                 else:
                     expansions = self._fuzzy_terms(fieldname, text)
                 if not negated:
                     (result.exact_forms if fieldname.endswith(EXACT_SUFFIX) else result.stems).update(expansions)
-                clauses += [wq.Term(fieldname, term, boost=self._boost(name)) for term in expansions]
-        return wq.Or(clauses) if clauses else wq.NullQuery
+                clauses += [self._term(fieldname, term, self._boost(name)) for term in expansions]
+        return any_of(clauses) if clauses else Query.empty_query()
 
     def _prefix_terms(self, fieldname: str, prefix: str, result: Compiled) -> list[str]:
-        candidates: list[tuple[int, str]] = []
-        for scanned, term in enumerate(self.reader.expand_prefix(fieldname, prefix)):
-            if scanned >= MAX_PREFIX_SCAN:
-                result.warnings.append(f"prefix {prefix}* matches too many words: only the commonest are searched")
-                break
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            candidates.append((self.reader.doc_frequency(fieldname, text), text))
-        return [text for _, text in heapq.nlargest(MAX_EXPANSIONS, candidates)]
+        found = self.searcher.terms_with_prefix(fieldname, prefix, limit=MAX_EXPANSIONS + 1)
+        if len(found) > MAX_EXPANSIONS:
+            warning = f"prefix {prefix}* matches many words: only the {MAX_EXPANSIONS} commonest are searched"
+            if warning not in result.warnings:
+                result.warnings.append(warning)
+        return [term for term, _ in found[:MAX_EXPANSIONS]]
 
     def _fuzzy_terms(self, fieldname: str, form: str) -> list[str]:
-        near = list(self.reader.terms_within(fieldname, form, 1, prefix=1))
-        ranked = heapq.nlargest(MAX_EXPANSIONS, ((self.reader.doc_frequency(fieldname, t), t) for t in near))
-        return [text for _, text in ranked]
+        if self._vocabulary is None:
+            return [form]
+        stemmed = not fieldname.endswith(EXACT_SUFFIX)
+        near = self._vocabulary.within(form, 1, stemmed=stemmed)
+        return [term for term, _ in near[:MAX_EXPANSIONS]]
 
-    def _phrase(self, phrase: Phrase, result: Compiled, negated: bool) -> wq.Query | None:
-        words = [t.normalized for t in self.exact.tokens(phrase.text)]
+    def _phrase(self, phrase: Phrase, result: Compiled, negated: bool) -> Query | None:
+        tokens = list(self.light.tokens(phrase.text, keep_stopwords=True))
+        words = [t.normalized for t in tokens]
         if not words:
             return None
         if not negated:
             result.exact_forms.update(words)
-            result.stems.update(t.stem for t in self.light.tokens(phrase.text) if t.stem)
-        clauses: list[wq.Query] = []
+            result.stems.update(t.stem for t in tokens if t.stem)
+        clauses: list[Query] = []
         for name in self._fields(phrase.field):
             exact_field = name + EXACT_SUFFIX
-            boost = self._boost(name)
             if len(words) == 1:
-                clauses.append(wq.Term(exact_field, words[0], boost=boost))
+                query = Query.term_query(self.schema, exact_field, words[0], index_option="freq")
             else:
-                clauses.append(wq.Phrase(exact_field, words, slop=1, boost=boost))
-        return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+                query = Query.phrase_query(self.schema, exact_field, list[str | tuple[int, str]](words), slop=0)
+            boost = self._boost(name)
+            clauses.append(query if boost == 1.0 else Query.boost_query(query, boost))
+        return any_of(clauses)
 
-    def _proximity(self, root: Bool) -> wq.Query | None:
+    def _proximity(self, root: Bool) -> Query | None:
         """Free-text words found close together (in stemmed form) earn a bonus."""
         if not self.ranking.proximity_boost:
             return None
@@ -206,9 +210,13 @@ class QueryCompiler:
         if len(stems) < 2:
             return None
         slop = self.ranking.proximity_slop
-        return wq.Or(
+        boost = self.ranking.proximity_boost
+        return any_of(
             [
-                wq.Phrase("text", stems, slop=slop, boost=self.ranking.proximity_boost),
-                wq.Phrase("title", stems, slop=slop, boost=self.ranking.proximity_boost * self.ranking.title_boost),
+                Query.boost_query(
+                    Query.phrase_query(self.schema, name, list[str | tuple[int, str]](stems), slop=slop),
+                    boost * self._boost(name),
+                )
+                for name in TEXT_FIELDS
             ]
         )

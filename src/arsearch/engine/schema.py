@@ -1,0 +1,93 @@
+"""The one place that maps arsearch's articles and analysis onto tantivy.
+
+Analysis runs in Python (``arsearch.analysis``); tantivy receives the analyzed
+terms joined by spaces and splits them on whitespace, so the index holds
+exactly our terms and tantivy needs no Arabic knowledge. Title and text are
+each indexed twice: stems (recall) and, under ``EXACT_SUFFIX``, normalized
+word forms (precision, phrases). The article itself is stored as JSON for
+``get()`` and snippets from the original text."""
+
+from __future__ import annotations
+
+import orjson
+import tantivy
+
+from ..analysis import Analyzer
+from ..articles import Article
+
+#: Bump when the schema or the stored layout changes; Index.open refuses other versions.
+#: 1: Whoosh (arsearch 0.1); 2: tantivy.
+SCHEMA_VERSION = 2
+
+#: Title and text are each indexed twice: stemmed and, under this suffix, as
+#: exact normalized forms.
+EXACT_SUFFIX = "_exact"
+TEXT_FIELDS = ("title", "text")
+KEYWORD_FIELDS = ("source", "category", "author", "tags")
+#: tantivy's name for our whitespace-separated term streams.
+TERMS_TOKENIZER = "arsearch_terms"
+#: Longest term kept (tantivy drops terms over ~65 kB; no real word is this long).
+MAX_TERM_CHARS = 255
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
+        builder.add_text_field(name + EXACT_SUFFIX, tokenizer_name=TERMS_TOKENIZER, index_option="position")
+    builder.add_date_field("date", indexed=True, fast=True)
+    for name in KEYWORD_FIELDS:  # exact values: filters and facet counts (fast fields)
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("article", stored=True)  # the whole article as JSON
+    return builder.build()
+
+
+def register_analysis(index: tantivy.Index) -> None:
+    """Teach a tantivy index our tokenizer name (it must be registered on every open)."""
+    terms = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.remove_long(1000))
+    index.register_tokenizer(TERMS_TOKENIZER, terms.build())
+
+
+def _joined(terms: list[str]) -> str:
+    return " ".join(term if len(term) <= MAX_TERM_CHARS else term[:MAX_TERM_CHARS] for term in terms)
+
+
+def analyzed_fields(article: Article, analyzer: Analyzer) -> dict[str, str]:
+    """The four analyzed text fields of an article (terms joined by spaces).
+
+    This is the costly part of indexing, and pure: it can run in a worker process.
+    """
+    fields: dict[str, str] = {}
+    for name in TEXT_FIELDS:
+        terms, forms = analyzer.index_forms(getattr(article, name))
+        fields[name] = _joined(terms)
+        fields[name + EXACT_SUFFIX] = _joined(forms)
+    return fields
+
+
+def build_document(article: Article, analyzed: dict[str, str]) -> tantivy.Document:
+    """The tantivy document for an article, given ``analyzed_fields(article, ...)``."""
+    document = tantivy.Document()
+    document.add_text("id", article.id)
+    for name, terms in analyzed.items():
+        if terms:
+            document.add_text(name, terms)
+    if article.date is not None:
+        document.add_date("date", article.date)
+    for name in ("source", "category", "author"):
+        value = getattr(article, name)
+        if value is not None:
+            document.add_text(name, value)
+    for tag in article.tags:
+        document.add_text("tags", tag)
+    document.add_bytes("article", orjson.dumps(article.to_record()))
+    return document
+
+
+def stored_article(document: tantivy.Document) -> Article:
+    """Rebuild the Article from a stored document."""
+    stored = document.get_first("article")
+    if not isinstance(stored, bytes):
+        raise ValueError("a document without its stored article (index damaged?)")
+    return Article.from_record(orjson.loads(stored))

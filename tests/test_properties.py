@@ -43,3 +43,37 @@ def test_light_terms_are_normalized_and_never_longer_than_the_word(text: str) ->
         assert token.stem is not None
         assert normalize_word(token.stem) == token.stem
         assert len(token.stem) <= len(token.normalized) + 2  # لل → ال may add an alef
+
+
+WORD_POOL = ["المملكة", "للمملكة", "مملكه", "زيارات", "الوزير", "بالجزائر", "إسلامى", "اسلامي", "Saudi", "٢٠١٥", "2015"]
+DECORATIONS = "\u064e\u064f\u0650\u0651\u0652\u064b\u0640"
+
+
+@st.composite
+def decorated_words(draw: st.DrawFn) -> str:
+    word = draw(st.sampled_from(WORD_POOL))
+    out = word[0]
+    for letter in word[1:]:  # marks and tatweel inside a word, never before its first letter
+        out += draw(st.text(alphabet=DECORATIONS, max_size=2)) + letter
+    return out
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(decorated_words(), max_size=30),
+    st.lists(st.sampled_from(WORD_POOL), min_size=1, max_size=3),
+    st.sampled_from(["light", "exact", "root"]),
+)
+def test_highlight_finder_marks_exactly_what_word_by_word_analysis_marks(
+    words: list[str], query: list[str], profile: str
+) -> None:
+    analyzer = next(a for a in ANALYZERS if a.profile == profile)
+    text = " ، ".join(words)
+    terms = {t.stem for w in query for t in analyzer.tokens(w) if t.stem}
+    forms = {t.normalized for w in query for t in analyzer.tokens(w, keep_stopwords=True)}
+    expected = [
+        (t.start, t.end, t.stem or t.normalized)
+        for t in analyzer.tokens(text, keep_stopwords=True)
+        if (t.stem is not None and t.stem in terms) or t.normalized in forms
+    ]
+    assert analyzer.find(text, terms, forms) == expected

@@ -42,11 +42,7 @@ class Snippet:
 
 def matched_spans(text: str, analyzer: Analyzer, stems: set[str], exact_forms: set[str]) -> list[tuple[int, int, str]]:
     """``(start, end, term)`` of every word of ``text`` that the query matched."""
-    return [
-        (token.start, token.end, token.stem or token.normalized)
-        for token in analyzer.tokens(text, keep_stopwords=True)
-        if (token.stem is not None and token.stem in stems) or token.normalized in exact_forms
-    ]
+    return analyzer.find(text, stems, exact_forms)
 
 
 def render(
@@ -118,10 +114,14 @@ def snippets(
         end = _snap_right(text, fragment_chars) if len(text) > fragment_chars else len(text)
         return [render(text, (), 0, end, markers)]
     windows = []
+    last = 0  # spans[index:last] end inside the window (two pointers: linear in the spans)
     for index, (span_start, _, _) in enumerate(spans):
         start = _snap_left(text, span_start - LEAD_CHARS)
         end = _snap_right(text, start + fragment_chars)
-        inside = [term for _, span_end, term in spans[index:] if span_end <= end]
+        last = max(last, index)
+        while last < len(spans) and spans[last][1] <= end:
+            last += 1
+        inside = [term for _, _, term in spans[index:last]]
         windows.append((len(set(inside)), len(inside), -start, start, end))
     chosen: list[tuple[int, int]] = []
     for *_, start, end in sorted(windows, reverse=True):

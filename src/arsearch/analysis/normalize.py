@@ -14,8 +14,10 @@ single tokens; offsets into the original text are kept by the tokenizer.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Code points removed outright: harakat, tanween, shadda, sukun, superscript
 #: alef, Quranic annotation marks, tatweel, zero-width joiners and bidi marks.
@@ -103,6 +105,41 @@ def normalize_word(word: str, options: NormalizationOptions = NormalizationOptio
     if options.fold_teh_marbuta:
         word = word.replace(TEH_MARBUTA, "ه")
     return word
+
+
+@lru_cache(maxsize=2)
+def _same_length_folding(fold_hamza_carriers: bool) -> dict[int, str]:
+    """The letter foldings that map one character to one (offsets survive), plus A-Z → a-z."""
+    table = {ord(k): v for k, v in {**FOLDED_LETTERS, **FOLDED_DIGITS}.items()}
+    table[ord(TEH_MARBUTA)] = "ه"
+    table[ord("ۃ")] = "ه"
+    if fold_hamza_carriers:
+        table.update({ord(k): v for k, v in HAMZA_CARRIERS.items()})
+    table.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+    return table
+
+
+_REMOVED = re.compile("[" + "".join(re.escape(c) for c in REMOVED_CHARS) + "]+")
+
+
+def candidate_spans(
+    text: str, pieces: set[str], options: NormalizationOptions = NormalizationOptions()
+) -> list[tuple[int, int]]:
+    """Where in ``text`` a word whose normalized form contains one of ``pieces`` may be.
+
+    A cheap superset for highlighting long texts: the pieces are looked up in
+    the text with its letters folded (same length, so offsets hold), and every
+    place with marks or tatweel (which normalization removes, so a piece may
+    be split by them) is a candidate too. NFKC-only spellings are not seen.
+    """
+    folded = text.translate(_same_length_folding(options.fold_hamza_carriers))
+    found = [m.span() for m in _REMOVED.finditer(text)]
+    for piece in pieces:
+        at = folded.find(piece)
+        while at >= 0:
+            found.append((at, at + len(piece)))
+            at = folded.find(piece, at + 1)
+    return sorted(found)
 
 
 def fold_teh_marbuta(word: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from .normalize import NormalizationOptions, fold_teh_marbuta, normalize_word
+from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
 from .stem import default_stemmer, root_of
 from .stopwords import default_stopwords
 from .tokenize import TOKEN_PATTERN
@@ -109,6 +109,36 @@ class Analyzer:
                 yield Token(surface, normalized, stem, match.start(), match.end(), position)
             position += 1
 
+    def find(self, text: str, terms: set[str], forms: set[str]) -> list[tuple[int, int, str]]:
+        """``(start, end, term or form)`` of every word of ``text`` whose term is in ``terms``
+        or whose normalized form is in ``forms``: what highlighting marks.
+
+        Long texts are not analyzed word by word: a light (or exact) term is
+        always a piece of the word's normalized form (give or take the ال that
+        ``للجزائر → الجزائر`` adds), so a scan of the folded text finds the few
+        words that may match, and only those are analyzed.
+        """
+        if self.profile == "root":  # roots are not pieces of their words
+            candidates = [(0, len(text))]
+        else:
+            pieces = {t.removeprefix("ال") or t for t in terms} | forms
+            if not pieces:
+                return []
+            candidates = candidate_spans(text, pieces, self.normalization)
+        found: list[tuple[int, int, str]] = []
+        done = 0  # candidates are ordered; a word is analyzed once
+        for start, end in candidates:
+            if end <= done:
+                continue
+            start, end = max(_word_start(text, start), done), _word_end(text, end)
+            for match in TOKEN_PATTERN.finditer(text, start, end):
+                surface = match.group()
+                normalized, stem = self._surfaces.get(surface) or self._analyze_surface(surface)
+                if (stem is not None and stem in terms) or (normalized and normalized in forms):
+                    found.append((match.start(), match.end(), stem or normalized))
+            done = end
+        return found
+
     def term_stream(self, text: str) -> Iterator[tuple[str, int, int, int]]:
         """``(term, position, start, end)`` of every indexed word, when offsets are needed."""
         for token in self.tokens(text):
@@ -148,6 +178,18 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Just the index terms of ``text``, in order."""
         return [term for term, _ in self.term_positions(text)]
+
+
+def _word_start(text: str, position: int) -> int:
+    while position > 0 and not text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def _word_end(text: str, position: int) -> int:
+    while position < len(text) and not text[position].isspace():
+        position += 1
+    return position
 
 
 @lru_cache(maxsize=16)

@@ -13,6 +13,7 @@ from .analysis import Analyzer, Token, analyze
 from .articles import Article, ArticleError
 from .errors import ArsearchError
 from .index import AddReport, Index, IndexInfo, Problem
+from .related import RelatedArticle
 from .search import Hit, Results
 
 try:
@@ -30,6 +31,7 @@ __all__ = [
     "Index",
     "IndexInfo",
     "Problem",
+    "RelatedArticle",
     "Results",
     "Token",
     "__version__",

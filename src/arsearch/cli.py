@@ -21,6 +21,7 @@ from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
 from .index import AddReport, Index, default_index_path
 from .ingest import FORMATS, IngestError, read_records
+from .related import RelatedArticle
 from .search import MAX_LIMIT, MAX_PAGE, SORTS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -325,3 +326,59 @@ def suggest_command(prefix: str, index_path: Path | None, limit: int, as_json: b
         return
     for suggestion in suggestions:
         click.echo(f"{suggestion.text}\t{suggestion.doc_count}")
+
+
+def _print_related(items: list[RelatedArticle], as_json: bool) -> None:
+    if as_json:
+        click.echo(_dumps([item.as_dict() for item in items]))
+        return
+    if not items:
+        click.echo("no related articles")
+    for rank, item in enumerate(items, 1):
+        meta = " · ".join(x for x in (item.date.date().isoformat() if item.date else None, item.source) if x)
+        click.echo(f"{rank}. {item.title or item.id}  [{item.id}]" + (f"  {meta}" if meta else ""))
+        if item.duplicates:
+            click.echo(f"   also published as: {', '.join(item.duplicates)}")
+
+
+@main.command("related")
+@click.argument("article_id", required=False)
+@click.option("--text", help="Find articles related to this text instead of an indexed article.")
+@index_option
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
+@click.option("--include-duplicates", is_flag=True, help="List copies of one story separately.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def related_command(
+    article_id: str | None,
+    text: str | None,
+    index_path: Path | None,
+    limit: int,
+    include_duplicates: bool,
+    as_json: bool,
+) -> None:
+    """Articles related to ARTICLE_ID (or to --text), copies of one story grouped."""
+    if (article_id is None) == (text is None):
+        raise click.UsageError("give an ARTICLE_ID or --text, not both")
+    with Index.open(index_path or default_index_path()) as index:
+        if text is not None:
+            items = index.related_to_text(text, limit, include_duplicates=include_duplicates)
+        else:
+            assert article_id is not None
+            items = index.related(article_id, limit, include_duplicates=include_duplicates)
+    _print_related(items, as_json)
+
+
+@main.command("duplicates")
+@click.argument("article_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def duplicates_command(article_id: str, index_path: Path | None, as_json: bool) -> None:
+    """Ids of near-copies of ARTICLE_ID (the same story republished), closest first."""
+    with Index.open(index_path or default_index_path()) as index:
+        copies = index.duplicates(article_id)
+    if as_json:
+        click.echo(_dumps(copies))
+        return
+    click.echo("\n".join(copies) if copies else "no near-copies")

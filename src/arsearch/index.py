@@ -38,9 +38,9 @@ from .articles import Article, ArticleError
 from .engine.compile import Ranking
 from .engine.schema import (
     SCHEMA_VERSION,
-    analyzed_fields,
     build_document,
     build_schema,
+    document_by_id,
     register_analysis,
     stored_article,
 )
@@ -54,6 +54,7 @@ from .errors import (
     StrictModeError,
 )
 from .ingest import Record
+from .related import RelatedArticle, duplicates, related, related_to_text
 from .search import Filters, Results, Sort, search
 from .suggest import Suggestion, Vocabulary, autocomplete
 
@@ -292,20 +293,18 @@ class Index:
     def __len__(self) -> int:
         return int(self.searcher().num_docs)
 
-    def _find(self, searcher: tantivy.Searcher, article_id: str) -> tantivy.DocAddress | None:
-        found = searcher.search(Query.term_query(self.schema, "id", article_id), limit=1, count=False).hits
-        return found[0][1] if found else None
-
     def __contains__(self, article_id: object) -> bool:
-        return isinstance(article_id, str) and self._find(self.searcher(), article_id) is not None
+        if not isinstance(article_id, str):
+            return False
+        query = Query.term_query(self.schema, "id", article_id)
+        return bool(self.searcher().search(query, limit=1, count=False).hits)
 
     def get(self, article_id: str) -> Article:
         """The article with this id (``ArticleNotFoundError`` if there is none)."""
-        searcher = self.searcher()
-        address = self._find(searcher, article_id)
-        if address is None:
+        document = document_by_id(self.searcher(), self.schema, article_id)
+        if document is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}")
-        return stored_article(searcher.doc(address))
+        return stored_article(document)
 
     def ids(self) -> Iterator[str]:
         """Every article id in the index (live documents only), in no particular order."""
@@ -383,6 +382,58 @@ class Index:
             >>> [s.text for s in index.suggest("اقتص")]  # doctest: +SKIP
         """
         return autocomplete(self, prefix, limit)
+
+    def related(
+        self,
+        article_id: str,
+        limit: int = 5,
+        filters: Filters | None = None,
+        *,
+        include_duplicates: bool = False,
+        recency_days: float | None = None,
+    ) -> list[RelatedArticle]:
+        """Articles related to an indexed one ("مقالات ذات صلة"), best first, itself excluded.
+
+        Copies of one story (the same wire text in several outlets) come as one
+        entry whose ``duplicates`` lists the other ids, unless
+        ``include_duplicates``; copies of the article itself are left out.
+        ``recency_days``: prefer articles close in date (a score halves, at
+        most, as the dates drift apart; off by default).
+
+        مثال::
+
+            >>> for item in index.related("sample-01", limit=3):  # doctest: +SKIP
+            ...     print(item.title, item.duplicates)
+        """
+        return related(
+            self,
+            article_id,
+            limit=limit,
+            filters=filters,
+            include_duplicates=include_duplicates,
+            recency_days=recency_days,
+        )
+
+    def related_to_text(
+        self,
+        text: str,
+        limit: int = 5,
+        filters: Filters | None = None,
+        *,
+        include_duplicates: bool = False,
+    ) -> list[RelatedArticle]:
+        """Articles related to any text, e.g. a draft: ``index.related_to_text("ارتفاع أسعار النفط")``."""
+        return related_to_text(self, text, limit=limit, filters=filters, include_duplicates=include_duplicates)
+
+    def duplicates(self, article_id: str) -> list[str]:
+        """Ids of near-copies of an article (the same story republished), closest first.
+
+        مثال::
+
+            >>> index.duplicates("spa-1")  # doctest: +SKIP
+            ['okaz-17', 'alriyadh-9']
+        """
+        return duplicates(self, article_id)
 
     def vocabulary(self) -> Vocabulary:
         """The index's words and stems with document counts, for the current commit.
@@ -467,7 +518,7 @@ class Index:
                 else:
                     existing.add(article.id)
                     report.added += 1
-                writer.add_document(build_document(article, analyzed_fields(article, self.analyzer)))
+                writer.add_document(build_document(article, self.analyzer))
                 pending += 1
                 if pending >= batch_size:
                     commit()

@@ -93,7 +93,8 @@ class Results:
         return dict(self.__dict__, hits=[hit.as_dict() for hit in self.hits], pages=self.pages)
 
 
-def _filter_query(index: Index, filters: Filters | None) -> Query | None:
+def filter_query(index: Index, filters: Filters | None) -> Query | None:
+    """The query restricting results to ``filters`` (None when there is nothing to restrict)."""
     if not filters:
         return None
     unknown = set(filters) - set(FILTER_KEYS)
@@ -141,7 +142,7 @@ def search(
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     limit = max(1, min(int(limit), MAX_LIMIT))
     page = max(1, min(int(page), MAX_PAGE))
-    filter_query = _filter_query(index, filters)
+    restriction = filter_query(index, filters)
     parsed = parse(text)
     searcher = index.searcher()
     needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
@@ -167,8 +168,8 @@ def search(
             message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
         return finish(0, [], {}, message)
     query = compiled.query
-    if filter_query is not None:  # filters restrict, they do not score
-        query = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.const_score_query(filter_query, 0.0))])
+    if restriction is not None:  # filters restrict, they do not score
+        query = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.const_score_query(restriction, 0.0))])
     offset = (page - 1) * limit
     if sort == "relevance":
         found = searcher.search(query, limit=limit, offset=offset, count=True)

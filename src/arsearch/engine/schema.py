@@ -12,6 +12,7 @@ from __future__ import annotations
 import orjson
 import tantivy
 
+from .. import fingerprint
 from ..analysis import Analyzer
 from ..articles import Article
 
@@ -39,6 +40,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_date_field("date", indexed=True, fast=True)
     for name in KEYWORD_FIELDS:  # exact values: filters and facet counts (fast fields)
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("dup", tokenizer_name="raw", index_option="basic")  # near-duplicate keys
+    builder.add_bytes_field("sketch", stored=True)  # the text's MinHash sketch (fingerprint.py)
     builder.add_bytes_field("article", stored=True)  # the whole article as JSON
     return builder.build()
 
@@ -53,26 +56,20 @@ def _joined(terms: list[str]) -> str:
     return " ".join(term if len(term) <= MAX_TERM_CHARS else term[:MAX_TERM_CHARS] for term in terms)
 
 
-def analyzed_fields(article: Article, analyzer: Analyzer) -> dict[str, str]:
-    """The four analyzed text fields of an article (terms joined by spaces).
-
-    This is the costly part of indexing, and pure: it can run in a worker process.
-    """
-    fields: dict[str, str] = {}
-    for name in TEXT_FIELDS:
-        terms, forms = analyzer.index_forms(getattr(article, name))
-        fields[name] = _joined(terms)
-        fields[name + EXACT_SUFFIX] = _joined(forms)
-    return fields
-
-
-def build_document(article: Article, analyzed: dict[str, str]) -> tantivy.Document:
-    """The tantivy document for an article, given ``analyzed_fields(article, ...)``."""
+def build_document(article: Article, analyzer: Analyzer) -> tantivy.Document:
+    """The tantivy document for an article: analyzed fields, keywords, fingerprint, stored JSON."""
     document = tantivy.Document()
     document.add_text("id", article.id)
-    for name, terms in analyzed.items():
-        if terms:
-            document.add_text(name, terms)
+    for name in TEXT_FIELDS:
+        terms, forms = analyzer.index_forms(getattr(article, name))
+        if forms:
+            document.add_text(name, _joined(terms))
+            document.add_text(name + EXACT_SUFFIX, _joined(forms))
+        if name == "text":
+            text_sketch = fingerprint.sketch(forms)
+            for key in fingerprint.band_keys(text_sketch):
+                document.add_text("dup", key)
+            document.add_bytes("sketch", fingerprint.pack(text_sketch))
     if article.date is not None:
         document.add_date("date", article.date)
     for name in ("source", "category", "author"):
@@ -91,3 +88,10 @@ def stored_article(document: tantivy.Document) -> Article:
     if not isinstance(stored, bytes):
         raise ValueError("a document without its stored article (index damaged?)")
     return Article.from_record(orjson.loads(stored))
+
+
+def document_by_id(searcher: tantivy.Searcher, schema: tantivy.Schema, article_id: str) -> tantivy.Document | None:
+    """The stored document of an article, or None."""
+    query = tantivy.Query.term_query(schema, "id", article_id)
+    found = searcher.search(query, limit=1, count=False).hits
+    return searcher.doc(found[0][1]) if found else None

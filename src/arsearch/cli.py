@@ -7,6 +7,7 @@ tracebacks are for bugs only.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Problems listed on the terminal before "... and N more".
 MAX_PROBLEMS_SHOWN = 50
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -42,6 +44,10 @@ def friendly_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:
+            # the reader went away (arsearch ... | head): stop quietly, like other Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except (ArsearchError, IngestError) as error:
             _fail(str(error))
         except OSError as error:

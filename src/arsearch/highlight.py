@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .analysis import Analyzer
+from .analysis.tokenize import word_end, word_start
 
 FRAGMENT_CHARS = 180
 MAX_FRAGMENTS = 3
@@ -76,22 +77,6 @@ def render(
     )
 
 
-def _snap_left(text: str, position: int) -> int:
-    """Move a cut point left to the start of a word."""
-    position = max(0, position)
-    while position > 0 and not text[position - 1].isspace():
-        position -= 1
-    return position
-
-
-def _snap_right(text: str, position: int) -> int:
-    """Move a cut point right to the end of a word."""
-    position = min(len(text), position)
-    while position < len(text) and not text[position].isspace():
-        position += 1
-    return position
-
-
 def snippets(
     text: str,
     analyzer: Analyzer,
@@ -111,13 +96,13 @@ def snippets(
         return []
     spans = matched_spans(text, analyzer, stems, exact_forms)
     if not spans:
-        end = _snap_right(text, fragment_chars) if len(text) > fragment_chars else len(text)
+        end = word_end(text, fragment_chars) if len(text) > fragment_chars else len(text)
         return [render(text, (), 0, end, markers)]
     windows = []
     last = 0  # spans[index:last] end inside the window (two pointers: linear in the spans)
     for index, (span_start, _, _) in enumerate(spans):
-        start = _snap_left(text, span_start - LEAD_CHARS)
-        end = _snap_right(text, start + fragment_chars)
+        start = word_start(text, span_start - LEAD_CHARS)
+        end = word_end(text, start + fragment_chars)
         last = max(last, index)
         while last < len(spans) and spans[last][1] <= end:
             last += 1

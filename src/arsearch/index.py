@@ -301,10 +301,14 @@ class Index:
 
     def get(self, article_id: str) -> Article:
         """The article with this id (``ArticleNotFoundError`` if there is none)."""
-        document = document_by_id(self.searcher(), self.schema, article_id)
+        return stored_article(self._document(self.searcher(), article_id))
+
+    def _document(self, searcher: tantivy.Searcher, article_id: str) -> tantivy.Document:
+        """An article's stored document in this searcher's commit, or ``ArticleNotFoundError``."""
+        document = document_by_id(searcher, self.schema, article_id)
         if document is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}")
-        return stored_article(document)
+        return document
 
     def ids(self) -> Iterator[str]:
         """Every article id in the index (live documents only), in no particular order."""

@@ -28,8 +28,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from . import fingerprint
-from .engine.schema import document_by_id, stored_article
-from .errors import ArticleNotFoundError
+from .engine.schema import stored_article
 from .search import MAX_LIMIT, Filters, filter_query
 
 if TYPE_CHECKING:
@@ -130,7 +129,7 @@ def find_related(
     for score, address in found:
         document = searcher.doc(address)
         article = stored_article(document)
-        sketch = fingerprint.unpack(document.get_first("sketch") or b"")
+        sketch = _sketch(document)
         if not include_duplicates:
             if fingerprint.is_duplicate(own_sketch, sketch):
                 continue  # a copy of the article itself is not "related"
@@ -147,24 +146,22 @@ def find_related(
     return ranked[:limit]
 
 
-def _document(index: Index, searcher: tantivy.Searcher, article_id: str) -> tantivy.Document:
-    document = document_by_id(searcher, index.schema, article_id)
-    if document is None:
-        raise ArticleNotFoundError(f"no article with id {article_id!r} in {index.path}")
-    return document
+def _sketch(document: tantivy.Document) -> tuple[int, ...]:
+    """A stored document's near-duplicate sketch (empty for short texts)."""
+    return fingerprint.unpack(document.get_first("sketch") or b"")
 
 
 def related(index: Index, article_id: str, **options: Any) -> list[RelatedArticle]:
     """Related articles for an indexed article (``ArticleNotFoundError`` for an unknown id)."""
     searcher = index.searcher()
-    document = _document(index, searcher, article_id)
+    document = index._document(searcher, article_id)
     article = stored_article(document)
     return find_related(
         index,
         article.title,
         article.text,
         exclude_id=article.id,
-        own_sketch=fingerprint.unpack(document.get_first("sketch") or b""),
+        own_sketch=_sketch(document),
         date=article.date,
         **options,
     )
@@ -179,7 +176,7 @@ def related_to_text(index: Index, text: str, **options: Any) -> list[RelatedArti
 def duplicates(index: Index, article_id: str) -> list[str]:
     """Ids of the near-copies of an article (same story, other outlets or titles), closest first."""
     searcher = index.searcher()
-    own = fingerprint.unpack(_document(index, searcher, article_id).get_first("sketch") or b"")
+    own = _sketch(index._document(searcher, article_id))
     if not own:
         return []
     keys = [(Occur.Should, Query.term_query(index.schema, "dup", key)) for key in fingerprint.band_keys(own)]
@@ -192,7 +189,7 @@ def duplicates(index: Index, article_id: str) -> list[str]:
     copies = []
     for _, address in searcher.search(query, limit=MAX_DUPLICATE_CANDIDATES, count=False).hits:
         document = searcher.doc(address)
-        similarity = fingerprint.similarity(own, fingerprint.unpack(document.get_first("sketch") or b""))
+        similarity = fingerprint.similarity(own, _sketch(document))
         if similarity >= fingerprint.DUPLICATE_SIMILARITY:
             copies.append((similarity, str(document.get_first("id"))))
     return [copy_id for _, copy_id in sorted(copies, key=lambda pair: (-pair[0], pair[1]))]

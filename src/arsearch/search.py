@@ -21,7 +21,7 @@ from tantivy import Occur, Order, Query
 from .analysis import Analyzer
 from .articles import Article, ArticleError, parse_date
 from .engine.compile import Compiled, QueryCompiler, Ranking, any_of, date_range
-from .engine.schema import stored_article
+from .engine.schema import KEYWORD_FIELDS, stored_article
 from .highlight import Snippet, highlight_whole, snippets
 from .query import Bool, Node, Word, inclusive_end, parse
 from .suggest import did_you_mean
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 Sort = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
 FACET_FIELDS = ("source", "category")
-FILTER_KEYS = ("source", "category", "author", "tags", "date_from", "date_to")
+FILTER_KEYS = (*KEYWORD_FIELDS, "date_from", "date_to")
 MAX_LIMIT = 100
 #: Facet values reported per field (the commonest).
 FACET_SIZE = 50
@@ -101,7 +101,7 @@ def filter_query(index: Index, filters: Filters | None) -> Query | None:
     if unknown:
         raise ValueError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
     clauses: list[Query] = []
-    for key in ("source", "category", "author", "tags"):
+    for key in KEYWORD_FIELDS:
         value = filters.get(key)
         if value is None or value == "" or value == []:
             continue

@@ -109,12 +109,13 @@ def normalize_word(word: str, options: NormalizationOptions = NormalizationOptio
 
 @lru_cache(maxsize=2)
 def _same_length_folding(fold_hamza_carriers: bool) -> dict[int, str]:
-    """The letter foldings that map one character to one (offsets survive), plus A-Z → a-z."""
-    table = {ord(k): v for k, v in {**FOLDED_LETTERS, **FOLDED_DIGITS}.items()}
+    """The normalization table's one-to-one foldings (offsets survive), ة → ه included, plus A-Z → a-z."""
+    table = {
+        code: "ه" if letter == TEH_MARBUTA else letter
+        for code, letter in _TABLES[fold_hamza_carriers].items()
+        if letter is not None and len(letter) == 1
+    }
     table[ord(TEH_MARBUTA)] = "ه"
-    table[ord("ۃ")] = "ه"
-    if fold_hamza_carriers:
-        table.update({ord(k): v for k, v in HAMZA_CARRIERS.items()})
     table.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
     return table
 

@@ -22,7 +22,7 @@ from typing import Literal
 from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
 from .stem import default_stemmer, root_of
 from .stopwords import default_stopwords
-from .tokenize import TOKEN_PATTERN
+from .tokenize import TOKEN_PATTERN, word_end, word_start
 
 Profile = Literal["exact", "light", "root"]
 PROFILES: tuple[Profile, ...] = ("exact", "light", "root")
@@ -130,7 +130,7 @@ class Analyzer:
         for start, end in candidates:
             if end <= done:
                 continue
-            start, end = max(_word_start(text, start), done), _word_end(text, end)
+            start, end = max(word_start(text, start), done), word_end(text, end)
             for match in TOKEN_PATTERN.finditer(text, start, end):
                 surface = match.group()
                 normalized, stem = self._surfaces.get(surface) or self._analyze_surface(surface)
@@ -178,18 +178,6 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Just the index terms of ``text``, in order."""
         return [term for term, _ in self.term_positions(text)]
-
-
-def _word_start(text: str, position: int) -> int:
-    while position > 0 and not text[position - 1].isspace():
-        position -= 1
-    return position
-
-
-def _word_end(text: str, position: int) -> int:
-    while position < len(text) and not text[position].isspace():
-        position += 1
-    return position
 
 
 @lru_cache(maxsize=16)

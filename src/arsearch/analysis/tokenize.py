@@ -34,6 +34,22 @@ _WORD = rf"{_ALNUM}(?:{_ALNUM}|{_MARK}|{_JOINER}+(?={_ALNUM}|{_MARK}))*"
 TOKEN_PATTERN = re.compile(rf"{_CLITIC_BEFORE_NUMBER}|{_NUMBER}|{_WORD}")
 
 
+def word_start(text: str, position: int) -> int:
+    """Move a cut point left to the start of the whitespace-delimited word it falls in."""
+    position = max(0, position)
+    while position > 0 and not text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def word_end(text: str, position: int) -> int:
+    """Move a cut point right to the end of the whitespace-delimited word it falls in."""
+    position = min(len(text), position)
+    while position < len(text) and not text[position].isspace():
+        position += 1
+    return position
+
+
 def spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` offsets of every word in ``text``, in order."""
     for match in TOKEN_PATTERN.finditer(text):

@@ -57,6 +57,10 @@ def date_range(schema: tantivy.Schema, start: datetime | None, end: datetime | N
     return Query.range_query(schema, "date", tantivy.FieldType.Date, start, end)
 
 
+def boosted(query: Query, boost: float) -> Query:
+    return query if boost == 1.0 else Query.boost_query(query, boost)
+
+
 def any_of(clauses: list[Query]) -> Query:
     return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
 
@@ -119,8 +123,7 @@ class QueryCompiler:
         return self.ranking.title_boost if field_name == "title" else 1.0
 
     def _term(self, field_name: str, text: str, boost: float) -> Query:
-        query = Query.term_query(self.schema, field_name, text, index_option="freq")
-        return query if boost == 1.0 else Query.boost_query(query, boost)
+        return boosted(Query.term_query(self.schema, field_name, text, index_option="freq"), boost)
 
     def _word(self, word: Word, result: Compiled, negated: bool) -> Query | None:
         if word.field in KEYWORD_FIELDS:
@@ -197,8 +200,7 @@ class QueryCompiler:
                 query = Query.term_query(self.schema, exact_field, words[0], index_option="freq")
             else:
                 query = Query.phrase_query(self.schema, exact_field, list[str | tuple[int, str]](words), slop=0)
-            boost = self._boost(name)
-            clauses.append(query if boost == 1.0 else Query.boost_query(query, boost))
+            clauses.append(boosted(query, self._boost(name)))
         return any_of(clauses)
 
     def _proximity(self, root: Bool) -> Query | None:

@@ -15,6 +15,7 @@ import tantivy
 from .. import fingerprint
 from ..analysis import Analyzer
 from ..articles import Article
+from ..query import KEYWORD_QUERY_FIELDS
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
 #: 1: Whoosh (arsearch 0.1); 2: tantivy.
@@ -24,7 +25,8 @@ SCHEMA_VERSION = 2
 #: exact normalized forms.
 EXACT_SUFFIX = "_exact"
 TEXT_FIELDS = ("title", "text")
-KEYWORD_FIELDS = ("source", "category", "author", "tags")
+#: Exact-value fields (filters, facets, ``source:`` queries): the query model's list.
+KEYWORD_FIELDS = KEYWORD_QUERY_FIELDS
 #: tantivy's name for our whitespace-separated term streams.
 TERMS_TOKENIZER = "arsearch_terms"
 #: Longest term kept (tantivy drops terms over ~65 kB; no real word is this long).

@@ -165,7 +165,7 @@ def _lex(text: str, warnings: list[str]) -> list[_Token]:
     for index, token in enumerate(tokens):
         before = tokens[index - 1] if index else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        between_terms = _is_term(before) and _is_term(after)
+        between_terms = _is_term(before) and _is_term(after) and _joins_lone_terms(tokens, index)
         if token.kind == "word" and token.text in _ARABIC_OR and between_terms:
             token.kind = "or"
         elif token.kind == "word" and token.text in _ARABIC_AND and between_terms:
@@ -183,6 +183,27 @@ def _kind(token: _Token | None) -> str | None:
 
 def _is_term(token: _Token | None) -> bool:
     return _kind(token) in ("word", "phrase", "rparen")
+
+
+_TERM_BOUNDARIES = ("and", "or", "not", "sign", "lparen", "rparen")
+
+
+def _joins_lone_terms(tokens: list[_Token], index: int) -> bool:
+    """True when the terms on both sides of tokens[index] stand alone: نفط و غاز,
+    (نفط أو غاز) و "أسعار", but not the prose of a question (الفرق بين النفط و الغاز)."""
+
+    def alone(position: int, step: int) -> bool:
+        if tokens[position].kind in ("lparen", "rparen"):
+            return True  # a group is one term
+        neighbour = position + step
+        if step < 0 and neighbour >= 0 and tokens[neighbour].kind == "field":
+            neighbour -= 1  # title:نفط is one term
+        if not 0 <= neighbour < len(tokens):
+            return True
+        other = tokens[neighbour]
+        return other.kind in _TERM_BOUNDARIES or other.text in _ARABIC_OR | _ARABIC_AND
+
+    return alone(index - 1, -1) and alone(index + 1, +1)
 
 
 # --- parser -----------------------------------------------------------------

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tashaphyne import arabicstopwords
 from tashaphyne.stemming import ArabicLightStemmer
 
 from .lexicon import word_counts
@@ -96,12 +97,18 @@ class LightStemmer:
         # most stripped first, and keep the first acceptable one.
         lefts = self._segmenter.lookup_prefixes(word)
         rights = [*self._segmenter.lookup_suffixes(word), len(word)]
-        readings = sorted(((lf, rt) for lf in lefts for rt in rights if rt - lf >= 2), key=lambda lr: lr[1] - lr[0])
+        # Shortest stems first; among equally short ones, the reading that
+        # removes more proclitics (البيتكوين: ال + بيتكوين, not البيتكو + ين).
+        readings = sorted(
+            {(lf, rt) for lf in lefts for rt in rights if rt - lf >= 2}, key=lambda lr: (lr[1] - lr[0], -lr[0])
+        )
         best = word
         for left, right in readings:
             stem = self._candidate(word, left, right)
-            # a rewrite of the same length (للجزائر → الجزائر) beats the word as it stands
-            if stem is not None and stem != word:
+            # a rewrite of the same length (للجزائر → الجزائر) beats the word as it
+            # stands, and a reading that judged the ال to be a name's is final
+            # (الكعبة stays whole rather than losing its ة as الكعب)
+            if stem is not None and (stem != word or left > 0):
                 best = stem
                 break
         return fold_teh_marbuta(best)
@@ -150,12 +157,33 @@ class LightStemmer:
 
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def root_of(word: str) -> str:
-    """tashaphyne's root of a normalized word (for recall experiments)."""
+    """tashaphyne's root of a normalized word (the index's root fields, the ``root`` profile)."""
     if not is_arabic_word(word):
         return word
-    stemmer = _root_extractor()
-    stemmer.light_stem(word)
-    return fold_teh_marbuta(stemmer.get_root() or word)
+    return fold_teh_marbuta(_likeliest_root(_root_extractor(), word) or word)
+
+
+def _likeliest_root(stemmer: ArabicLightStemmer, word: str) -> str:
+    """tashaphyne's choice among the roots of a word's segmentations, made deterministic.
+
+    Like tashaphyne's ``get_root`` after ``light_stem``: keep the roots of
+    plausible length, then those in its root dictionary, prefer three-letter
+    ones and take the commonest. tashaphyne breaks ties by the iteration
+    order of a set of strings, which changes from one Python process to the
+    next (hash randomization), so an index built in one process and queried
+    from another disagreed on ~12% of words; ties here go to the
+    alphabetically first root. Asking only for each segmentation's root
+    (not its whole affix tuple) also halves the time.
+    """
+    if arabicstopwords.is_stop(word):
+        stemmer.light_stem(word)
+        return str(stemmer.get_root())
+    roots = [str(stemmer.get_root(left, right)) for left, right in stemmer.segment(word)]
+    for plausible in (stemmer.is_root_length_valid, stemmer.is_root):
+        kept = [root for root in roots if plausible(root)]
+        roots = kept or roots
+    roots = [root for root in roots if len(root) == 3] or roots
+    return max(sorted(set(roots)), key=roots.count) if roots else ""
 
 
 @lru_cache(maxsize=1)

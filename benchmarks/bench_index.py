@@ -4,8 +4,8 @@
 
 arsearch indexes through its public API (``Index.add`` over
 ``ingest.read_records``, so reading and validating the gzip'd JSONL counts),
-with full Arabic analysis: title and text each indexed twice (light stems and
-exact forms) with positions. The baseline is plain whoosh-reloaded with its
+with full Arabic analysis: the title, and the title + text, each indexed as
+light stems and exact forms (with positions) and as roots. The baseline is plain whoosh-reloaded with its
 default analyzer (StandardAnalyzer) over id, title (stored) and text, fed from
 the same file. Each engine runs in a fresh interpreter (a plain subprocess, not
 a multiprocessing pool worker, whose peak RSS reads ~1.6x higher for the same

@@ -43,10 +43,9 @@ def sketch(words: Sequence[str]) -> tuple[int, ...]:
     """
     if len(words) < MIN_WORDS:
         return ()
-    hashes = {
-        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8", "surrogatepass"))
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+    # consecutive runs of SHINGLE_WORDS words (the shorter tails are dropped on purpose)
+    shingles = map(" ".join, zip(*(words[start:] for start in range(SHINGLE_WORDS)), strict=False))
+    hashes = {zlib.crc32(shingle.encode("utf-8", "surrogatepass")) for shingle in shingles}
     return tuple(heapq.nsmallest(SKETCH_SIZE, hashes))
 
 

@@ -74,7 +74,7 @@ def key_terms(index: Index, searcher: tantivy.Searcher, title: str, text: str) -
     articles = max(1, int(searcher.num_docs))
     weighted = []
     for term, frequency in frequencies.items():
-        documents = searcher.doc_freq("text", term) + searcher.doc_freq("title", term)
+        documents = searcher.doc_freq("text", term)  # the text field holds the title's words too
         if documents < MIN_DOC_FREQ or documents > MAX_DOC_SHARE * articles:
             continue
         weighted.append((term, (1 + math.log(frequency)) * math.log(articles / documents)))

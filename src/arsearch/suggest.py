@@ -62,29 +62,26 @@ def _edits(word: str) -> set[str]:
 class Vocabulary:
     """The words (normalized forms) and stems of one commit, with document counts.
 
-    Counts add title and text, so an article with a word in both counts twice;
-    they include deleted articles until tantivy merges their segments. Both
-    are fine for ranking suggestions. Built from tantivy's term dictionary.
+    Counts are articles (the text fields hold the title's words too); they
+    include deleted articles until tantivy merges their segments, which is
+    fine for ranking suggestions. Built from tantivy's term dictionary.
     """
 
     def __init__(self, searcher: tantivy.Searcher) -> None:
         self._searcher = searcher
         self._completions: dict[str, list[tuple[str, int]]] = {}
 
-    def _counts(self, fields: tuple[str, str]) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for name in fields:
-            for term, count in self._searcher.terms_with_prefix(name, ""):
-                counts[term] = counts.get(term, 0) + count
-        return counts
+    def _counts(self, field_name: str) -> dict[str, int]:
+        return dict(self._searcher.terms_with_prefix(field_name, ""))
 
+    # the text fields hold the title's words too, so their counts are articles
     @cached_property
     def forms(self) -> dict[str, int]:
-        return self._counts(("title_exact", "text_exact"))
+        return self._counts("text_exact")
 
     @cached_property
     def stems(self) -> dict[str, int]:
-        return self._counts(("title", "text"))
+        return self._counts("text")
 
     def count(self, term: str, *, stemmed: bool = False) -> int:
         return (self.stems if stemmed else self.forms).get(term, 0)
@@ -110,12 +107,7 @@ class Vocabulary:
         return self._top_words(prefix, limit)
 
     def _top_words(self, prefix: str, limit: int) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for name in ("title_exact", "text_exact"):
-            # each field's best 2x: a word common in titles but rarer in texts still makes it
-            for term, count in self._searcher.terms_with_prefix(name, prefix, limit=2 * limit):
-                counts[term] = counts.get(term, 0) + count
-        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        return list(self._searcher.terms_with_prefix("text_exact", prefix, limit=limit))
 
 
 def _nearest(vocabulary: Vocabulary, form: str, *, stemmed: bool) -> str | None:

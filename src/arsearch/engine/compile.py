@@ -1,8 +1,9 @@
 """Compile arsearch's query tree (``query.py``) into a tantivy query.
 
-Ranking lives here as data (``Ranking``): BM25 over the stemmed title and
-text, an extra weight for exact word forms, and an optional proximity bonus
-for multi-word queries. Analysis happens here, in Python, so tantivy only
+Ranking lives here as data (``Ranking``): BM25 over the stemmed text (which
+holds the title's words too), extra weight for title matches, for exact word
+forms and for shared roots, and an optional proximity bonus for multi-word
+queries. Analysis happens here, in Python, so tantivy only
 ever sees our terms.
 """
 
@@ -16,8 +17,9 @@ import tantivy
 from tantivy import Occur, Query
 
 from ..analysis import Analyzer
+from ..analysis.stem import root_of
 from ..query import Bool, DateRange, Node, ParsedQuery, Phrase, Word
-from .schema import EXACT_SUFFIX, KEYWORD_FIELDS, TEXT_FIELDS
+from .schema import EXACT_SUFFIX, KEYWORD_FIELDS, ROOT_SUFFIX, TEXT_FIELDS
 
 if TYPE_CHECKING:
     from ..suggest import Vocabulary
@@ -30,11 +32,19 @@ MAX_EXPANSIONS = 50
 
 @dataclass(frozen=True)
 class Ranking:
-    """The ranking knobs. Defaults are set by measurement (benchmarks/RESULTS.md)."""
+    """The ranking knobs. Defaults are set by measurement (benchmarks/RESULTS.md, "Relevance").
 
-    title_boost: float = 2.0
-    #: weight of an exact word-form match relative to a stem match
+    Every weight is relative to a stem match in the text, which already
+    counts the title's words.
+    """
+
+    #: extra weight of a match in the title
+    title_boost: float = 0.25
+    #: extra weight of an exact word-form match
     exact_boost: float = 0.5
+    #: extra weight of a match on the root (كتاب ~ كتب ~ مكتبة): recall for
+    #: derived forms and broken plurals, ranked below closer matches by BM25's idf
+    root_boost: float = 1.0
     #: bonus for the query's words appearing close together (0 = off)
     proximity_boost: float = 0.0
     proximity_slop: int = 5
@@ -141,6 +151,8 @@ class QueryCompiler:
                 clauses.append(self._term(name, token.stem, boost))
                 if self.ranking.exact_boost:
                     clauses.append(self._term(name + EXACT_SUFFIX, token.normalized, boost * self.ranking.exact_boost))
+                if self.ranking.root_boost:
+                    clauses.append(self._term(name + ROOT_SUFFIX, root_of(token.stem), boost * self.ranking.root_boost))
         if not clauses:
             return None  # a stop word
         return any_of(clauses)

@@ -3,9 +3,13 @@
 Analysis runs in Python (``arsearch.analysis``); tantivy receives the analyzed
 terms joined by spaces and splits them on whitespace, so the index holds
 exactly our terms and tantivy needs no Arabic knowledge. Title and text are
-each indexed twice: stems (recall) and, under ``EXACT_SUFFIX``, normalized
-word forms (precision, phrases). The article itself is stored as JSON for
-``get()`` and snippets from the original text."""
+each indexed three times: stems (the profile's terms), under ``EXACT_SUFFIX``
+normalized word forms (precision, phrases) and, under ``ROOT_SUFFIX``, the
+stems' roots (recall across derived forms and broken plurals). The text
+fields hold the title's words followed by the text's, so BM25 sees the whole
+article in one field as Lucene-style engines do; the title fields add weight
+on top. The article itself is stored as JSON for ``get()`` and snippets from
+the original text."""
 
 from __future__ import annotations
 
@@ -18,12 +22,13 @@ from ..articles import Article
 from ..query import KEYWORD_QUERY_FIELDS
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
-#: 1: Whoosh (arsearch 0.1); 2: tantivy.
-SCHEMA_VERSION = 2
+#: 1: Whoosh (arsearch 0.1); 2: tantivy; 3: root fields, the title inside the text fields.
+SCHEMA_VERSION = 3
 
-#: Title and text are each indexed twice: stemmed and, under this suffix, as
-#: exact normalized forms.
+#: Title and text are each indexed as stems and, under these suffixes, as
+#: exact normalized forms and as roots.
 EXACT_SUFFIX = "_exact"
+ROOT_SUFFIX = "_root"
 TEXT_FIELDS = ("title", "text")
 #: Exact-value fields (filters, facets, ``source:`` queries): the query model's list.
 KEYWORD_FIELDS = KEYWORD_QUERY_FIELDS
@@ -39,6 +44,7 @@ def build_schema() -> tantivy.Schema:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
         builder.add_text_field(name + EXACT_SUFFIX, tokenizer_name=TERMS_TOKENIZER, index_option="position")
+        builder.add_text_field(name + ROOT_SUFFIX, tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_date_field("date", indexed=True, fast=True)
     for name in KEYWORD_FIELDS:  # exact values: filters and facet counts (fast fields)
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
@@ -55,23 +61,32 @@ def register_analysis(index: tantivy.Index) -> None:
 
 
 def _joined(terms: list[str]) -> str:
-    return " ".join(term if len(term) <= MAX_TERM_CHARS else term[:MAX_TERM_CHARS] for term in terms)
+    if not terms or max(map(len, terms)) <= MAX_TERM_CHARS:  # the usual case, checked at C speed
+        return " ".join(terms)
+    return " ".join(term[:MAX_TERM_CHARS] for term in terms)
+
+
+def _both(title: str, text: str) -> str:
+    return f"{title} {text}" if title and text else title or text
 
 
 def build_document(article: Article, analyzer: Analyzer) -> tantivy.Document:
     """The tantivy document for an article: analyzed fields, keywords, fingerprint, stored JSON."""
     document = tantivy.Document()
     document.add_text("id", article.id)
-    for name in TEXT_FIELDS:
-        terms, forms = analyzer.index_forms(getattr(article, name))
-        if forms:
-            document.add_text(name, _joined(terms))
-            document.add_text(name + EXACT_SUFFIX, _joined(forms))
-        if name == "text":
-            text_sketch = fingerprint.sketch(forms)
-            for key in fingerprint.band_keys(text_sketch):
-                document.add_text("dup", key)
-            document.add_bytes("sketch", fingerprint.pack(text_sketch))
+    title_terms, title_forms = analyzer.index_forms(article.title)
+    text_terms, text_forms = analyzer.index_forms(article.text)
+    title = (_joined(title_terms), _joined(title_forms), _joined(analyzer.roots(title_terms)))
+    text = (_joined(text_terms), _joined(text_forms), _joined(analyzer.roots(text_terms)))
+    for suffix, in_title, in_text in zip(("", EXACT_SUFFIX, ROOT_SUFFIX), title, text, strict=True):
+        if in_title:
+            document.add_text("title" + suffix, in_title)
+        if in_title or in_text:
+            document.add_text("text" + suffix, _both(in_title, in_text))
+    text_sketch = fingerprint.sketch(text_forms)  # copies are judged on the text alone
+    for key in fingerprint.band_keys(text_sketch):
+        document.add_text("dup", key)
+    document.add_bytes("sketch", fingerprint.pack(text_sketch))
     if article.date is not None:
         document.add_date("date", article.date)
     for name in ("source", "category", "author"):

@@ -22,6 +22,7 @@ from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
 from .index import AddReport, Index, default_index_path
 from .ingest import FORMATS, IngestError, read_records
+from .maintenance import check_index, repair_index
 from .related import RelatedArticle
 from .search import MAX_LIMIT, MAX_PAGE, SORTS
 
@@ -388,3 +389,42 @@ def duplicates_command(article_id: str, index_path: Path | None, as_json: bool) 
         click.echo(_dumps(copies))
         return
     click.echo("\n".join(copies) if copies else "no near-copies")
+
+
+@main.command("check")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def check_command(index_path: Path | None, as_json: bool) -> None:
+    """Read the whole index (every stored article, every field); exit 1 on a problem."""
+    report = check_index(index_path or default_index_path())
+    if as_json:
+        click.echo(_dumps({**report.__dict__, "path": str(report.path), "ok": report.ok}))
+    elif report.ok:
+        click.echo(f"{report.path}: ok ({report.articles:,} articles in {report.segments} segments)")
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        click.echo(f"{report.path}: damaged; run 'arsearch repair --index {report.path}'", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("repair")
+@index_option
+@friendly_errors
+def repair_command(index_path: Path | None) -> None:
+    """Keep what still reads, drop damaged segments, rebuild an older schema from stored articles."""
+    report = repair_index(index_path or default_index_path())
+    if not report.changed:
+        click.echo(f"{report.path}: nothing to repair ({report.articles:,} articles)")
+        return
+    if report.dropped_segments:
+        click.echo(
+            f"dropped {len(report.dropped_segments)} damaged segment(s) holding {report.dropped_articles:,} articles; "
+            f"kept {report.kept_segments}; the old commit list is saved as {report.backup}"
+        )
+        click.echo("re-run your 'arsearch index' command to add the lost articles back (present ids are skipped)")
+    if report.rebuilt_from_schema is not None:
+        click.echo(f"rebuilt from the stored articles (schema {report.rebuilt_from_schema} -> current)")
+    click.echo(f"{report.path}: {report.articles:,} articles")

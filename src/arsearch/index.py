@@ -143,6 +143,24 @@ def _library_version() -> str:
     return __version__
 
 
+#: What to do about a damaged index (maintenance.py).
+_REPAIR_HINT = "run 'arsearch repair --index {}' to keep what still reads, or rebuild the index"
+
+
+def analysis_options(analysis: dict[str, Any]) -> dict[str, Any]:
+    """``profile``, ``stopwords``, ``normalization`` from the settings an index stores;
+    the keywords of both ``Analyzer`` and ``Index.create``."""
+    stopwords = analysis.get("stopword_list")
+    return {
+        "profile": analysis["profile"],
+        "stopwords": None if stopwords is None else frozenset(stopwords),
+        "normalization": NormalizationOptions(
+            fold_hamza_carriers=analysis.get("fold_hamza_carriers", False),
+            fold_teh_marbuta=analysis.get("fold_teh_marbuta", True),
+        ),
+    }
+
+
 class Index:
     """An arsearch index on disk. Use ``Index.create`` or ``Index.open``.
 
@@ -157,16 +175,7 @@ class Index:
         self._engine = engine
         self._settings = settings
         self.schema = engine.schema
-        analysis = settings["analysis"]
-        stopwords = analysis.get("stopword_list")
-        self.analyzer = Analyzer(
-            analysis["profile"],
-            stopwords=None if stopwords is None else frozenset(stopwords),
-            normalization=NormalizationOptions(
-                fold_hamza_carriers=analysis.get("fold_hamza_carriers", False),
-                fold_teh_marbuta=analysis.get("fold_teh_marbuta", True),
-            ),
-        )
+        self.analyzer = Analyzer(**analysis_options(settings["analysis"]))
         self._commit_seen: tuple[int, int, int] | None = None
         self._reload_lock = threading.Lock()
         self._vocabulary: tuple[tuple[int, int, int] | None, Vocabulary] | None = None
@@ -237,14 +246,14 @@ class Index:
         if version < SCHEMA_VERSION:
             raise IndexVersionError(
                 f"{directory} uses index schema {version}, this arsearch needs {SCHEMA_VERSION}: "
-                "rebuild it with 'arsearch index' from your articles"
+                f"run 'arsearch repair --index {directory}' to rebuild it from its stored articles"
             )
         if not (directory / COMMIT_FILE).exists():
             raise IndexCorruptError(f"{directory} has settings but no index files ({COMMIT_FILE}); rebuild the index")
         try:
             engine = tantivy.Index.open(str(directory))
         except (OSError, ValueError) as error:  # tantivy's errors on damaged files
-            raise IndexCorruptError(f"{directory} cannot be read ({error}); rebuild the index") from None
+            raise IndexCorruptError(f"{directory} cannot be read ({error}); {_REPAIR_HINT.format(directory)}") from None
         register_analysis(engine)
         return cls(directory, engine, settings)
 
@@ -286,7 +295,9 @@ class Index:
                     try:
                         self._engine.reload()
                     except ValueError as error:
-                        raise IndexCorruptError(f"{self.path} cannot be read ({error}); rebuild the index") from None
+                        raise IndexCorruptError(
+                            f"{self.path} cannot be read ({error}); {_REPAIR_HINT.format(self.path)}"
+                        ) from None
                     self._commit_seen = signature
         return self._engine.searcher()
 

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 SUGGEST_BELOW = 3
 #: A word is suspect when it occurs in fewer documents than this.
 RARE_WORD_DOCS = 2
+#: Did-you-mean looks at this many unknown words of a query at most, each no
+#: longer than this: the time per query stays bounded whatever is typed.
+MAX_CORRECTED_WORDS = 8
+MAX_CORRECTABLE_LETTERS = 20
 MIN_SPLIT_PART = 2
 #: Letters tried when editing an Arabic word (normalized forms: no alef or yeh variants).
 ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
@@ -47,14 +51,21 @@ class Suggestion:
     doc_count: int
 
 
-def _edits(word: str) -> set[str]:
-    """Every string one edit (delete, swap, replace, insert) away from ``word``."""
-    alphabet = ARABIC_LETTERS if any(ch in ARABIC_LETTERS for ch in word) else LATIN_LETTERS
+def _edits(word: str, *, cheap: bool = False) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert) away from ``word``.
+
+    ``cheap``: only deletions, swaps and doubled letters, which need no
+    alphabet: tens of strings instead of ~70 per letter.
+    """
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = {left + right[1:] for left, right in splits if right}
     edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
-    edits.update(left + letter + right[1:] for left, right in splits if right for letter in alphabet)
-    edits.update(left + letter + right for left, right in splits for letter in alphabet)
+    if cheap:
+        edits.update(left + right[0] + right for left, right in splits if right)
+    else:
+        alphabet = ARABIC_LETTERS if any(ch in ARABIC_LETTERS for ch in word) else LATIN_LETTERS
+        edits.update(left + letter + right[1:] for left, right in splits if right for letter in alphabet)
+        edits.update(left + letter + right for left, right in splits for letter in alphabet)
     edits.discard(word)
     return edits
 
@@ -87,12 +98,17 @@ class Vocabulary:
         return (self.stems if stemmed else self.forms).get(term, 0)
 
     def within(self, term: str, distance: int, *, stemmed: bool = False) -> list[tuple[str, int]]:
-        """Known terms ``distance`` edits or fewer from ``term`` (itself included), commonest first."""
+        """Known terms ``distance`` edits or fewer from ``term`` (itself included), commonest first.
+
+        The first edit is any edit; later ones only delete, swap or double a
+        letter (typing slips), which keeps the work per word bounded: a full
+        second edit of a 13-letter word is over a million strings (~0.7 s).
+        """
         counts = self.stems if stemmed else self.forms
         frontier = {term}
         seen = {term}
-        for _ in range(distance):
-            frontier = {edit for word in frontier for edit in _edits(word)} - seen
+        for step in range(distance):
+            frontier = {edit for word in frontier for edit in _edits(word, cheap=step > 0)} - seen
             seen |= frontier
         near = [(word, counts[word]) for word in seen if word in counts]
         return sorted(near, key=lambda pair: (-pair[1], pair[0]))
@@ -148,6 +164,7 @@ def did_you_mean(index: Index, parsed: ParsedQuery, total: int) -> str | None:
     light = index.analyzer
     corrected = []
     changed = False
+    attempts = 0
     for word in words:
         tokens = list(light.tokens(word.text, keep_stopwords=True))
         stems = [t.stem for t in tokens if t.stem]
@@ -156,7 +173,14 @@ def did_you_mean(index: Index, parsed: ParsedQuery, total: int) -> str | None:
             continue
         forms = [t.normalized for t in tokens]
         known_stem = any(vocabulary.count(stem, stemmed=True) for stem in stems)
-        if len(forms) == 1 and not known_stem and vocabulary.count(forms[0]) < RARE_WORD_DOCS:
+        if (
+            len(forms) == 1
+            and not known_stem
+            and vocabulary.count(forms[0]) < RARE_WORD_DOCS
+            and len(forms[0]) <= MAX_CORRECTABLE_LETTERS
+            and attempts < MAX_CORRECTED_WORDS
+        ):
+            attempts += 1
             fix = _correct_word(vocabulary, forms[0], stems[0])
             if fix:
                 corrected.append(fix)

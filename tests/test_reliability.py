@@ -1,0 +1,167 @@
+"""Faults and concurrency on real indexes: killed writers, stale locks, readers during commits.
+
+The slow tests start real `arsearch` processes; CI runs them (a minute or so in all).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from arsearch import Index
+from arsearch.errors import IndexLockedError, IndexNotFoundError
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
+ARTICLES = [orjson.loads(line) for line in SAMPLE.read_bytes().splitlines()]
+#: A made-up word put in every generated article: searching it counts the articles a commit holds.
+MARKER = "علامةالاختبار"
+BATCH = 50
+
+
+def write_articles(path: Path, count: int) -> list[str]:
+    ids = []
+    with path.open("wb") as out:
+        for n in range(count):
+            article = ARTICLES[n % len(ARTICLES)]
+            ids.append(f"{article['id']}-{n}")
+            out.write(orjson.dumps({**article, "id": ids[-1], "text": f"{article['text']} {MARKER}"}) + b"\n")
+    return ids
+
+
+def index_command(source: Path, index_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "arsearch", "index", str(source), "--index", str(index_dir), "--batch", str(BATCH)]
+
+
+@pytest.mark.slow
+def test_twenty_kills_at_random_moments_never_lose_or_duplicate(tmp_path: Path) -> None:
+    source = tmp_path / "articles.jsonl"
+    ids = write_articles(source, 3000)
+    rng = random.Random(7)
+    # one undisturbed run tells how long an import takes on this machine
+    started = time.monotonic()
+    subprocess.run(index_command(source, tmp_path / "calibration"), capture_output=True, check=True)
+    duration = time.monotonic() - started
+    outcomes = {"before the index existed": 0, "mid-import": 0, "after it finished": 0}
+    for attempt in range(20):
+        index_dir = tmp_path / f"ix-{attempt}"
+        command = index_command(source, index_dir)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.0, 1.1 * duration))  # start-up, creation, commits, the end: any of them
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        try:
+            index = Index.open(index_dir)
+        except IndexNotFoundError:
+            outcomes["before the index existed"] += 1
+        else:
+            with index:
+                held = list(index.ids())
+                # exactly what some commit held: a whole prefix of the input, each article once
+                assert len(held) == len(set(held)) and len(held) % BATCH == 0
+                assert set(held) == set(ids[: len(held)])
+                assert index.search(MARKER, facets=False, highlight=False).total == len(held)
+            outcomes["after it finished" if len(held) == len(ids) else "mid-import"] += 1
+        # running the same import again converges: everything, once
+        subprocess.run(command, capture_output=True, check=True)
+        with Index.open(index_dir) as index:
+            held = list(index.ids())
+            assert len(held) == len(set(held)) == len(ids)
+    assert outcomes["mid-import"] >= 5, outcomes  # the kills did land during imports
+
+
+LOCK_HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from arsearch import Index
+    index = Index.open(sys.argv[1])
+    writer = index._writer(0.0)
+    print("locked", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_lock_left_by_a_dead_writer_is_free_at_once(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", LOCK_HOLDER, str(tmp_path / "ix")], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+            with pytest.raises(IndexLockedError, match=rf"locked by another writer \(pid {holder.pid} on "):
+                index.add([{"id": "1", "text": "نص"}])
+        finally:
+            holder.send_signal(signal.SIGKILL)
+            holder.wait()
+        # the operating system released the dead process's lock; no waiting, no manual cleanup
+        assert index.add([{"id": "1", "text": "نص"}]).added == 1
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time
+    from arsearch import Index
+    seen = []
+    with Index.open(sys.argv[1]) as index:
+        deadline = time.monotonic() + float(sys.argv[3])
+        while time.monotonic() < deadline:
+            seen.append(index.search(sys.argv[2], facets=False, highlight=False).total)
+            if seen[-1] == int(sys.argv[4]):
+                break
+    print(json.dumps(seen))
+    """
+)
+
+
+@pytest.mark.slow
+def test_readers_in_threads_and_processes_see_whole_commits_only(tmp_path: Path) -> None:
+    source = tmp_path / "articles.jsonl"
+    ids = write_articles(source, 1500)
+    index_dir = tmp_path / "ix"
+    with Index.create(index_dir) as index:
+        index.add([{"id": "seed", "text": "بداية"}])
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(index_dir), MARKER, "60", str(len(ids))], stdout=subprocess.PIPE, text=True
+    )
+    shared = Index.open(index_dir)  # one long-lived object shared by the threads, as a web app would
+    seen_by_threads: list[list[int]] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        seen: list[int] = []
+        try:
+            while not stop.is_set():
+                seen.append(shared.search(MARKER, facets=False, highlight=False).total)
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        seen_by_threads.append(seen)
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    writer = subprocess.run(index_command(source, index_dir), capture_output=True, text=True)
+    time.sleep(0.5)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    out, _ = reader.communicate(timeout=90)
+    assert writer.returncode == 0, writer.stderr
+    assert not errors, errors
+    for seen in [*seen_by_threads, json.loads(out)]:
+        assert seen, "a reader never got an answer"
+        assert all(total % BATCH == 0 for total in seen), sorted(set(seen))  # whole commits only
+        assert seen == sorted(seen)  # never back to an older commit
+        assert seen[-1] == len(ids)  # the long-lived objects picked up the last commit
+    shared.close()

@@ -6,20 +6,26 @@ The slow tests start real `arsearch` processes; CI runs them (a minute or so in 
 from __future__ import annotations
 
 import json
+import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import CliRunner
 
 from arsearch import Index
-from arsearch.errors import IndexLockedError, IndexNotFoundError
+from arsearch.cli import main
+from arsearch.errors import IndexLockedError, IndexNotFoundError, IndexWriteError
+from arsearch.ingest import read_records
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
 ARTICLES = [orjson.loads(line) for line in SAMPLE.read_bytes().splitlines()]
@@ -165,3 +171,54 @@ def test_readers_in_threads_and_processes_see_whole_commits_only(tmp_path: Path)
         assert seen == sorted(seen)  # never back to an older commit
         assert seen[-1] == len(ids)  # the long-lived objects picked up the last commit
     shared.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs, so a commit can run out of space (Linux, as root; skipped elsewhere)."""
+    mountpoint = tmp_path / "disk"
+    mountpoint.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root and mount(8); the full-disk case is not simulated here")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mountpoint)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()})")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def random_articles(count: int) -> Iterator[dict[str, str]]:
+    rng = random.Random(3)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    for n in range(count):
+        words = ("".join(rng.choice(letters) for _ in range(6)) for _ in range(300))
+        yield {"id": f"random-{n}", "text": " ".join(words)}
+
+
+def test_a_full_disk_is_a_clear_error_and_the_last_commit_stays(small_disk: Path) -> None:
+    with Index.create(small_disk / "ix") as index:
+        index.add(read_records([str(SAMPLE)]))
+        with pytest.raises(IndexWriteError, match=r"no space left on device\); the last commit \(30 articles\)"):
+            index.add(random_articles(3000), batch_size=200)
+    with Index.open(small_disk / "ix") as reopened:
+        assert len(reopened) == 30 and reopened.search("المملكة").total > 0
+    runner = CliRunner()
+    failed = runner.invoke(main, ["index", str(SAMPLE), "--index", str(small_disk / "another")])
+    assert failed.exit_code == 1 and "Traceback" not in failed.output
+    assert "no space left on device" in failed.output
+
+
+def test_an_index_on_a_read_only_file_system_is_a_clear_error(small_disk: Path) -> None:
+    with Index.create(small_disk / "ix") as index:
+        index.add(read_records([str(SAMPLE)]))
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+        with pytest.raises(IndexWriteError, match=r"read-only file system"):
+            index.add([{"id": "new", "text": "خبر جديد"}])
+    # tantivy needs a lock file even to read, so opening anew is refused, clearly
+    with pytest.raises(IndexWriteError, match=r"is not writable \(read-only file system\)"):
+        Index.open(small_disk / "ix")
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    with Index.open(small_disk / "ix") as index:
+        assert len(index) == 30

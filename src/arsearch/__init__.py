@@ -12,7 +12,8 @@ from importlib.metadata import PackageNotFoundError, version
 from .analysis import Analyzer, Token, analyze
 from .articles import Article, ArticleError
 from .errors import ArsearchError
-from .index import AddReport, Index, IndexInfo, Problem
+from .index import AddReport, Index, IndexInfo, Problem, index_path_for
+from .maintenance import CheckReport, RepairReport, check_index, repair_index
 from .related import RelatedArticle
 from .search import Hit, Results
 
@@ -27,13 +28,18 @@ __all__ = [
     "ArsearchError",
     "Article",
     "ArticleError",
+    "CheckReport",
     "Hit",
     "Index",
     "IndexInfo",
     "Problem",
     "RelatedArticle",
+    "RepairReport",
     "Results",
     "Token",
     "__version__",
     "analyze",
+    "check_index",
+    "index_path_for",
+    "repair_index",
 ]

@@ -19,6 +19,17 @@ from typing import Any
 KNOWN_FIELDS = ("id", "title", "text", "date", "source", "author", "url", "category", "tags")
 KEYWORD_FIELDS = ("source", "author", "url", "category")
 MAX_ID_LENGTH = 512
+#: Only this much of a title or text is analyzed, indexed and highlighted (the
+#: whole text is still stored and returned): a runaway 50 MB "article" must
+#: not take a gigabyte of memory to index. Elasticsearch's highlighter stops
+#: at the same million characters by default.
+MAX_SEARCHABLE_CHARS = 1_000_000
+
+
+def searchable_part(text: str) -> str:
+    """The part of ``text`` that is indexed: all of it, or its first ``MAX_SEARCHABLE_CHARS``."""
+    return text if len(text) <= MAX_SEARCHABLE_CHARS else text[:MAX_SEARCHABLE_CHARS]
+
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y", "%Y-%m", "%Y")
 

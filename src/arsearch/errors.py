@@ -36,3 +36,11 @@ class ArticleNotFoundError(ArsearchError, KeyError):
 
 class StrictModeError(ArsearchError):
     """A bad record stopped an ingest run in strict mode."""
+
+
+class InvalidIndexNameError(ArsearchError, ValueError):
+    """An index name that is not a plain name (it would be a path)."""
+
+
+class IndexWriteError(ArsearchError):
+    """Writing the index failed (disk full, read-only, I/O error); the last commit is intact."""

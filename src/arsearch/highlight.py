@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .analysis import Analyzer
 from .analysis.tokenize import word_end, word_start
+from .articles import searchable_part
 
 FRAGMENT_CHARS = 180
 MAX_FRAGMENTS = 3
@@ -92,6 +93,7 @@ def snippets(
     Passages are ranked by how many distinct query words they contain; with
     no match at all, the opening of the text is returned.
     """
+    text = searchable_part(text)  # matches beyond it are not indexed either
     if not text.strip():
         return []
     spans = matched_spans(text, analyzer, stems, exact_forms)
@@ -121,4 +123,5 @@ def highlight_whole(
     text: str, analyzer: Analyzer, stems: set[str], exact_forms: set[str], markers: tuple[str, str] = ("[", "]")
 ) -> Snippet:
     """All of ``text`` (a title) with its matched words marked."""
+    text = searchable_part(text)
     return render(text, matched_spans(text, analyzer, stems, exact_forms), 0, len(text), markers)

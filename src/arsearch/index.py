@@ -18,7 +18,9 @@ writing takes the index's lock, so one writer at a time, across processes.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import threading
 import time
@@ -45,12 +47,15 @@ from .engine.schema import (
     stored_article,
 )
 from .errors import (
+    ArsearchError,
     ArticleNotFoundError,
     IndexCorruptError,
     IndexExistsError,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
+    IndexWriteError,
+    InvalidIndexNameError,
     StrictModeError,
 )
 from .ingest import Record
@@ -77,6 +82,31 @@ ArticleLike = Article | Mapping[str, Any] | Record
 def default_index_path() -> Path:
     """``$ARSEARCH_INDEX`` if set, else ``./indexes/default``."""
     return Path(os.environ.get(INDEX_ENV_VAR) or DEFAULT_INDEX_DIR)
+
+
+#: An index *name* (as an app or a web request gives it): letters of any
+#: script, digits, ``-``, ``_`` and inner dots; never a path.
+_INDEX_NAME = re.compile(r"[^\W_][\w.-]{0,99}")
+
+
+def index_path_for(name: str, home: str | os.PathLike[str] = "indexes") -> Path:
+    """The directory of the index called ``name`` under ``home``; a name that is a
+    path (``../x``, ``/etc``, ``a/b``) or hidden is refused, so it cannot escape ``home``.
+
+    مثال::
+
+        >>> index_path_for("أخبار-2024")
+        PosixPath('indexes/أخبار-2024')
+    """
+    if not isinstance(name, str) or not _INDEX_NAME.fullmatch(name) or ".." in name:
+        raise InvalidIndexNameError(
+            f"{name!r} is not an index name (letters, digits, '-', '_' and inner dots; not a path)"
+        )
+    base = Path(home)
+    path = base / name
+    if base.resolve() not in path.resolve().parents:  # belt and braces (symlinks)
+        raise InvalidIndexNameError(f"{name!r} does not stay inside {base}")
+    return path
 
 
 @dataclass(frozen=True)
@@ -147,6 +177,30 @@ def _library_version() -> str:
 _REPAIR_HINT = "run 'arsearch repair --index {}' to keep what still reads, or rebuild the index"
 
 
+def _read_failure(directory: Path, error: Exception) -> ArsearchError:
+    """The error to raise when tantivy cannot open or reload an index."""
+    if "ReadOnlyFilesystem" in str(error) or "PermissionDenied" in str(error):
+        # tantivy takes a lock file even to read, so it cannot open an index it may not write
+        return IndexWriteError(
+            f"{directory} is not writable ({_io_reason(error)}): the engine needs to write a lock "
+            "file even to read; make it writable or copy the index somewhere writable"
+        )
+    return IndexCorruptError(f"{directory} cannot be read ({error}); {_REPAIR_HINT.format(directory)}")
+
+
+def _is_io_error(error: ValueError) -> bool:
+    """tantivy reports disk trouble (full, read-only, I/O) as ValueError("An IO error occurred: ...")."""
+    return "IO error" in str(error) or "os error" in str(error)
+
+
+def _io_reason(error: Exception) -> str:
+    text = str(error)
+    for reason in ("No space left on device", "Permission denied", "Read-only file system"):
+        if reason.replace(" ", "").replace("-", "").lower() in text.replace(" ", "").lower():
+            return reason.lower()
+    return text
+
+
 def analysis_options(analysis: dict[str, Any]) -> dict[str, Any]:
     """``profile``, ``stopwords``, ``normalization`` from the settings an index stores;
     the keywords of both ``Analyzer`` and ``Index.create``."""
@@ -200,7 +254,10 @@ class Index:
             _remove_index_files(directory)
         directory.mkdir(parents=True, exist_ok=True)
         Analyzer(profile)  # validates the profile name before anything is written
-        engine = tantivy.Index(build_schema(), path=str(directory), reuse=False)
+        try:
+            engine = tantivy.Index(build_schema(), path=str(directory), reuse=False)
+        except ValueError as error:
+            raise IndexWriteError(f"cannot create an index at {directory} ({_io_reason(error)})") from None
         register_analysis(engine)
         now = _now()
         custom_stopwords = stopwords is not None and stopwords != default_stopwords()
@@ -253,7 +310,7 @@ class Index:
         try:
             engine = tantivy.Index.open(str(directory))
         except (OSError, ValueError) as error:  # tantivy's errors on damaged files
-            raise IndexCorruptError(f"{directory} cannot be read ({error}); {_REPAIR_HINT.format(directory)}") from None
+            raise _read_failure(directory, error) from None
         register_analysis(engine)
         return cls(directory, engine, settings)
 
@@ -295,9 +352,7 @@ class Index:
                     try:
                         self._engine.reload()
                     except ValueError as error:
-                        raise IndexCorruptError(
-                            f"{self.path} cannot be read ({error}); {_REPAIR_HINT.format(self.path)}"
-                        ) from None
+                        raise _read_failure(self.path, error) from None
                     self._commit_seen = signature
         return self._engine.searcher()
 
@@ -538,11 +593,13 @@ class Index:
                 if pending >= batch_size:
                     commit()
             commit()
-        except BaseException:
+        except BaseException as error:
             # The batch in progress is dropped; every earlier commit stays.
             if writer is not None:
-                writer.rollback()
+                self._rollback(writer)
             report.elapsed = time.perf_counter() - started
+            if isinstance(error, ValueError) and _is_io_error(error):
+                raise self._write_failure(error) from None
             raise
         finally:
             if writer is not None:
@@ -561,12 +618,28 @@ class Index:
         try:
             writer.delete_documents_by_term("id", article_id)
             self._commit(writer)
-        except BaseException:
-            writer.rollback()
+        except BaseException as error:
+            self._rollback(writer)
+            if isinstance(error, ValueError) and _is_io_error(error):
+                raise self._write_failure(error) from None
             raise
         finally:
             self._release_writer(writer)
         return True
+
+    def _rollback(self, writer: tantivy.IndexWriter) -> None:
+        # may fail on a full disk too; nothing was committed, so the last commit stands either way
+        with contextlib.suppress(ValueError):
+            writer.rollback()
+
+    def _write_failure(self, error: Exception) -> IndexWriteError:
+        try:
+            kept = f"{len(self):,} articles"
+        except ArsearchError:
+            kept = "as it was"
+        return IndexWriteError(
+            f"writing to {self.path} failed ({_io_reason(error)}); the last commit ({kept}) is intact"
+        )
 
     def _writer(self, wait: float) -> tantivy.IndexWriter:
         deadline = time.monotonic() + wait
@@ -574,6 +647,8 @@ class Index:
             try:
                 writer = self._engine.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
             except ValueError as error:
+                if _is_io_error(error):
+                    raise self._write_failure(error) from None
                 if "LockBusy" not in str(error):
                     raise
                 if time.monotonic() >= deadline:
@@ -592,7 +667,9 @@ class Index:
     def _release_writer(self, writer: tantivy.IndexWriter) -> None:
         """Let merges finish, then drop the writer (which releases tantivy's lock)."""
         try:
-            writer.wait_merging_threads()
+            # a merge that cannot be written (full disk) leaves the committed segments as they were
+            with contextlib.suppress(ValueError):
+                writer.wait_merging_threads()
         finally:
             (self.path / WRITER_INFO_FILE).unlink(missing_ok=True)
 

@@ -18,7 +18,7 @@ import tantivy
 
 from .. import fingerprint
 from ..analysis import Analyzer
-from ..articles import Article
+from ..articles import Article, searchable_part
 from ..query import KEYWORD_QUERY_FIELDS
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
@@ -74,8 +74,8 @@ def build_document(article: Article, analyzer: Analyzer) -> tantivy.Document:
     """The tantivy document for an article: analyzed fields, keywords, fingerprint, stored JSON."""
     document = tantivy.Document()
     document.add_text("id", article.id)
-    title_terms, title_forms = analyzer.index_forms(article.title)
-    text_terms, text_forms = analyzer.index_forms(article.text)
+    title_terms, title_forms = analyzer.index_forms(searchable_part(article.title))
+    text_terms, text_forms = analyzer.index_forms(searchable_part(article.text))
     title = (_joined(title_terms), _joined(title_forms), _joined(analyzer.roots(title_terms)))
     text = (_joined(text_terms), _joined(text_forms), _joined(analyzer.roots(text_terms)))
     for suffix, in_title, in_text in zip(("", EXACT_SUFFIX, ROOT_SUFFIX), title, text, strict=True):

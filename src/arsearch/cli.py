@@ -428,3 +428,27 @@ def repair_command(index_path: Path | None) -> None:
     if report.rebuilt_from_schema is not None:
         click.echo(f"rebuilt from the stored articles (schema {report.rebuilt_from_schema} -> current)")
     click.echo(f"{report.path}: {report.articles:,} articles")
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--write-token",
+    envvar="ARSEARCH_WRITE_TOKEN",
+    help="Allow POST/DELETE /articles with 'Authorization: Bearer TOKEN' [env: ARSEARCH_WRITE_TOKEN].",
+)
+@friendly_errors
+def serve_command(index_path: Path | None, host: str, port: int, write_token: str | None) -> None:
+    """Serve the index over HTTP (the JSON API; see arsearch.web)."""
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError:
+        _fail("the web server needs extra packages: pip install 'arsearch[web]'")
+    app = create_app(index_path or default_index_path(), write_token=write_token)
+    mode = "read-write (token set)" if write_token else "read-only"
+    click.echo(f"serving {index_path or default_index_path()} on http://{host}:{port} ({mode})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

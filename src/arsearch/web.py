@@ -1,0 +1,348 @@
+"""An HTTP API over an index: ``create_app(index_or_path)`` returns an ASGI app (Starlette).
+
+Run it alone (``arsearch serve``, or any ASGI server) or mount it inside your
+own Starlette/FastAPI app::
+
+    from fastapi import FastAPI
+    from arsearch.web import create_app
+
+    app = FastAPI()
+    app.mount("/search-api", create_app("indexes/news"))
+
+Flask and Django (WSGI) can serve it through the ``a2wsgi`` package:
+``ASGIMiddleware(create_app("indexes/news"))``.
+
+Endpoints (JSON, UTF-8; errors are ``{"error": {"status", "message"}}``):
+
+* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=``
+* ``GET /articles/{id}``, ``GET /articles/{id}/related?limit=``, ``GET /articles/{id}/duplicates``
+* ``GET /suggest?q=&limit=``, ``GET /health``, ``GET /openapi.json``
+* ``POST /articles`` (one article or a list) and ``DELETE /articles/{id}``: only
+  when the app has a write token (``write_token=`` or ``$ARSEARCH_WRITE_TOKEN``),
+  sent as ``Authorization: Bearer TOKEN``; refused otherwise.
+
+The index is shared by the server's worker threads (``Index`` is safe for
+that) and new commits are picked up by the next request.
+
+مثال::
+
+    >>> from starlette.testclient import TestClient                 # doctest: +SKIP
+    >>> TestClient(create_app("indexes/news")).get("/search", params={"q": "المملكة"}).json()["total"]
+"""
+
+from __future__ import annotations
+
+import hmac
+import inspect
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import __version__
+from .articles import ArticleError
+from .errors import ArsearchError, ArticleNotFoundError, IndexLockedError, IndexWriteError, StrictModeError
+from .index import Index
+from .query import MAX_QUERY_CHARS
+from .search import SORTS
+
+#: Limits on what one request may ask for.
+MAX_API_LIMIT = 50
+MAX_API_PAGE = 100
+MAX_SUGGEST_LIMIT = 20
+MAX_RELATED_LIMIT = 20
+#: Largest POST body accepted (an import of many articles belongs in ``arsearch index``).
+MAX_BODY_BYTES = 10 * 1024 * 1024
+WRITE_TOKEN_ENV_VAR = "ARSEARCH_WRITE_TOKEN"
+
+
+class OrjsonResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+class ApiError(Exception):
+    """An error answered as JSON with an HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str) -> OrjsonResponse:
+    return OrjsonResponse({"error": {"status": status, "message": message}}, status_code=status)
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ApiError(400, f"'{name}' must be between {low} and {high}")
+    return value
+
+
+def _values(request: Request, name: str) -> list[str] | None:
+    values = [value for value in request.query_params.getlist(name) if value]
+    return values or None
+
+
+class Api:
+    """The endpoints, bound to one index."""
+
+    def __init__(self, index: Index, write_token: str | None) -> None:
+        self.index = index
+        self.write_token = write_token
+
+    def health(self, request: Request) -> OrjsonResponse:
+        info = self.index.info()
+        return OrjsonResponse(
+            {"status": "ok", "articles": info.doc_count, "updated": info.updated, "version": __version__}
+        )
+
+    def search(self, request: Request) -> OrjsonResponse:
+        query = request.query_params.get("q", "")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ApiError(400, f"'q' is longer than {MAX_QUERY_CHARS} characters")
+        sort = request.query_params.get("sort") or "relevance"
+        if sort not in SORTS:
+            raise ApiError(400, f"'sort' must be one of {', '.join(SORTS)}")
+        filters: dict[str, Any] = {}
+        for name in ("source", "category"):
+            if values := _values(request, name):
+                filters[name] = values
+        for name, key in (("from", "date_from"), ("to", "date_to")):
+            if value := request.query_params.get(name):
+                filters[key] = value
+        results = self.index.search(
+            query,
+            limit=_int_param(request, "limit", 10, 1, MAX_API_LIMIT),
+            page=_int_param(request, "page", 1, 1, MAX_API_PAGE),
+            filters=filters or None,
+            sort=sort,
+        )
+        return OrjsonResponse(results.as_dict())
+
+    def article(self, request: Request) -> OrjsonResponse:
+        return OrjsonResponse(self.index.get(request.path_params["article_id"]).to_record())
+
+    def related(self, request: Request) -> OrjsonResponse:
+        limit = _int_param(request, "limit", 5, 1, MAX_RELATED_LIMIT)
+        items = self.index.related(request.path_params["article_id"], limit=limit)
+        return OrjsonResponse([item.as_dict() for item in items])
+
+    def duplicates(self, request: Request) -> OrjsonResponse:
+        return OrjsonResponse(self.index.duplicates(request.path_params["article_id"]))
+
+    def suggest(self, request: Request) -> OrjsonResponse:
+        prefix = request.query_params.get("q", "")
+        if len(prefix) > MAX_QUERY_CHARS:
+            raise ApiError(400, f"'q' is longer than {MAX_QUERY_CHARS} characters")
+        limit = _int_param(request, "limit", 10, 1, MAX_SUGGEST_LIMIT)
+        return OrjsonResponse([s.__dict__ for s in self.index.suggest(prefix, limit=limit)])
+
+    async def add(self, request: Request) -> OrjsonResponse:
+        self._authorize(request)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise ApiError(413, f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB")
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as error:
+            raise ApiError(400, f"the body is not JSON ({error})") from None
+        articles = payload if isinstance(payload, list) else [payload]
+        if not all(isinstance(article, dict) for article in articles):
+            raise ApiError(400, "send one article (a JSON object) or a list of them")
+        update = request.query_params.get("update") in ("1", "true", "yes")
+        report = self.index.add(articles, update=update, strict=True)
+        return OrjsonResponse(
+            {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}, status_code=201
+        )
+
+    def delete(self, request: Request) -> Response:
+        self._authorize(request)
+        if not self.index.delete(request.path_params["article_id"]):
+            raise ArticleNotFoundError(f"no article with id {request.path_params['article_id']!r}")
+        return Response(status_code=204)
+
+    def openapi(self, request: Request) -> OrjsonResponse:
+        return OrjsonResponse(OPENAPI)
+
+    def _authorize(self, request: Request) -> None:
+        if not self.write_token:
+            raise ApiError(403, "this server is read-only (start it with a write token to allow changes)")
+        given = request.headers.get("authorization", "")
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), self.write_token.encode()):
+            raise ApiError(401, "a valid 'Authorization: Bearer TOKEN' header is needed to change the index")
+
+
+def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """Turn arsearch's errors into JSON answers with the right status."""
+
+    def status_of(error: Exception) -> tuple[int, str]:
+        if isinstance(error, ApiError):
+            return error.status, error.message
+        if isinstance(error, ArticleNotFoundError):
+            return 404, str(error.args[0]) if error.args else "not found"
+        if isinstance(error, IndexLockedError):
+            return 409, str(error)
+        if isinstance(error, IndexWriteError):
+            return 507, str(error)
+        if isinstance(error, (ArticleError, StrictModeError, ValueError)):
+            return 400, str(error)
+        return 500, str(error)
+
+    if inspect.iscoroutinefunction(endpoint):
+
+        async def run_async(request: Request) -> Any:
+            try:
+                return await endpoint(request)
+            except (ArsearchError, ApiError, ArticleError, ValueError) as error:
+                return error_response(*status_of(error))
+
+        return run_async
+
+    def run(request: Request) -> Any:
+        try:
+            return endpoint(request)
+        except (ArsearchError, ApiError, ArticleError, ValueError) as error:
+            return error_response(*status_of(error))
+
+    return run
+
+
+def create_app(index_or_path: Index | str | os.PathLike[str], *, write_token: str | None = None) -> Starlette:
+    """The ASGI app serving one index. ``write_token`` (or ``$ARSEARCH_WRITE_TOKEN``)
+    enables ``POST /articles`` and ``DELETE /articles/{id}``; without one they are refused."""
+    index = index_or_path if isinstance(index_or_path, Index) else Index.open(Path(index_or_path))
+    api = Api(index, write_token or os.environ.get(WRITE_TOKEN_ENV_VAR) or None)
+    routes = [
+        Route("/health", _guarded(api.health)),
+        Route("/search", _guarded(api.search)),
+        Route("/suggest", _guarded(api.suggest)),
+        Route("/articles", _guarded(api.add), methods=["POST"]),
+        Route("/articles/{article_id:path}/related", _guarded(api.related)),
+        Route("/articles/{article_id:path}/duplicates", _guarded(api.duplicates)),
+        Route("/articles/{article_id:path}", _guarded(api.article), methods=["GET"]),
+        Route("/articles/{article_id:path}", _guarded(api.delete), methods=["DELETE"]),
+        Route("/openapi.json", api.openapi),
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error_response(404, f"no such endpoint: {request.method} {request.url.path}")
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return error_response(405, f"{request.method} is not allowed on {request.url.path}")
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        return error_response(500, "internal error")
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, 500: failed})
+    app.state.index = index
+    return app
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any], location: str = "query") -> dict[str, Any]:
+    return {"name": name, "in": location, "description": description, "schema": schema, "required": location == "path"}
+
+
+_ID = _parameter("article_id", "the article's id", {"type": "string"}, "path")
+_ERROR = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+#: The API's OpenAPI 3.1 description, served at ``/openapi.json``.
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "arsearch", "version": __version__, "description": "Arabic full-text search over one index."},
+    "paths": {
+        "/search": {
+            "get": {
+                "summary": "Ranked search (query language: docs/search.md)",
+                "parameters": [
+                    _parameter("q", "the query", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+                    _parameter("page", "page number", {"type": "integer", "minimum": 1, "maximum": MAX_API_PAGE}),
+                    _parameter("limit", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_API_LIMIT}),
+                    _parameter("source", "only this source (repeatable)", {"type": "string"}),
+                    _parameter("category", "only this category (repeatable)", {"type": "string"}),
+                    _parameter("from", "only articles dated on or after", {"type": "string", "format": "date"}),
+                    _parameter("to", "only articles dated on or before", {"type": "string", "format": "date"}),
+                    _parameter("sort", "order", {"type": "string", "enum": list(SORTS)}),
+                ],
+                "responses": {"200": {"description": "total, hits with highlighted snippets, facets"}, "400": _ERROR},
+            }
+        },
+        "/suggest": {
+            "get": {
+                "summary": "Autocomplete the last word",
+                "parameters": [
+                    _parameter("q", "what was typed", {"type": "string"}),
+                    _parameter("limit", "how many", {"type": "integer", "minimum": 1, "maximum": MAX_SUGGEST_LIMIT}),
+                ],
+                "responses": {"200": {"description": "[{text, doc_count}]"}},
+            }
+        },
+        "/articles": {
+            "post": {
+                "summary": "Add articles (needs the write token); ?update=1 replaces existing ids",
+                "security": [{"bearer": []}],
+                "responses": {"201": {"description": "counts"}, "400": _ERROR, "401": _ERROR, "403": _ERROR},
+            }
+        },
+        "/articles/{article_id}": {
+            "get": {
+                "summary": "One article",
+                "parameters": [_ID],
+                "responses": {"200": {"description": "the article"}, "404": _ERROR},
+            },
+            "delete": {
+                "summary": "Delete an article (needs the write token)",
+                "parameters": [_ID],
+                "security": [{"bearer": []}],
+                "responses": {"204": {"description": "deleted"}, "401": _ERROR, "403": _ERROR, "404": _ERROR},
+            },
+        },
+        "/articles/{article_id}/related": {
+            "get": {
+                "summary": "Related articles (copies of one story grouped)",
+                "parameters": [
+                    _ID,
+                    _parameter("limit", "how many", {"type": "integer", "minimum": 1, "maximum": MAX_RELATED_LIMIT}),
+                ],
+                "responses": {"200": {"description": "related articles"}, "404": _ERROR},
+            }
+        },
+        "/articles/{article_id}/duplicates": {
+            "get": {
+                "summary": "Ids of near-copies",
+                "parameters": [_ID],
+                "responses": {"200": {"description": "ids"}, "404": _ERROR},
+            }
+        },
+        "/health": {"get": {"summary": "Liveness and article count", "responses": {"200": {"description": "ok"}}}},
+    },
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+                    }
+                },
+            }
+        },
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    },
+}

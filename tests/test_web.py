@@ -1,0 +1,175 @@
+"""The HTTP API (arsearch.web) through Starlette's test client, on a real index of the sample."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from arsearch import Index
+from arsearch.cli import main
+from arsearch.ingest import read_records
+from arsearch.web import MAX_API_LIMIT, MAX_API_PAGE, OPENAPI, create_app
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web") / "ix"
+    with Index.create(path) as index:
+        index.add(read_records([str(SAMPLE)]))
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(index_dir: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(index_dir)) as test_client:
+        yield test_client
+
+
+def error_of(response: object) -> str:
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"error"} and body["error"]["status"] == response.status_code  # type: ignore[attr-defined]
+    return str(body["error"]["message"])
+
+
+def test_search_answers_json_with_hits_snippets_and_facets(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "زيارة وزير الخارجية للمملكة", "limit": 3})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["total"] >= 1 and len(body["hits"]) <= 3 and body["page"] == 1
+    top = body["hits"][0]
+    assert top["id"] == "sample-05"
+    assert "<mark>" in top["title_highlighted"]["html"] and top["snippets"]
+    assert body["facets"]["source"]
+
+
+def test_search_filters_sort_and_pages(client: TestClient) -> None:
+    everything = client.get("/search", params={"q": "المملكة", "limit": 50}).json()
+    one_source = next(iter(everything["facets"]["source"]))
+    filtered = client.get("/search", params={"q": "المملكة", "source": one_source, "limit": 50}).json()
+    assert filtered["total"] == everything["facets"]["source"][one_source]
+    assert {hit["source"] for hit in filtered["hits"]} == {one_source}
+    dated = client.get("/search", params={"q": "المملكة", "from": "2024-06-01", "sort": "oldest"}).json()
+    dates = [hit["date"] for hit in dated["hits"]]
+    assert dates == sorted(dates) and all(date >= "2024-06-01" for date in dates)
+    first = client.get("/search", params={"q": "المملكة", "limit": 2, "page": 1}).json()["hits"]
+    second = client.get("/search", params={"q": "المملكة", "limit": 2, "page": 2}).json()["hits"]
+    assert {hit["id"] for hit in first}.isdisjoint(hit["id"] for hit in second)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "x", "limit": str(MAX_API_LIMIT + 1)}, "'limit' must be between 1 and"),
+        ({"q": "x", "limit": "ten"}, "'limit' must be a whole number"),
+        ({"q": "x", "page": str(MAX_API_PAGE + 1)}, "'page' must be between 1 and"),
+        ({"q": "x" * 1001}, "'q' is longer than 1000 characters"),
+        ({"q": "x", "sort": "random"}, "'sort' must be one of relevance, newest, oldest"),
+        ({"q": "x", "from": "not a date"}, "date"),
+    ],
+)
+def test_bad_parameters_are_400_with_a_reason(client: TestClient, params: dict[str, str], message: str) -> None:
+    response = client.get("/search", params=params)
+    assert response.status_code == 400
+    assert message in error_of(response)
+
+
+def test_article_related_duplicates_and_unknown_ids(client: TestClient) -> None:
+    article = client.get("/articles/sample-05")
+    assert article.status_code == 200 and article.json()["source"] == "الوطن"
+    related = client.get("/articles/sample-05/related", params={"limit": 3})
+    assert related.status_code == 200
+    assert 0 < len(related.json()) <= 3 and "sample-05" not in {item["id"] for item in related.json()}
+    assert client.get("/articles/sample-05/duplicates").json() == []
+    for path in ("/articles/nope", "/articles/nope/related", "/articles/nope/duplicates"):
+        response = client.get(path)
+        assert response.status_code == 404 and "nope" in error_of(response)
+
+
+def test_suggest_health_openapi_and_unknown_paths(client: TestClient) -> None:
+    suggestions = client.get("/suggest", params={"q": "وزا"}).json()
+    assert suggestions[0] == {"text": "وزاره", "doc_count": 4}
+    health = client.get("/health").json()
+    assert health["status"] == "ok" and health["articles"] == 30
+    assert client.get("/openapi.json").json()["paths"].keys() == OPENAPI["paths"].keys()
+    missing = client.get("/nothing-here")
+    assert missing.status_code == 404 and "no such endpoint" in error_of(missing)
+    assert client.put("/search").status_code == 405
+
+
+def test_writes_are_refused_without_a_token(client: TestClient) -> None:
+    added = client.post("/articles", json={"id": "new", "text": "خبر جديد"})
+    assert added.status_code == 403 and "read-only" in error_of(added)
+    deleted = client.delete("/articles/sample-01")
+    assert deleted.status_code == 403
+    assert client.get("/articles/sample-01").status_code == 200
+
+
+def test_writes_with_the_token(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add(read_records([str(SAMPLE)]))
+    with TestClient(create_app(tmp_path / "ix", write_token=TOKEN)) as client:
+        article = {"id": "web-1", "title": "خبر من الواجهة", "text": "نص خبر أضيف عبر الواجهة البرمجية"}
+        assert client.post("/articles", json=article).status_code == 401
+        wrong = client.post("/articles", json=article, headers={"Authorization": "Bearer wrong"})
+        assert wrong.status_code == 401
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        created = client.post("/articles", json=[article], headers=auth)
+        assert created.status_code == 201 and created.json()["added"] == 1
+        assert client.get("/search", params={"q": "الواجهة البرمجية"}).json()["hits"][0]["id"] == "web-1"
+        bad = client.post("/articles", json={"title": "بلا معرف"}, headers=auth)
+        assert bad.status_code == 400 and "id" in error_of(bad)
+        not_json = client.post("/articles", content=b"{nope", headers=auth)
+        assert not_json.status_code == 400 and "not JSON" in error_of(not_json)
+        assert client.delete("/articles/web-1", headers=auth).status_code == 204
+        assert client.get("/articles/web-1").status_code == 404
+        assert client.delete("/articles/web-1", headers=auth).status_code == 404
+
+
+def test_serve_refuses_a_missing_index_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "no index at" in result.output and "Traceback" not in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_arsearch_serve_answers_on_loopback(index_dir: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "arsearch", "serve", "--index", str(index_dir), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    assert orjson.loads(response.read())["articles"] == 30
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.2)
+        query = urllib.parse.urlencode({"q": "المملكة"})
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?{query}", timeout=5) as response:
+            assert orjson.loads(response.read())["total"] > 0
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=10)
+    assert f"serving {index_dir} on http://127.0.0.1:{port} (read-only)" in errors

@@ -173,3 +173,17 @@ def test_arsearch_serve_answers_on_loopback(index_dir: Path) -> None:
         server.terminate()
         _, errors = server.communicate(timeout=10)
     assert f"serving {index_dir} on http://127.0.0.1:{port} (read-only)" in errors
+
+
+def test_the_app_mounts_inside_another_app(index_dir: Path) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    host = Starlette(routes=[Mount("/news", create_app(index_dir))])
+    with TestClient(host) as client:
+        assert client.get("/news/search", params={"q": "المملكة"}).json()["total"] > 0
+        page = client.get("/news/")
+        assert page.status_code == 200 and 'dir="rtl"' in page.text
+        assert 'src="static/app.js"' in page.text  # relative: resolves under /news/
+        assert client.get("/news/static/app.js").status_code == 200
+        assert page.headers["x-content-type-options"] == "nosniff"

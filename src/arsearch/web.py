@@ -17,6 +17,7 @@ Endpoints (JSON, UTF-8; errors are ``{"error": {"status", "message"}}``):
 * ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=``
 * ``GET /articles/{id}``, ``GET /articles/{id}/related?limit=``, ``GET /articles/{id}/duplicates``
 * ``GET /suggest?q=&limit=``, ``GET /health``, ``GET /openapi.json``
+* ``GET /``: a right-to-left search page (``static/``) using the endpoints above
 * ``POST /articles`` (one article or a list) and ``DELETE /articles/{id}``: only
   when the app has a write token (``write_token=`` or ``$ARSEARCH_WRITE_TOKEN``),
   sent as ``Authorization: Bearer TOKEN``; refused otherwise.
@@ -42,8 +43,10 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .articles import ArticleError
@@ -60,6 +63,18 @@ MAX_RELATED_LIMIT = 20
 #: Largest POST body accepted (an import of many articles belongs in ``arsearch index``).
 MAX_BODY_BYTES = 10 * 1024 * 1024
 WRITE_TOKEN_ENV_VAR = "ARSEARCH_WRITE_TOKEN"
+#: The search page and its script and style, served by the app itself (no CDN).
+STATIC_DIR = Path(__file__).with_name("static")
+#: The page runs only its own script: no inline script, nothing from elsewhere,
+#: so text from the index cannot become code even if it slipped through escaping.
+PAGE_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
 
 class OrjsonResponse(JSONResponse):
@@ -179,6 +194,9 @@ class Api:
     def openapi(self, request: Request) -> OrjsonResponse:
         return OrjsonResponse(OPENAPI)
 
+    def page(self, request: Request) -> Response:
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_SECURITY_HEADERS, media_type="text/html")
+
     def _authorize(self, request: Request) -> None:
         if not self.write_token:
             raise ApiError(403, "this server is read-only (start it with a write token to allow changes)")
@@ -238,6 +256,8 @@ def create_app(index_or_path: Index | str | os.PathLike[str], *, write_token: st
         Route("/articles/{article_id:path}", _guarded(api.article), methods=["GET"]),
         Route("/articles/{article_id:path}", _guarded(api.delete), methods=["DELETE"]),
         Route("/openapi.json", api.openapi),
+        Route("/", api.page),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -251,7 +271,24 @@ def create_app(index_or_path: Index | str | os.PathLike[str], *, write_token: st
 
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, 500: failed})
     app.state.index = index
+    app.add_middleware(NoSniff)
     return app
+
+
+class NoSniff:
+    """Every response says what it is and may not be sniffed into something else."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-content-type-options", b"nosniff")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header if scope["type"] == "http" else send)
 
 
 def _parameter(name: str, description: str, schema: dict[str, Any], location: str = "query") -> dict[str, Any]:

@@ -401,7 +401,8 @@ def check_command(index_path: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(_dumps({**report.__dict__, "path": str(report.path), "ok": report.ok}))
     elif report.ok:
-        click.echo(f"{report.path}: ok ({report.articles:,} articles in {report.segments} segments)")
+        segments = f"{report.segments} segment{'' if report.segments == 1 else 's'}"
+        click.echo(f"{report.path}: ok ({report.articles:,} articles in {segments})")
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}", err=True)
@@ -441,7 +442,7 @@ def repair_command(index_path: Path | None) -> None:
 )
 @friendly_errors
 def serve_command(index_path: Path | None, host: str, port: int, write_token: str | None) -> None:
-    """Serve the index over HTTP (the JSON API; see arsearch.web)."""
+    """Serve the index over HTTP: the JSON API and a search page at / (see arsearch.web)."""
     try:
         import uvicorn
 

@@ -189,6 +189,17 @@ def test_roots_join_broken_plurals_below_closer_matches(index: Index) -> None:
     assert with_roots[: len(stems_only)] == stems_only
 
 
+def test_roots_rank_but_do_not_inflate_the_total(index: Index) -> None:
+    # زيارة is in three sample articles; others share only its root (يزور، الزوار):
+    # they change the order, not the count, so totals and facets stay honest
+    with_roots = index.search("زيارة")
+    stems_only = index.search("زيارة", ranking=Ranking(root_boost=0))
+    assert with_roots.total == stems_only.total == 3
+    assert with_roots.facets == stems_only.facets
+    # a required word stays required when roots widen a query that found too little
+    assert index.search("+مدرسة +كلمةغيرموجودة").total == 0
+
+
 def test_text_field_is_the_whole_article(index: Index) -> None:
     # التشجير is in sample-13's title only: text: (the field ranking uses) holds the title too
     assert [hit.id for hit in index.search("title:التشجير").hits] == ["sample-13"]

@@ -36,6 +36,9 @@ FILTER_KEYS = (*KEYWORD_FIELDS, "date_from", "date_to")
 MAX_LIMIT = 100
 #: Facet values reported per field (the commonest).
 FACET_SIZE = 50
+#: When a query's words find fewer articles than this, articles sharing only
+#: their roots are let in too (``Ranking.root_boost``): مدرسة finds المدارس.
+WIDEN_BELOW = 3
 #: Deepest page a caller may ask for (results beyond are rarely useful and cost time).
 MAX_PAGE = 1000
 
@@ -167,17 +170,27 @@ def search(
         else:
             message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
         return finish(0, [], {}, message)
-    query = compiled.query
-    if restriction is not None:  # filters restrict, they do not score
-        query = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.const_score_query(restriction, 0.0))])
     offset = (page - 1) * limit
-    if sort == "relevance":
-        found = searcher.search(query, limit=limit, offset=offset, count=True)
-    else:
+
+    def run(query: Query) -> Any:
+        if restriction is not None:  # filters restrict, they do not score
+            query = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.const_score_query(restriction, 0.0))])
+        if sort == "relevance":
+            return searcher.search(query, limit=limit, offset=offset, count=True), query
         order = Order.Desc if sort == "newest" else Order.Asc
         found = searcher.search(query, limit=limit, offset=offset, count=True, order_by_field="date", order=order)
+        return found, query
+
+    found, query = run(compiled.query)
+    if compiled.widened is not None and int(found.count) < WIDEN_BELOW:
+        # The words themselves find (almost) nothing: let a shared root qualify an
+        # article. Judged without the filters, so that a filtered page agrees with
+        # the facet counts of the unfiltered one.
+        unfiltered: Any = found if restriction is None else searcher.search(compiled.query, limit=1, count=True)
+        if int(unfiltered.count) < WIDEN_BELOW:
+            found, query = run(compiled.widened)
     page_hits = [(stored_article(searcher.doc(address)), key) for key, address in found.hits]
-    total = int(found.count)  # type: ignore[attr-defined]  # (missing from tantivy's stub)
+    total = int(found.count)
     counts = _facet_counts(searcher, query) if facets and total else {}
     hits = [
         _hit(article, key if sort == "relevance" else None, compiled, index.analyzer, highlight, markers)

@@ -42,8 +42,10 @@ class Ranking:
     title_boost: float = 0.25
     #: extra weight of an exact word-form match
     exact_boost: float = 0.5
-    #: extra weight of a match on the root (كتاب ~ كتب ~ مكتبة): recall for
-    #: derived forms and broken plurals, ranked below closer matches by BM25's idf
+    #: extra weight of a shared root (كتاب ~ كتب ~ مكتبة: derived forms and
+    #: broken plurals). A root alone does not qualify an article, so totals and
+    #: facets count real matches, unless the words themselves find almost
+    #: nothing: then the search is widened to articles sharing only roots.
     root_boost: float = 1.0
     #: bonus for the query's words appearing close together (0 = off)
     proximity_boost: float = 0.0
@@ -58,6 +60,10 @@ class Compiled:
     stems: set[str] = field(default_factory=set)
     exact_forms: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    #: the query where a shared root alone also qualifies an article (see ``Ranking.root_boost``)
+    widened: Query | None = None
+    #: (root field, root, weight) of the query's plain words
+    roots: list[tuple[str, str, float]] = field(default_factory=list)
 
 
 def date_range(schema: tantivy.Schema, start: datetime | None, end: datetime | None) -> Query:
@@ -89,14 +95,26 @@ class QueryCompiler:
         self.light = light
         self.ranking = ranking
         self._vocabulary = vocabulary
+        self._roots_qualify = False
 
     def compile(self, parsed: ParsedQuery) -> Compiled:
-        result = Compiled(None)
+        """The query, where roots only add score; and ``widened``, where a word's root may
+        stand in for the word (same structure: +word still requires the word or its root)."""
+        result = self._compile(parsed, Compiled(None), roots_qualify=False)
+        if result.query is not None and result.roots:
+            result.widened = self._compile(parsed, Compiled(None), roots_qualify=True).query
+        return result
+
+    def _compile(self, parsed: ParsedQuery, result: Compiled, *, roots_qualify: bool) -> Compiled:
+        self._roots_qualify = roots_qualify
         query = self._node(parsed.root, result, negated=False)
-        proximity = self._proximity(parsed.root)
-        if query is not None and proximity is not None:
-            query = Query.boolean_query([(Occur.Must, query), (Occur.Should, proximity)])
-        result.query = query
+        if query is None:
+            return result
+        roots = [self._term(name, root, weight) for name, root, weight in result.roots]
+        bonuses = [q for q in (self._proximity(parsed.root), any_of(roots) if roots else None) if q is not None]
+        result.query = (
+            Query.boolean_query([(Occur.Must, query), *((Occur.Should, q) for q in bonuses)]) if bonuses else query
+        )
         return result
 
     # --- nodes ------------------------------------------------------------
@@ -151,8 +169,12 @@ class QueryCompiler:
                 clauses.append(self._term(name, token.stem, boost))
                 if self.ranking.exact_boost:
                     clauses.append(self._term(name + EXACT_SUFFIX, token.normalized, boost * self.ranking.exact_boost))
-                if self.ranking.root_boost:
-                    clauses.append(self._term(name + ROOT_SUFFIX, root_of(token.stem), boost * self.ranking.root_boost))
+                if self.ranking.root_boost and not negated:
+                    root = (name + ROOT_SUFFIX, root_of(token.stem), boost * self.ranking.root_boost)
+                    if self._roots_qualify:
+                        clauses.append(self._term(*root))
+                    else:
+                        result.roots.append(root)
         if not clauses:
             return None  # a stop word
         return any_of(clauses)

@@ -97,7 +97,7 @@ def test_article_related_duplicates_and_unknown_ids(client: TestClient) -> None:
     assert client.get("/articles/sample-05/duplicates").json() == []
     for path in ("/articles/nope", "/articles/nope/related", "/articles/nope/duplicates"):
         response = client.get(path)
-        assert response.status_code == 404 and "nope" in error_of(response)
+        assert response.status_code == 404 and error_of(response) == "no article with id 'nope'"
 
 
 def test_suggest_health_openapi_and_unknown_paths(client: TestClient) -> None:

@@ -28,7 +28,11 @@ class IndexCorruptError(ArsearchError):
 
 
 class ArticleNotFoundError(ArsearchError, KeyError):
-    """No article with that id."""
+    """No article with that id (``article_id``)."""
+
+    def __init__(self, message: str, article_id: str | None = None) -> None:
+        super().__init__(message)
+        self.article_id = article_id
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else "article not found"

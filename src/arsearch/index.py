@@ -373,7 +373,7 @@ class Index:
         """An article's stored document in this searcher's commit, or ``ArticleNotFoundError``."""
         document = document_by_id(searcher, self.schema, article_id)
         if document is None:
-            raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}")
+            raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}", article_id)
         return document
 
     def ids(self) -> Iterator[str]:

@@ -188,7 +188,7 @@ class Api:
     def delete(self, request: Request) -> Response:
         self._authorize(request)
         if not self.index.delete(request.path_params["article_id"]):
-            raise ArticleNotFoundError(f"no article with id {request.path_params['article_id']!r}")
+            raise ArticleNotFoundError("no such article", request.path_params["article_id"])
         return Response(status_code=204)
 
     def openapi(self, request: Request) -> OrjsonResponse:
@@ -212,12 +212,12 @@ def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
     def status_of(error: Exception) -> tuple[int, str]:
         if isinstance(error, ApiError):
             return error.status, error.message
-        if isinstance(error, ArticleNotFoundError):
-            return 404, str(error.args[0]) if error.args else "not found"
+        if isinstance(error, ArticleNotFoundError):  # said without the server's paths
+            return 404, f"no article with id {error.article_id!r}"
         if isinstance(error, IndexLockedError):
-            return 409, str(error)
+            return 409, "another writer holds the index; retry later"
         if isinstance(error, IndexWriteError):
-            return 507, str(error)
+            return 507, "the server cannot write to the index (disk full or read-only); nothing was changed"
         if isinstance(error, (ArticleError, StrictModeError, ValueError)):
             return 400, str(error)
         return 500, str(error)

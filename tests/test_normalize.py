@@ -69,3 +69,9 @@ def test_hamza_carrier_folding_is_an_option() -> None:
 
 def test_teh_marbuta_folding_can_be_kept_off() -> None:
     assert normalize_word("مدرسة", NormalizationOptions(fold_teh_marbuta=False)) == "مدرسة"
+
+
+def test_marks_brought_together_by_a_removed_joiner_are_put_in_canonical_order() -> None:
+    # found by hypothesis: removing U+200C left U+0300 before U+0618, which NFKC reorders
+    once = normalize_word("\u0300\u200c\u0618")
+    assert normalize_word(once) == once == "\u0618\u0300"

@@ -98,7 +98,12 @@ def normalize_word(word: str, options: NormalizationOptions = NormalizationOptio
         # Presentation forms (U+FB50-U+FEFF), ligatures such as ﻻ or ﷲ, and
         # full-width letters all decompose under NFKC.
         word = unicodedata.normalize("NFKC", word)
-    word = word.casefold().translate(_TABLES[options.fold_hamza_carriers])
+    table = _TABLES[options.fold_hamza_carriers]
+    word = word.casefold().translate(table)
+    if not word.isascii() and not unicodedata.is_normalized("NFKC", word):
+        # removing a joiner between two combining marks can leave them out of
+        # canonical order; one more pass makes the result stable (idempotent)
+        word = unicodedata.normalize("NFKC", word).casefold().translate(table)
     if word[:1].isdigit():
         for sep in NUMBER_GROUPING:
             word = word.replace(sep, "")

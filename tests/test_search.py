@@ -146,6 +146,8 @@ def test_a_query_matching_nothing_returns_nothing(index: Index) -> None:
 
 def test_empty_and_stopword_only_queries_say_why(index: Index) -> None:
     assert index.search("").message == "empty query: type some words to search for"
+    for symbols in ("*", "?", "~", "**"):
+        assert index.search(symbols).message == "the query has no words, only symbols: type some words to search for"
     results = index.search("ما هو")
     assert results.total == 0 and results.message is not None and "stop words" in results.message
 

@@ -167,6 +167,8 @@ def search(
             message = "empty query: type some words to search for"
         elif warnings:
             message = "nothing left to search for: " + "; ".join(warnings)
+        elif not any(character.isalnum() for character in text):
+            message = "the query has no words, only symbols: type some words to search for"
         else:
             message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
         return finish(0, [], {}, message)

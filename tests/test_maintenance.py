@@ -107,3 +107,17 @@ def test_cli_check_and_repair(tmp_path: Path) -> None:
     assert "20 articles" in fixed.output
     search = runner.invoke(main, ["search", "المملكة", "--index", str(path)])
     assert search.exit_code == 0 and "Traceback" not in search.output
+
+
+def test_an_index_without_its_settings_is_never_overwritten(tmp_path: Path) -> None:
+    path = three_segments(tmp_path / "ix")
+    (path / SETTINGS_FILE).unlink()
+    result = CliRunner().invoke(main, ["index", str(SAMPLE), "--index", str(path)])
+    assert result.exit_code == 1 and "not overwriting it" in result.output
+    assert len(list(path.glob("*.store"))) == 3  # the committed segments are still there
+    # a creation cut short before its first commit is not worth keeping: it is started afresh
+    empty = tmp_path / "empty"
+    Index.create(empty)
+    (empty / SETTINGS_FILE).unlink()
+    with Index.create(empty) as index:
+        assert len(index) == 0

@@ -252,6 +252,12 @@ class Index:
             raise IndexExistsError(f"an index already exists at {directory} (open it, or pass overwrite=True)")
         if overwrite and (directory / SETTINGS_FILE).exists():
             _remove_index_files(directory)
+        if not overwrite and _committed_segments(directory):
+            # an index whose settings file is gone: starting afresh would wipe its articles
+            raise IndexCorruptError(
+                f"{directory} holds committed articles but no {SETTINGS_FILE} (its settings): not overwriting it; "
+                f"restore {SETTINGS_FILE} from a backup, or delete the directory (or overwrite=True) to start again"
+            )
         directory.mkdir(parents=True, exist_ok=True)
         Analyzer(profile)  # validates the profile name before anything is written
         try:
@@ -685,6 +691,16 @@ class Index:
         self._settings["updated"] = _now()
         self._settings["library_version"] = _library_version()
         _write_json_atomically(self.path / SETTINGS_FILE, self._settings)
+
+
+def _committed_segments(directory: Path) -> int:
+    """Segments in the directory's last commit (0 when there is none, e.g. a creation cut short)."""
+    try:
+        meta = orjson.loads((directory / COMMIT_FILE).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return 0
+    segments = meta.get("segments") if isinstance(meta, dict) else None
+    return len(segments) if isinstance(segments, list) else 0
 
 
 def _remove_index_files(directory: Path) -> None:

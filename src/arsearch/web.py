@@ -42,6 +42,7 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -180,7 +181,8 @@ class Api:
         if not all(isinstance(article, dict) for article in articles):
             raise ApiError(400, "send one article (a JSON object) or a list of them")
         update = request.query_params.get("update") in ("1", "true", "yes")
-        report = self.index.add(articles, update=update, strict=True)
+        # indexing is blocking work: off the event loop, so searches keep being served
+        report = await run_in_threadpool(self.index.add, articles, update=update, strict=True)
         return OrjsonResponse(
             {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}, status_code=201
         )

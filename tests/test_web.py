@@ -135,6 +135,8 @@ def test_writes_with_the_token(tmp_path: Path) -> None:
         assert bad.status_code == 400 and "id" in error_of(bad)
         not_json = client.post("/articles", content=b"{nope", headers=auth)
         assert not_json.status_code == 400 and "not JSON" in error_of(not_json)
+        huge = client.post("/articles", content=b"[" + b" " * (10 * 1024 * 1024) + b"]", headers=auth)
+        assert huge.status_code == 413 and "larger than 10 MB" in error_of(huge)
         assert client.delete("/articles/web-1", headers=auth).status_code == 204
         assert client.get("/articles/web-1").status_code == 404
         assert client.delete("/articles/web-1", headers=auth).status_code == 404

@@ -170,9 +170,17 @@ class Api:
 
     async def add(self, request: Request) -> OrjsonResponse:
         self._authorize(request)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise ApiError(413, f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB")
+        too_large = ApiError(413, f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise too_large
+        chunks, size = [], 0
+        async for chunk in request.stream():  # never more than the limit in memory
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise too_large
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError as error:

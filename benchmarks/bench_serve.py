@@ -1,6 +1,6 @@
 """HTTP API under a bounded load: throughput and latency of GET /search, on 127.0.0.1 only.
 
-    python benchmarks/bench_serve.py [--index indexes/saudinewsnet] [--requests 2000] [--clients 8]
+    python benchmarks/bench_serve.py [--index indexes/saudinewsnet] [--requests 2000] [--clients 8] [--workers 1]
 
 Starts ``arsearch serve`` (uvicorn, one process) on a free loopback port,
 then ``--clients`` threads send ``--requests`` searches in all, each over its
@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("indexes") / "saudinewsnet")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (arsearch serve --workers)")
     args = parser.parse_args()
     if not args.index.exists():
         sys.exit(f"error: no index at {args.index} (build it: arsearch index ../shared/corpora/saudinewsnet.jsonl.gz)")
@@ -124,6 +125,7 @@ def main() -> None:
         articles = len(index)
     port = free_port()
     command = [sys.executable, "-m", "arsearch", "serve", "--index", str(args.index), "--port", str(port)]
+    command += ["--workers", str(args.workers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(port, server)
@@ -136,6 +138,7 @@ def main() -> None:
         "articles": articles,
         "requests": len(latencies),
         "clients": args.clients,
+        "workers": args.workers,
         "errors": errors,
         "requests_per_s": round(len(latencies) / wall, 1),
         "http": {name: round(percentile(latencies, q), 2) for name, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
@@ -147,7 +150,7 @@ def main() -> None:
     table = [
         ("GET /search", "requests/s", "p50 ms", "p95 ms", "p99 ms", "errors"),
         (
-            f"HTTP, {args.clients} clients",
+            f"HTTP, {args.clients} clients, {args.workers} worker(s)",
             f"{figures['requests_per_s']:.0f}",
             *(f"{figures['http'][p]:.1f}" for p in ("p50", "p95", "p99")),
             str(errors),

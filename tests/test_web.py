@@ -154,9 +154,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_arsearch_serve_answers_on_loopback(index_dir: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_arsearch_serve_answers_on_loopback(index_dir: Path, workers: int) -> None:
     port = free_port()
     command = [sys.executable, "-m", "arsearch", "serve", "--index", str(index_dir), "--port", str(port)]
+    command += ["--workers", str(workers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -174,7 +176,8 @@ def test_arsearch_serve_answers_on_loopback(index_dir: Path) -> None:
     finally:
         server.terminate()
         _, errors = server.communicate(timeout=10)
-    assert f"serving {index_dir} on http://127.0.0.1:{port} (read-only)" in errors
+    processes = ", 2 processes" if workers == 2 else ""
+    assert f"serving {index_dir} on http://127.0.0.1:{port} (read-only{processes})" in errors
 
 
 def test_the_app_mounts_inside_another_app(index_dir: Path) -> None:

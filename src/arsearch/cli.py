@@ -20,7 +20,7 @@ import orjson
 from . import __version__
 from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
-from .index import AddReport, Index, default_index_path
+from .index import INDEX_ENV_VAR, AddReport, Index, default_index_path
 from .ingest import FORMATS, IngestError, read_records
 from .maintenance import check_index, repair_index
 from .related import RelatedArticle
@@ -440,8 +440,15 @@ def repair_command(index_path: Path | None) -> None:
     envvar="ARSEARCH_WRITE_TOKEN",
     help="Allow POST/DELETE /articles with 'Authorization: Bearer TOKEN' [env: ARSEARCH_WRITE_TOKEN].",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (searches are CPU-bound Python: about one per core).",
+)
 @friendly_errors
-def serve_command(index_path: Path | None, host: str, port: int, write_token: str | None) -> None:
+def serve_command(index_path: Path | None, host: str, port: int, write_token: str | None, workers: int) -> None:
     """Serve the index over HTTP: the JSON API and a search page at / (see arsearch.web)."""
     try:
         import uvicorn
@@ -449,7 +456,18 @@ def serve_command(index_path: Path | None, host: str, port: int, write_token: st
         from .web import create_app
     except ImportError:
         _fail("the web server needs extra packages: pip install 'arsearch[web]'")
-    app = create_app(index_path or default_index_path(), write_token=write_token)
+    path = index_path or default_index_path()
+    app = create_app(path, write_token=write_token)  # opens the index: a bad path fails here, in one line
     mode = "read-write (token set)" if write_token else "read-only"
-    click.echo(f"serving {index_path or default_index_path()} on http://{host}:{port} ({mode})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(f"serving {path} on http://{host}:{port} ({mode}{processes})", err=True)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # each worker process builds its own app from the environment (uvicorn imports it by name)
+    os.environ[INDEX_ENV_VAR] = str(path)
+    if write_token:
+        os.environ["ARSEARCH_WRITE_TOKEN"] = write_token
+    uvicorn.run(
+        "arsearch.web:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )

@@ -52,7 +52,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import __version__
 from .articles import ArticleError
 from .errors import ArsearchError, ArticleNotFoundError, IndexLockedError, IndexWriteError, StrictModeError
-from .index import Index
+from .index import Index, default_index_path
 from .query import MAX_QUERY_CHARS
 from .search import SORTS
 
@@ -64,6 +64,8 @@ MAX_RELATED_LIMIT = 20
 #: Largest POST body accepted (an import of many articles belongs in ``arsearch index``).
 MAX_BODY_BYTES = 10 * 1024 * 1024
 WRITE_TOKEN_ENV_VAR = "ARSEARCH_WRITE_TOKEN"
+#: A write waits this long for another writer (another worker, an import) before a 409.
+WRITE_WAIT_SECONDS = 10.0
 #: The search page and its script and style, served by the app itself (no CDN).
 STATIC_DIR = Path(__file__).with_name("static")
 #: The page runs only its own script: no inline script, nothing from elsewhere,
@@ -190,7 +192,7 @@ class Api:
             raise ApiError(400, "send one article (a JSON object) or a list of them")
         update = request.query_params.get("update") in ("1", "true", "yes")
         # indexing is blocking work: off the event loop, so searches keep being served
-        report = await run_in_threadpool(self.index.add, articles, update=update, strict=True)
+        report = await run_in_threadpool(self.index.add, articles, update=update, strict=True, wait=WRITE_WAIT_SECONDS)
         return OrjsonResponse(
             {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}, status_code=201
         )
@@ -299,6 +301,12 @@ class NoSniff:
             await send(message)
 
         await self.app(scope, receive, send_with_header if scope["type"] == "http" else send)
+
+
+def app_from_environment() -> Starlette:
+    """The app for ``$ARSEARCH_INDEX`` (and ``$ARSEARCH_WRITE_TOKEN``): what each worker
+    process of ``arsearch serve --workers N`` runs."""
+    return create_app(default_index_path())
 
 
 def _parameter(name: str, description: str, schema: dict[str, Any], location: str = "query") -> dict[str, Any]:

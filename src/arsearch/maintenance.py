@@ -140,14 +140,16 @@ def _stored_articles(searcher: tantivy.Searcher, problems: list[str]) -> Iterato
                 reported = True
 
 
-def _settings(directory: Path) -> dict[str, Any]:
+def _read_json(path: Path, consequence: str) -> Any:
+    """A JSON file of the index, or ``IndexCorruptError`` saying what its loss means."""
     try:
-        settings = orjson.loads((directory / SETTINGS_FILE).read_bytes())
+        return orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as error:
-        raise IndexCorruptError(
-            f"{directory / SETTINGS_FILE} cannot be read ({error}); nothing to repair from: "
-            "rebuild the index from your articles"
-        ) from None
+        raise IndexCorruptError(f"{path} cannot be read ({error}){consequence}") from None
+
+
+def _settings(directory: Path) -> dict[str, Any]:
+    settings = _read_json(directory / SETTINGS_FILE, "; nothing to repair from: rebuild the index from your articles")
     if not isinstance(settings, dict):
         raise IndexCorruptError(f"{directory / SETTINGS_FILE} does not describe an arsearch index")
     if isinstance(settings.get("schema_version"), int) and settings["schema_version"] > SCHEMA_VERSION:
@@ -156,13 +158,9 @@ def _settings(directory: Path) -> dict[str, Any]:
 
 
 def _meta(directory: Path) -> dict[str, Any]:
-    try:
-        meta = orjson.loads((directory / COMMIT_FILE).read_bytes())
-    except (OSError, orjson.JSONDecodeError) as error:
-        raise IndexCorruptError(
-            f"{directory / COMMIT_FILE} cannot be read ({error}): the list of committed segments is lost; "
-            "rebuild the index from your articles"
-        ) from None
+    meta = _read_json(
+        directory / COMMIT_FILE, ": the list of committed segments is lost; rebuild the index from your articles"
+    )
     if not isinstance(meta, dict) or not isinstance(meta.get("segments"), list):
         raise IndexCorruptError(f"{directory / COMMIT_FILE} is not a tantivy commit; rebuild the index")
     return meta

@@ -218,6 +218,10 @@ class Api:
             raise ApiError(401, "a valid 'Authorization: Bearer TOKEN' header is needed to change the index")
 
 
+#: The errors an endpoint answers as JSON (anything else is a 500).
+_ANSWERED = (ArsearchError, ApiError, ArticleError, ValueError)
+
+
 def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
     """Turn arsearch's errors into JSON answers with the right status."""
 
@@ -239,7 +243,7 @@ def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def run_async(request: Request) -> Any:
             try:
                 return await endpoint(request)
-            except (ArsearchError, ApiError, ArticleError, ValueError) as error:
+            except _ANSWERED as error:
                 return error_response(*status_of(error))
 
         return run_async
@@ -247,7 +251,7 @@ def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
     def run(request: Request) -> Any:
         try:
             return endpoint(request)
-        except (ArsearchError, ApiError, ArticleError, ValueError) as error:
+        except _ANSWERED as error:
             return error_response(*status_of(error))
 
     return run

@@ -1,13 +1,16 @@
 """Related articles: quality on ANT (category precision@5), latency and duplicates on SaudiNewsNet.
 
     python benchmarks/eval_related.py [--sample 1000] [--snn-index indexes/saudinewsnet] [--skip-baseline]
+                                      [--subsets 200,1000,5000]
 
 Quality: the 10,138 ANT articles are indexed by arsearch and, as the
 baseline, by Whoosh with the naive pyarabic + tashaphyne analyzer (text
 stored so Whoosh's ``more_like`` runs with its default settings). For
 ``--sample`` articles drawn with a fixed seed, precision@5 is the share of
 the 5 proposed articles in the article's own category (chance: the sum of
-squared category shares).
+squared category shares). arsearch is measured twice on one index: with the
+topic model its import fitted, then with key terms alone (model removed).
+``--subsets``: the same two on random ANT subsets (small indexes).
 
 Latency and duplicates: ``index.related`` on the full SaudiNewsNet index
 (built at --snn-index when missing) for the same number of sampled articles,
@@ -30,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import SAUDINEWSNET, SHARED, print_report, read_jsonl_gz, require
-from arsearch import Index
+from arsearch import Index, topics
 from arsearch.ingest import read_records
 
 ANT = SHARED / "corpora" / "antcorpus.jsonl.gz"
@@ -48,20 +51,46 @@ def precision(proposed: list[str], category: str, categories: dict[str, str]) ->
     return sum(1 for other in proposed[:TOP] if categories.get(other) == category) / TOP
 
 
-def arsearch_quality(records: list[dict[str, Any]], sample: list[str], categories: dict[str, str]) -> dict[str, Any]:
+def arsearch_quality(
+    records: list[dict[str, Any]], sample: list[str], categories: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """P@5 and latency with the topic model the import fitted, then with key terms alone
+    (the model file removed), on one index."""
     workdir = Path(tempfile.mkdtemp(prefix="eval-related-"))
+    runs: dict[str, dict[str, Any]] = {}
     try:
         with Index.create(workdir / "ix") as index:
-            index.add(records)
-            scores, times = [], []
-            for article_id in sample:
-                started = time.perf_counter()
-                proposed = [item.id for item in index.related(article_id, limit=TOP)]
-                times.append((time.perf_counter() - started) * 1000)
-                scores.append(precision(proposed, categories[article_id], categories))
+            report = index.add(records)
+            if report.topics is None:
+                index.refit_topics()  # a subset smaller than topics.MIN_ARTICLES
+            for name in ("arsearch", "arsearch, key terms alone"):
+                scores, times = [], []
+                for article_id in sample:
+                    started = time.perf_counter()
+                    proposed = [item.id for item in index.related(article_id, limit=TOP)]
+                    times.append((time.perf_counter() - started) * 1000)
+                    scores.append(precision(proposed, categories[article_id], categories))
+                runs[name] = {
+                    "p_at_5": statistics.mean(scores),
+                    "p50_ms": percentile(times, 0.5),
+                    "p95_ms": percentile(times, 0.95),
+                }
+                (index.path / topics.MODEL_FILE).unlink(missing_ok=True)
     finally:
         shutil.rmtree(workdir)
-    return {"p_at_5": statistics.mean(scores), "p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
+    return runs
+
+
+def subsets_quality(records: list[dict[str, Any]], sizes: list[int]) -> dict[str, dict[str, float]]:
+    """The same two rankings on random subsets of ANT (small indexes), up to 500 sampled articles each."""
+    figures = {}
+    for size in sizes:
+        subset = random.Random(size).sample(records, min(size, len(records)))
+        categories = {r["id"]: r["category"] for r in subset}
+        sample = random.Random(SEED).sample(sorted(categories), min(500, len(categories)))
+        runs = arsearch_quality(subset, sample, categories)
+        figures[str(size)] = {name: round(run["p_at_5"], 3) for name, run in runs.items()}
+    return figures
 
 
 def whoosh_quality(records: list[dict[str, Any]], sample: list[str], categories: dict[str, str]) -> dict[str, Any]:
@@ -147,6 +176,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-baseline", action="store_true", help="arsearch only (the Whoosh baseline takes minutes)"
     )
+    parser.add_argument(
+        "--subsets", default="", metavar="N,N,...", help="also P@5 on random ANT subsets of these sizes"
+    )
     args = parser.parse_args()
     records = list(read_jsonl_gz(require(ANT)))
     categories = {r["id"]: r["category"] for r in records}
@@ -156,7 +188,7 @@ def main() -> None:
     chance = sum((n / len(categories)) ** 2 for n in shares.values())
     figures: dict[str, Any] = {"articles": len(records), "sample": args.sample, "chance_p_at_5": round(chance, 3)}
     table: list[tuple[str, ...]] = [("ANT related", "P@5", "vs baseline", "p50 ms", "p95 ms")]
-    runs = {"arsearch": arsearch_quality(records, sample, categories)}
+    runs = arsearch_quality(records, sample, categories)
     if not args.skip_baseline:
         runs["whoosh more_like (naive analyzer)"] = whoosh_quality(records, sample, categories)
     baseline = runs.get("whoosh more_like (naive analyzer)", {}).get("p_at_5")
@@ -164,6 +196,12 @@ def main() -> None:
         figures[name] = {key: round(value, 3) for key, value in run.items()}
         ratio = f"{run['p_at_5'] / baseline:.2f}x" if baseline else "-"
         table.append((name, f"{run['p_at_5']:.3f}", ratio, f"{run['p50_ms']:.1f}", f"{run['p95_ms']:.1f}"))
+    if args.subsets:
+        sizes = [int(size) for size in args.subsets.split(",")]
+        figures["subsets"] = subsets = subsets_quality(records, sizes)
+        table.append(("ANT subset, articles", "P@5 topics", "P@5 key terms alone", "", ""))
+        for size, run in subsets.items():
+            table.append((size, f"{run['arsearch']:.3f}", f"{run['arsearch, key terms alone']:.3f}", "", ""))
     figures["saudinewsnet"] = snn = snn_related(args.snn_index, args.sample, rng)
     table.append(("SaudiNewsNet related", "p50 ms", "p95 ms", "lists w/ copy of article", "lists w/ 2 copies"))
     for key in ("grouping_on", "grouping_off"):

@@ -28,8 +28,10 @@ def copy_of(article: dict[str, str], new_id: str, source: str, title: str, lead:
     return {"id": new_id, "title": title, "text": text, "source": source, "category": article["category"]}
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+@pytest.fixture(scope="module", params=["key terms", "topics"])
+def index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    """The sample and crafted copies, ranked on key terms alone (too few articles for a topic
+    model) and with a topic model fitted anyway: every promise holds either way."""
     with Index.create(tmp_path_factory.mktemp("related") / "ix") as index:
         index.add(read_records([str(SAMPLE)]))
         index.add(
@@ -47,6 +49,9 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
                 },
             ]
         )
+        assert index.topics() is None  # 34 articles: below topics.MIN_ARTICLES
+        if request.param == "topics":
+            assert index.refit_topics() is not None and index.topics() is not None
         yield index
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from . import __version__
+from . import __version__, topics
 from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
 from .index import INDEX_ENV_VAR, AddReport, Index, default_index_path
@@ -25,6 +25,7 @@ from .ingest import FORMATS, IngestError, read_records
 from .maintenance import check_index, repair_index
 from .related import RelatedArticle
 from .search import MAX_LIMIT, MAX_PAGE, SORTS
+from .topics import ModelInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems listed on the terminal before "... and N more".
@@ -158,10 +159,22 @@ class _Progress:
 def _summary(report: AddReport) -> str:
     skipped = sum(report.skipped.values())
     reasons = ", ".join(f"{kind}: {count}" for kind, count in report.skipped.most_common())
+    topics = f"; topic model fitted ({_describe_topics(report.topics)})" if report.topics else ""
     return (
         f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
         f"skipped {skipped:,}{f' ({reasons})' if reasons else ''} "
-        f"in {report.elapsed:.1f} s ({report.docs_per_second:,.0f} docs/s)"
+        f"in {report.elapsed:.1f} s ({report.docs_per_second:,.0f} docs/s){topics}"
+    )
+
+
+def _describe_topics(info: ModelInfo | None) -> str:
+    if info is None:
+        return (
+            f"none (an import fits it once the index has {topics.MIN_ARTICLES:,} articles; so does 'arsearch repair')"
+        )
+    return (
+        f"{info.dimensions} dimensions over {info.terms:,} stems, from {info.sample:,} of {info.articles:,} articles, "
+        f"{info.fitted}"
     )
 
 
@@ -256,10 +269,12 @@ def index_command(
 def info_command(index_path: Path | None, as_json: bool) -> None:
     """Show an index's size, document count and settings."""
     with Index.open(index_path or default_index_path()) as index:
-        info = index.info().as_dict()
+        facts = index.info()
+    info = facts.as_dict()
     if as_json:
         click.echo(_dumps(info))
         return
+    info["topics"] = _describe_topics(facts.topics)
     width = max(len(key) for key in info)
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")
@@ -391,6 +406,25 @@ def duplicates_command(article_id: str, index_path: Path | None, as_json: bool) 
     click.echo("\n".join(copies) if copies else "no near-copies")
 
 
+@main.command("topics")
+@index_option
+@click.option("--refit", is_flag=True, help="Fit the model on the current articles now.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def topics_command(index_path: Path | None, refit: bool, as_json: bool) -> None:
+    """Show the topic model related articles use (imports fit it as the index grows)."""
+    with Index.open(index_path or default_index_path()) as index:
+        if refit:
+            info = index.refit_topics()
+        else:
+            model = index.topics()
+            info = model.info if model is not None else None
+    if as_json:
+        click.echo(_dumps(info.as_dict() if info else None))
+        return
+    click.echo(_describe_topics(info))
+
+
 @main.command("check")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -428,6 +462,8 @@ def repair_command(index_path: Path | None) -> None:
         click.echo("re-run your 'arsearch index' command to add the lost articles back (present ids are skipped)")
     if report.rebuilt_from_schema is not None:
         click.echo(f"rebuilt from the stored articles (schema {report.rebuilt_from_schema} -> current)")
+    if report.refitted_topics:
+        click.echo("fitted the topic model of related articles again")
     click.echo(f"{report.path}: {report.articles:,} articles")
 
 

@@ -65,6 +65,13 @@ def similarity(first: Sequence[int], second: Sequence[int]) -> float:
 
 
 def is_duplicate(first: Sequence[int], second: Sequence[int]) -> bool:
+    if not first or not second:
+        return False
+    # the estimate counts shared hashes among `size` values, so it is at most shared / size:
+    # most pairs are ruled out by this cheap bound before the exact estimate
+    size = min(SKETCH_SIZE, len(first), len(second))
+    if len(set(first).intersection(second)) < DUPLICATE_SIMILARITY * size:
+        return False
     return similarity(first, second) >= DUPLICATE_SIMILARITY
 
 

@@ -14,6 +14,8 @@ faults, a bad copy, a cleanup script), or an index from an older arsearch.
   the import to add them back, ids already present are skipped), and
   rebuilds an index of an older schema from its stored articles. The old
   ``meta.json`` is kept beside the new one, so the repair can be undone.
+  A topic model (``topics.npz``, derived data) that cannot be read, or is
+  missing from an index big enough to have one, is fitted again.
 
 مثال::
 
@@ -41,6 +43,7 @@ from .articles import Article
 from .engine.schema import SCHEMA_VERSION, TEXT_FIELDS, stored_article
 from .errors import ArsearchError, IndexCorruptError, IndexVersionError
 from .index import COMMIT_FILE, SETTINGS_FILE, Index, analysis_options
+from .topics import MODEL_FILE, TopicModel, needs_fitting
 
 
 @dataclass
@@ -68,10 +71,11 @@ class RepairReport:
     rebuilt_from_schema: int | None = None
     articles: int = 0
     backup: Path | None = None
+    refitted_topics: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.dropped_segments) or self.rebuilt_from_schema is not None
+        return bool(self.dropped_segments) or self.rebuilt_from_schema is not None or self.refitted_topics
 
 
 def check_index(path: str | os.PathLike[str]) -> CheckReport:
@@ -91,6 +95,9 @@ def check_index(path: str | os.PathLike[str]) -> CheckReport:
                 searcher.search(tantivy.Query.term_query(index.schema, name + suffix, "ا"), limit=1)
     except (ArsearchError, OSError, ValueError) as error:
         report.problems.append(f"{report.path} cannot be read ({error})")
+    problem = _topics_problem(report.path)
+    if problem:
+        report.problems.append(problem)
     return report
 
 
@@ -117,11 +124,26 @@ def repair_index(path: str | os.PathLike[str]) -> RepairReport:
     if isinstance(version, int) and version < SCHEMA_VERSION:
         report.rebuilt_from_schema = version
         _rebuild(directory, settings)
-    report.articles = len(Index.open(directory))
+    with Index.open(directory) as index:
+        report.articles = len(index)
+        if _topics_problem(directory) or (index.topics() is None and needs_fitting(None, report.articles)):
+            report.refitted_topics = index.refit_topics() is not None
     return report
 
 
 # --- helpers ----------------------------------------------------------------
+
+
+def _topics_problem(directory: Path) -> str | None:
+    """Why the index's topic model cannot be read, if it is there and cannot."""
+    path = directory / MODEL_FILE
+    if not path.exists():
+        return None
+    try:
+        TopicModel.load(path)
+    except ValueError as error:
+        return f"{path} cannot be read ({error}); related articles rank on key terms alone until it is refitted"
+    return None
 
 
 def _stored_articles(searcher: tantivy.Searcher, problems: list[str]) -> Iterator[Article]:

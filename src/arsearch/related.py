@@ -3,10 +3,11 @@
 An article's key terms are its stems weighted by tf-idf against the index
 (title words count extra, stop words are already gone, terms found in one
 article only or in a large share of all articles are left out); a ranked
-query over them finds the related articles, the article itself excluded. A
-wire story republished by several outlets is one entry, carrying its copies'
-ids, unless ``include_duplicates=True``; copies of the article itself are
-never proposed as related.
+query over them finds candidates, the article itself excluded, and the
+index's topic model (``arsearch.topics``), when it has one, ranks them again
+on subject as well as words. A wire story republished by several outlets is
+one entry, carrying its copies' ids, unless ``include_duplicates=True``;
+copies of the article itself are never proposed as related.
 
 مثال::
 
@@ -28,22 +29,26 @@ import tantivy
 from tantivy import Occur, Query
 
 from . import fingerprint
+from .articles import searchable_part
 from .engine.schema import stored_article
 from .search import MAX_LIMIT, Filters, filter_query
+from .topics import Frequencies, cosines, document_frequencies
 
 if TYPE_CHECKING:
     from .index import Index
 
 #: Key terms kept per article.
 KEY_TERMS = 40
-#: A title word counts as this many occurrences in the text.
-TITLE_WEIGHT = 2.0
 #: Terms in fewer articles than this say nothing about any other article.
 MIN_DOC_FREQ = 2
 #: Terms in more than this share of all articles say little (news boilerplate).
 MAX_DOC_SHARE = 0.25
 #: Candidates fetched per related article asked for, so grouping copies still fills the list.
 CANDIDATES_PER_RESULT = 4
+#: Candidates ranked on topic similarity when the index has a topic model.
+TOPIC_CANDIDATES = 50
+#: Share of topic similarity in the final score (the rest: the key-term query's score).
+TOPIC_WEIGHT = 0.7
 #: Near-copies looked at by ``duplicates`` (more than any story gets reprinted).
 MAX_DUPLICATE_CANDIDATES = 1000
 
@@ -65,12 +70,8 @@ class RelatedArticle:
         return dict(self.__dict__, date=self.date.isoformat() if self.date else None)
 
 
-def key_terms(index: Index, searcher: tantivy.Searcher, title: str, text: str) -> list[tuple[str, float]]:
+def key_terms(searcher: tantivy.Searcher, frequencies: Frequencies) -> list[tuple[str, float]]:
     """The article's most characteristic stems with their tf-idf weights, best first."""
-    frequencies: dict[str, float] = dict(Counter(index.analyzer.terms(text)))
-    for term in index.analyzer.terms(title):
-        frequencies.setdefault(term, 0.0)
-        frequencies[term] += TITLE_WEIGHT
     articles = max(1, int(searcher.num_docs))
     weighted = []
     for term, frequency in frequencies.items():
@@ -100,8 +101,7 @@ def _recency_factor(date: datetime | None, reference: datetime | None, half_life
 
 def find_related(
     index: Index,
-    title: str,
-    text: str,
+    frequencies: Frequencies,
     *,
     exclude_id: str | None = None,
     own_sketch: tuple[int, ...] = (),
@@ -111,10 +111,10 @@ def find_related(
     include_duplicates: bool = False,
     recency_days: float | None = None,
 ) -> list[RelatedArticle]:
-    """Related articles for a title and text; see ``Index.related``."""
+    """Related articles for a bag of stems (``topics.term_frequencies``); see ``Index.related``."""
     limit = max(1, min(int(limit), MAX_LIMIT))
     searcher = index.searcher()
-    terms = key_terms(index, searcher, title, text)
+    terms = key_terms(searcher, frequencies)
     if not terms:
         return []
     clauses = [(Occur.Must, _terms_query(index, terms))]
@@ -123,13 +123,30 @@ def find_related(
         clauses.append((Occur.Must, Query.const_score_query(restriction, 0.0)))
     if exclude_id is not None:
         clauses.append((Occur.MustNot, Query.term_query(index.schema, "id", exclude_id)))
+    model = index.topics()
+    own_vector = model.vector(frequencies) if model is not None else None
     wanted = limit if include_duplicates and not recency_days else limit * CANDIDATES_PER_RESULT
+    if own_vector is not None:
+        wanted = max(wanted, TOPIC_CANDIDATES)
     found = searcher.search(Query.boolean_query(clauses), limit=wanted, count=False).hits
+    if not found:
+        return []
+    documents = [searcher.doc(address) for _, address in found]
+    articles = [stored_article(document) for document in documents]
+    scores = [float(score) for score, _ in found]
+    if model is not None and own_vector is not None:
+        best = max(scores) or 1.0
+        bags = (document_frequencies(index.analyzer, d, a.title) for d, a in zip(documents, articles, strict=True))
+        similarities = cosines(model, own_vector, bags)
+        scores = [
+            TOPIC_WEIGHT * similarity + (1 - TOPIC_WEIGHT) * score / best
+            for similarity, score in zip(similarities, scores, strict=True)
+        ]
+    scores = [score * _recency_factor(a.date, date, recency_days) for score, a in zip(scores, articles, strict=True)]
     entries: list[tuple[RelatedArticle, tuple[int, ...]]] = []
-    for score, address in found:
-        document = searcher.doc(address)
-        article = stored_article(document)
-        sketch = _sketch(document)
+    for position in sorted(range(len(found)), key=lambda position: -scores[position]):
+        article = articles[position]
+        sketch = _sketch(documents[position])
         if not include_duplicates:
             if fingerprint.is_duplicate(own_sketch, sketch):
                 continue  # a copy of the article itself is not "related"
@@ -137,13 +154,21 @@ def find_related(
             if group is not None:
                 group.duplicates.append(article.id)
                 continue
-        weight = float(score) * _recency_factor(article.date, date, recency_days)
+            if len(entries) == limit:
+                continue  # the list is full: later candidates only matter as copies of its entries
         entry = RelatedArticle(
-            article.id, round(weight, 4), article.title, article.date, article.source, article.url, article.category
+            article.id,
+            round(scores[position], 4),
+            article.title,
+            article.date,
+            article.source,
+            article.url,
+            article.category,
         )
         entries.append((entry, sketch))
-    ranked = sorted((entry for entry, _ in entries), key=lambda entry: -entry.score)
-    return ranked[:limit]
+        if len(entries) == limit and include_duplicates:
+            break
+    return [entry for entry, _ in entries]
 
 
 def _sketch(document: tantivy.Document) -> tuple[int, ...]:
@@ -158,8 +183,7 @@ def related(index: Index, article_id: str, **options: Any) -> list[RelatedArticl
     article = stored_article(document)
     return find_related(
         index,
-        article.title,
-        article.text,
+        document_frequencies(index.analyzer, document, article.title),
         exclude_id=article.id,
         own_sketch=_sketch(document),
         date=article.date,
@@ -169,8 +193,8 @@ def related(index: Index, article_id: str, **options: Any) -> list[RelatedArticl
 
 def related_to_text(index: Index, text: str, **options: Any) -> list[RelatedArticle]:
     """Articles related to any text (a draft, a page of another site)."""
-    _, forms = index.analyzer.index_forms(text)
-    return find_related(index, "", text, own_sketch=fingerprint.sketch(forms), **options)
+    terms, forms = index.analyzer.index_forms(searchable_part(text))
+    return find_related(index, dict(Counter(terms)), own_sketch=fingerprint.sketch(forms), **options)
 
 
 def duplicates(index: Index, article_id: str) -> list[str]:

@@ -9,9 +9,12 @@ stems' roots (recall across derived forms and broken plurals). The text
 fields hold the title's words followed by the text's, so BM25 sees the whole
 article in one field as Lucene-style engines do; the title fields add weight
 on top. The article itself is stored as JSON for ``get()`` and snippets from
-the original text."""
+the original text, and the text's stem counts for related articles (their
+key terms and topic vectors) without analyzing the text again."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import orjson
 import tantivy
@@ -22,8 +25,9 @@ from ..articles import Article, searchable_part
 from ..query import KEYWORD_QUERY_FIELDS
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
-#: 1: Whoosh (arsearch 0.1); 2: tantivy; 3: root fields, the title inside the text fields.
-SCHEMA_VERSION = 3
+#: 1: Whoosh (arsearch 0.1); 2: tantivy; 3: root fields, the title inside the text fields;
+#: 4: the text's stem counts stored.
+SCHEMA_VERSION = 4
 
 #: Title and text are each indexed as stems and, under these suffixes, as
 #: exact normalized forms and as roots.
@@ -51,6 +55,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("dup", tokenizer_name="raw", index_option="basic")  # near-duplicate keys
     builder.add_bytes_field("sketch", stored=True)  # the text's MinHash sketch (fingerprint.py)
     builder.add_bytes_field("article", stored=True)  # the whole article as JSON
+    builder.add_bytes_field("stems", stored=True)  # the text's stems and their counts, as JSON
     return builder.build()
 
 
@@ -96,6 +101,7 @@ def build_document(article: Article, analyzer: Analyzer) -> tantivy.Document:
     for tag in article.tags:
         document.add_text("tags", tag)
     document.add_bytes("article", orjson.dumps(article.to_record()))
+    document.add_bytes("stems", orjson.dumps(Counter(text_terms)))
     return document
 
 
@@ -105,6 +111,15 @@ def stored_article(document: tantivy.Document) -> Article:
     if not isinstance(stored, bytes):
         raise ValueError("a document without its stored article (index damaged?)")
     return Article.from_record(orjson.loads(stored))
+
+
+def stored_stem_counts(document: tantivy.Document) -> dict[str, int]:
+    """The stored text's stems with their counts (empty for a text without words)."""
+    stored = document.get_first("stems")
+    if not isinstance(stored, bytes):
+        raise ValueError("a document without its stored stem counts (index damaged?)")
+    counts: dict[str, int] = orjson.loads(stored)
+    return counts
 
 
 def document_by_id(searcher: tantivy.Searcher, schema: tantivy.Schema, article_id: str) -> tantivy.Document | None:

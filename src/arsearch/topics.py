@@ -1,0 +1,259 @@
+"""Topic vectors (latent semantic analysis), so related articles can share a subject without sharing words.
+
+Word overlap alone misses articles that tell the same kind of story in other
+words: a match report naming other teams, an economy piece about other
+prices. A truncated SVD of the index's tf-idf matrix (articles × stems) maps
+every article to ``DIMENSIONS`` topic weights; stems used in the same
+contexts point the same way, so two articles about football score as close
+even when they share few words. ``related`` draws its candidates with the
+key-term query and ranks them on topic similarity and query score together.
+
+The model is derived data: ``topics.npz`` beside tantivy's files, fitted on
+the index's own articles (at most ``FIT_SAMPLE``, chosen by id hash),
+written atomically, refitted when the index has grown ``REFIT_GROWTH``
+times since. Every article's stem counts are stored with it, so fitting
+analyzes no text and a candidate's vector takes microseconds. Without a
+model (fewer than ``MIN_ARTICLES`` articles, or the file lost) related
+articles rank on key terms alone; nothing else depends on it.
+
+مثال::
+
+    >>> model = index.topics()                                   # doctest: +SKIP
+    >>> a = model.vector(term_frequencies(index.analyzer, "فوز الهلال", {"مباراه": 2}))  # doctest: +SKIP
+    >>> float(a @ model.vector({"دوري": 1, "لاعب": 3}))          # cosine of two unit vectors  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import math
+import time
+import zipfile
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import orjson
+import tantivy
+from scipy.sparse import csr_matrix
+from scipy.sparse.linalg import svds
+
+from .analysis import Analyzer
+from .articles import searchable_part
+from .engine.schema import stored_article, stored_stem_counts
+from .files import write_atomically
+
+if TYPE_CHECKING:
+    from .index import Index
+
+MODEL_FILE = "topics.npz"
+MODEL_FORMAT = 1
+#: Topic dimensions kept (fewer when the articles or the vocabulary are too few).
+DIMENSIONS = 100
+#: Articles the model is fitted on, at most: a fixed-seed sample of larger
+#: indexes (more adds little to the topics and costs fitting time).
+FIT_SAMPLE = 12_000
+#: Below this many articles there is too little to learn topics from.
+MIN_ARTICLES = 200
+#: Refit once the index holds this many times the articles the model saw.
+REFIT_GROWTH = 2.0
+#: A title word counts as this many occurrences in the text (key terms and topics).
+TITLE_WEIGHT = 2.0
+#: Stems in fewer sampled articles than this are noise to the model...
+MIN_DOC_FREQ = 2
+#: ...and stems in more than this share carry no topic.
+MAX_DOC_SHARE = 0.5
+SEED = 20261125
+
+Frequencies = Mapping[str, float]
+
+
+def term_frequencies(analyzer: Analyzer, title: str, text_counts: Mapping[str, int]) -> dict[str, float]:
+    """An article as a bag of stems: the text's counts plus ``TITLE_WEIGHT`` per title word."""
+    frequencies: dict[str, float] = dict(text_counts)
+    for term in analyzer.terms(searchable_part(title)):
+        frequencies[term] = frequencies.get(term, 0.0) + TITLE_WEIGHT
+    return frequencies
+
+
+def document_frequencies(analyzer: Analyzer, document: tantivy.Document, title: str | None = None) -> dict[str, float]:
+    """``term_frequencies`` of a stored document (its title analyzed, its text's counts read);
+    pass ``title`` when the stored article is already at hand."""
+    if title is None:
+        title = stored_article(document).title
+    return term_frequencies(analyzer, title, stored_stem_counts(document))
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a topic model was fitted on, and when."""
+
+    articles: int  # articles in the index at fitting time (refits are judged against it)
+    sample: int  # articles the model was actually fitted on
+    terms: int
+    dimensions: int
+    fitted: str  # ISO time
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class TopicModel:
+    """Stems → topic space: a unit vector per article, compared by dot product (cosine)."""
+
+    def __init__(self, terms: list[str], idf: np.ndarray, basis: np.ndarray, info: ModelInfo) -> None:
+        if not (len(terms) == idf.shape[0] == basis.shape[0]) or basis.ndim != 2:
+            raise ValueError("inconsistent topic model arrays")
+        self.terms = terms
+        self.positions = {term: position for position, term in enumerate(terms)}
+        self.idf = idf
+        self.basis = basis
+        self.info = info
+
+    def vector(self, frequencies: Frequencies) -> np.ndarray | None:
+        """The unit topic vector of a bag of stems (None when no stem is known to the model)."""
+        positions, weights = [], []
+        for term, frequency in frequencies.items():
+            position = self.positions.get(term)
+            if position is not None and frequency > 0:
+                positions.append(position)
+                weights.append(1.0 + math.log(frequency))
+        if not positions:
+            return None
+        rows = np.asarray(positions)
+        combined = (np.asarray(weights, dtype=np.float32) * self.idf[rows]) @ self.basis[rows]
+        norm = float(np.linalg.norm(combined))
+        return combined / norm if norm > 0 else None
+
+    def save(self, path: Path) -> None:
+        """Write the model to ``path`` atomically (a reader sees the old file or the new one)."""
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            meta=np.frombuffer(orjson.dumps({"format": MODEL_FORMAT, **self.info.as_dict()}), dtype=np.uint8),
+            terms=np.frombuffer("\n".join(self.terms).encode(), dtype=np.uint8),
+            idf=self.idf,
+            basis=self.basis.astype(np.float16),  # half the file; cosines move by < 0.001
+        )
+        write_atomically(path, buffer.getvalue())
+
+    @classmethod
+    def load(cls, path: Path) -> TopicModel:
+        """Read a model written by ``save``; ``ValueError`` saying why when it cannot be."""
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                meta = orjson.loads(stored["meta"].tobytes())
+                if meta.pop("format", None) != MODEL_FORMAT:
+                    raise ValueError(f"not a topic model of format {MODEL_FORMAT}")
+                raw_terms = stored["terms"].tobytes().decode()
+                terms = raw_terms.split("\n") if raw_terms else []
+                idf, basis = stored["idf"].astype(np.float32), stored["basis"].astype(np.float32)
+                return cls(terms, idf, basis, ModelInfo(**meta))
+        except (OSError, EOFError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as error:
+            raise ValueError(str(error) or type(error).__name__) from None
+
+
+def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
+    """Fit a model on bags of stems (sublinear tf-idf, rows normalized, truncated SVD).
+
+    The bags are read once, as they come, into flat arrays (a few bytes per
+    article and stem). None when they hold too little vocabulary for even
+    two dimensions.
+    """
+    started = time.perf_counter()
+    seen: dict[str, int] = {}  # every stem met, numbered in order of appearance
+    stem_numbers: array[int] = array("l")
+    counts: array[float] = array("d")
+    lengths: array[int] = array("l")
+    for bag in bags:
+        stem_numbers.extend(seen.setdefault(term, len(seen)) for term in bag)
+        counts.extend(bag.values())
+        lengths.append(len(bag))
+    sample = len(lengths)
+    numbers = np.frombuffer(stem_numbers, dtype=np.int64) if stem_numbers else np.zeros(0, dtype=np.int64)
+    document_counts = np.bincount(numbers, minlength=len(seen))
+    useful = (document_counts >= MIN_DOC_FREQ) & (document_counts <= MAX_DOC_SHARE * sample)
+    # the model's stems in alphabetical order (a stable file), and each met stem's column (-1: left out)
+    met = list(seen)
+    terms = sorted(met[number] for number in np.flatnonzero(useful))
+    column_of = np.full(len(seen), -1, dtype=np.int64)
+    for column, term in enumerate(terms):
+        column_of[seen[term]] = column
+    dimensions = min(DIMENSIONS, len(terms) - 1, sample - 1)
+    if dimensions < 2:
+        return None
+    in_model = np.array([seen[term] for term in terms], dtype=np.int64)
+    idf = np.log((1 + sample) / (1 + document_counts[in_model].astype(np.float64))) + 1
+    rows = np.repeat(np.arange(sample), np.frombuffer(lengths, dtype=np.int64))
+    columns = column_of[numbers]
+    frequencies = np.frombuffer(counts, dtype=np.float64)
+    kept = (columns >= 0) & (frequencies > 0)
+    rows, columns = rows[kept], columns[kept]
+    values = (1.0 + np.log(frequencies[kept])) * idf[columns]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=sample))
+    values /= np.where(norms > 0, norms, 1.0)[rows]
+    matrix = csr_matrix((values.astype(np.float32), (rows, columns)), shape=(sample, len(terms)))
+    # ARPACK, started from a seeded vector: the same articles always give the same model
+    _, strengths, right = svds(matrix, k=dimensions, random_state=np.random.default_rng(SEED))
+    right = right[np.argsort(-strengths)]  # strongest topic first (ARPACK gives them weakest first)
+    info = ModelInfo(
+        articles=articles,
+        sample=sample,
+        terms=len(terms),
+        dimensions=dimensions,
+        fitted=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return TopicModel(terms, idf.astype(np.float32), np.ascontiguousarray(right.T, dtype=np.float32), info)
+
+
+def sample_bags(index: Index, searcher: tantivy.Searcher) -> Iterator[dict[str, float]]:
+    """The stem bags of the searcher's articles, one by one: all of them, or the ``FIT_SAMPLE``
+    whose ids hash lowest (the same articles however the segments happen to be merged)."""
+    total = int(searcher.num_docs)
+    if total == 0:
+        return
+    chosen: set[str] | None = None
+    if total > FIT_SAMPLE:
+        chosen = set(heapq.nsmallest(FIT_SAMPLE, index.ids(), key=lambda article_id: (_hash(article_id), article_id)))
+    for _, address in searcher.search(tantivy.Query.all_query(), limit=total, count=False).hits:
+        document = searcher.doc(address)
+        if chosen is None or document.get_first("id") in chosen:
+            yield document_frequencies(index.analyzer, document)
+
+
+def _hash(article_id: str) -> int:
+    return zlib.crc32(article_id.encode("utf-8", "surrogatepass"))
+
+
+def needs_fitting(model: TopicModel | None, articles: int) -> bool:
+    """Whether an index of this many articles should (re)fit its model."""
+    if model is None:
+        return articles >= MIN_ARTICLES
+    return articles >= REFIT_GROWTH * model.info.articles
+
+
+def fit_index(index: Index) -> TopicModel | None:
+    """Fit the index's model on its current commit and save it (None: too little to fit on)."""
+    searcher = index.searcher()
+    bags = sample_bags(index, searcher)
+    model = fit(bags, int(searcher.num_docs))
+    if model is not None:
+        model.save(index.path / MODEL_FILE)
+    return model
+
+
+def cosines(model: TopicModel, own: np.ndarray, bags: Iterable[Frequencies]) -> list[float]:
+    """Topic similarity of each bag to a unit vector (0 for a bag the model knows nothing of)."""
+    similarities = []
+    for bag in bags:
+        vector = model.vector(bag)
+        similarities.append(float(own @ vector) if vector is not None else 0.0)
+    return similarities

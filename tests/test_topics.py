@@ -1,0 +1,224 @@
+"""The topic model of related articles: what it learns, its file, and when an index fits it."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from arsearch import Index, topics
+from arsearch.cli import main
+from arsearch.engine.schema import stored_stem_counts
+from arsearch.ingest import read_records
+from arsearch.maintenance import check_index, repair_index
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
+# Two subjects with their own words; an article uses a few words of its subject.
+FOOTBALL = ["مباراه", "هدف", "لاعب", "دوري", "مدرب", "فريق", "ملعب", "بطوله", "حارس", "جمهور", "تسديد", "نادي"]
+ECONOMY = ["نفط", "سعر", "سوق", "برميل", "تداول", "سهم", "بنك", "فائده", "تضخم", "ميزانيه", "استثمار", "ريال"]
+
+
+def subject_bags(count: int, seed: int = 1) -> list[dict[str, float]]:
+    rng = random.Random(seed)
+    return [{word: float(rng.randint(1, 3)) for word in rng.sample(words, 4)} for words in [FOOTBALL, ECONOMY] * count]
+
+
+@pytest.fixture(scope="module")
+def two_subjects() -> topics.TopicModel:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(topics, "DIMENSIONS", 2)  # two subjects, two topics
+        model = topics.fit(subject_bags(60), articles=120)
+    assert model is not None
+    return model
+
+
+def cosine(model: topics.TopicModel, first: list[str], second: list[str]) -> float:
+    a, b = model.vector(dict.fromkeys(first, 1.0)), model.vector(dict.fromkeys(second, 1.0))
+    assert a is not None and b is not None
+    return float(a @ b)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (["هدف", "لاعب"], ["مدرب", "دوري"]),  # no word in common, one subject
+        (["حارس"], ["جمهور", "ملعب"]),
+        (["نفط", "برميل"], ["بنك", "فائده"]),
+        (["تضخم"], ["ريال", "سهم"]),
+    ],
+)
+def test_words_of_one_subject_meet_without_sharing_a_word(
+    two_subjects: topics.TopicModel, first: list[str], second: list[str]
+) -> None:
+    assert cosine(two_subjects, first, second) > 0.9
+
+
+@pytest.mark.parametrize(("first", "second"), [(["هدف", "لاعب"], ["نفط", "سهم"]), (["مدرب"], ["تضخم"])])
+def test_words_of_two_subjects_stay_apart(two_subjects: topics.TopicModel, first: list[str], second: list[str]) -> None:
+    assert cosine(two_subjects, first, second) < 0.3
+
+
+def test_vectors_are_unit_length_and_unknown_words_have_none(two_subjects: topics.TopicModel) -> None:
+    vector = two_subjects.vector({"هدف": 3.0, "كلمه_مجهوله": 2.0})
+    assert vector is not None and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+    assert two_subjects.vector({"كلمه_مجهوله": 1.0}) is None
+    assert two_subjects.vector({}) is None
+
+
+def test_fitting_is_deterministic() -> None:
+    first, second = topics.fit(subject_bags(40), 80), topics.fit(subject_bags(40), 80)
+    assert first is not None and second is not None
+    assert first.terms == second.terms
+    assert np.allclose(first.basis, second.basis, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "bags",
+    [
+        [],
+        [{"هدف": 1.0}],
+        [{"هدف": 1.0}, {"نفط": 1.0}, {"سوق": 2.0}],  # every stem in one article only
+    ],
+)
+def test_too_little_text_gives_no_model(bags: list[dict[str, float]]) -> None:
+    assert topics.fit(bags, len(bags)) is None
+
+
+def test_stems_common_to_most_articles_are_left_out() -> None:
+    bags = [{**bag, "قال": 1.0} for bag in subject_bags(30)]
+    model = topics.fit(bags, len(bags))
+    assert model is not None and "قال" not in model.positions and "هدف" in model.positions
+
+
+def test_the_model_file_round_trips(tmp_path: Path, two_subjects: topics.TopicModel) -> None:
+    path = tmp_path / topics.MODEL_FILE
+    two_subjects.save(path)
+    loaded = topics.TopicModel.load(path)
+    assert loaded.terms == two_subjects.terms and loaded.info == two_subjects.info
+    assert abs(cosine(loaded, ["هدف"], ["مدرب"]) - cosine(two_subjects, ["هدف"], ["مدرب"])) < 1e-3
+    assert [entry.name for entry in tmp_path.iterdir()] == [topics.MODEL_FILE]  # no scratch file left
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a zip file", b"PK\x03\x04 truncated"])
+def test_a_damaged_model_file_says_why(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / topics.MODEL_FILE
+    path.write_bytes(damage)
+    with pytest.raises(ValueError, match=r".+"):
+        topics.TopicModel.load(path)
+
+
+@pytest.mark.parametrize(
+    ("fitted_on", "articles", "expected"),
+    [
+        (None, 10, False),
+        (None, topics.MIN_ARTICLES - 1, False),
+        (None, topics.MIN_ARTICLES, True),
+        (1000, 1999, False),
+        (1000, 2000, True),
+        (1000, 500, False),
+    ],
+)
+def test_when_an_index_refits(fitted_on: int | None, articles: int, expected: bool) -> None:
+    model = None
+    if fitted_on is not None:
+        model = topics.fit(subject_bags(20), fitted_on)
+    assert topics.needs_fitting(model, articles) is expected
+
+
+# --- an index and its model ----------------------------------------------------
+
+FOOTBALL_TEXT = ["سجل اللاعب هدفا في المباراة", "أشاد المدرب بالفريق بعد البطولة", "امتلأ الملعب بالجمهور"]
+ECONOMY_TEXT = ["ارتفعت أسعار النفط في السوق", "أبقى البنك على الفائدة", "تراجع التضخم مع نمو الاستثمار"]
+
+
+def articles(start: int, count: int) -> list[dict[str, str]]:
+    rng = random.Random(start)
+    made = []
+    for number in range(start, start + count):
+        sentences = FOOTBALL_TEXT if number % 2 else ECONOMY_TEXT
+        text = "، ".join(rng.sample(sentences, 2))
+        made.append({"id": f"a{number}", "title": rng.choice(sentences), "text": text})
+    return made
+
+
+def test_an_import_fits_the_model_once_the_index_is_big_enough(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "MIN_ARTICLES", 40)
+    with Index.create(tmp_path / "ix") as index:
+        assert index.add(articles(0, 30)).topics is None and index.topics() is None
+        report = index.add(articles(30, 20))  # 50 articles: fitted
+        assert report.topics is not None and report.topics.articles == 50
+        assert index.add(articles(50, 40)).topics is None  # 90 < 2 x 50: kept
+        model = index.topics()
+        assert model is not None and model.info.articles == 50
+        report = index.add(articles(90, 10))  # 100 = 2 x 50: refitted
+        assert report.topics is not None and report.topics.articles == 100
+        assert index.info().topics == report.topics
+
+
+def test_another_reader_picks_up_a_refit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "MIN_ARTICLES", 10)
+    with Index.create(tmp_path / "ix") as writer, Index.open(tmp_path / "ix") as reader:
+        writer.add(articles(0, 10))
+        first = reader.topics()
+        assert first is not None and first.info.articles == 10
+        writer.add(articles(10, 20))
+        second = reader.topics()
+        assert second is not None and second.info.articles == 30
+
+
+def test_each_article_stores_its_text_stem_counts(tmp_path: Path) -> None:
+    text = "ارتفعت أسعار النفط، وارتفعت أسعار الذهب"
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": "1", "title": "الأسواق", "text": text}])
+        document = index._document(index.searcher(), "1")
+        assert stored_stem_counts(document) == Counter(index.analyzer.terms(text))
+        frequencies = topics.document_frequencies(index.analyzer, document)
+        assert frequencies[index.analyzer.terms("الأسواق")[0]] == topics.TITLE_WEIGHT
+
+
+def test_a_damaged_model_is_ignored_reported_and_repaired(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "MIN_ARTICLES", 10)
+    path = tmp_path / "ix"
+    with Index.create(path) as index:
+        index.add(read_records([str(SAMPLE)]))
+    (path / topics.MODEL_FILE).write_bytes(b"PK\x03\x04 cut short")
+    with Index.open(path) as index, pytest.warns(UserWarning, match="topics.npz cannot be read"):
+        assert index.topics() is None
+        related = [item.id for item in index.related("sample-08")]  # still answers, on key terms alone
+        assert related and "sample-08" not in related
+    report = check_index(path)
+    assert not report.ok and "topics.npz cannot be read" in report.problems[0]
+    repaired = repair_index(path)
+    assert repaired.refitted_topics and repaired.changed
+    assert check_index(path).ok
+    with Index.open(path) as index:
+        model = index.topics()
+        assert model is not None and model.info.articles == 30
+
+
+def test_cli_shows_and_refits_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "MIN_ARTICLES", 10)
+    path = tmp_path / "ix"
+    source = tmp_path / "news.jsonl"
+    source.write_text("\n".join(orjson.dumps(a).decode() for a in articles(0, 12)), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["index", str(source), "--index", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "topic model fitted (" in result.output and "of 12 articles" in result.output
+    result = runner.invoke(main, ["info", "--index", str(path)])
+    assert result.exit_code == 0 and "from 12 of 12 articles" in result.output
+    (path / topics.MODEL_FILE).unlink()
+    result = runner.invoke(main, ["info", "--index", str(path)])
+    assert "none (an import fits it once the index has 10 articles" in result.output
+    result = runner.invoke(main, ["topics", "--index", str(path), "--json"])
+    assert result.exit_code == 0 and result.output.strip() == "null"
+    result = runner.invoke(main, ["topics", "--refit", "--index", str(path), "--json"])
+    assert result.exit_code == 0 and orjson.loads(result.output)["sample"] == 12
+    result = runner.invoke(main, ["topics", "--index", str(path)])
+    assert result.exit_code == 0 and re.match(r"\d+ dimensions over \d+ stems, from 12 of 12 articles", result.output)

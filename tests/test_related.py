@@ -131,6 +131,10 @@ def test_sketch_similarity_is_a_symmetric_estimate(first: list[str], second: lis
     assert fingerprint.similarity(a, b) == fingerprint.similarity(b, a)
     assert 0.0 <= fingerprint.similarity(a, b) <= 1.0
     assert fingerprint.unpack(fingerprint.pack(a)) == a
+    # the cheap bound that rules pairs out first never changes the verdict
+    assert fingerprint.is_duplicate(a, b) == (
+        bool(a and b) and fingerprint.similarity(a, b) >= fingerprint.DUPLICATE_SIMILARITY
+    )
     if a:
         assert fingerprint.similarity(a, a) == 1.0
     else:

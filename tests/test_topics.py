@@ -11,6 +11,8 @@ import numpy as np
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arsearch import Index, topics
 from arsearch.cli import main
@@ -69,6 +71,24 @@ def test_vectors_are_unit_length_and_unknown_words_have_none(two_subjects: topic
     assert vector is not None and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
     assert two_subjects.vector({"كلمه_مجهوله": 1.0}) is None
     assert two_subjects.vector({}) is None
+
+
+BAGS = st.dictionaries(st.sampled_from([*FOOTBALL, *ECONOMY, "مجهول"]), st.floats(0.5, 50), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(BAGS, BAGS)
+def test_similarities_are_symmetric_and_between_0_and_1(
+    two_subjects: topics.TopicModel, first: dict[str, float], second: dict[str, float]
+) -> None:
+    a, b = two_subjects.vector(first), two_subjects.vector(second)
+    assert (a is None) == (not set(first) & two_subjects.positions.keys())  # only unknown words: no vector
+    assert (b is None) == (not set(second) & two_subjects.positions.keys())
+    if a is None or b is None:
+        return
+    forward, backward = topics.cosines(two_subjects, a, [second]), topics.cosines(two_subjects, b, [first])
+    assert abs(forward[0] - backward[0]) < 1e-5 and 0.0 <= forward[0] <= 1.0
+    assert topics.cosines(two_subjects, a, [first])[0] > 0.999
 
 
 def test_fitting_is_deterministic() -> None:

@@ -251,9 +251,10 @@ def fit_index(index: Index) -> TopicModel | None:
 
 
 def cosines(model: TopicModel, own: np.ndarray, bags: Iterable[Frequencies]) -> list[float]:
-    """Topic similarity of each bag to a unit vector (0 for a bag the model knows nothing of)."""
+    """Topic similarity of each bag to a unit vector, from 0 (unrelated, opposed, or a bag the
+    model knows nothing of) to 1."""
     similarities = []
     for bag in bags:
         vector = model.vector(bag)
-        similarities.append(float(own @ vector) if vector is not None else 0.0)
+        similarities.append(min(1.0, max(0.0, float(own @ vector))) if vector is not None else 0.0)
     return similarities

@@ -235,7 +235,7 @@ def test_cli_shows_and_refits_the_model(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0 and "from 12 of 12 articles" in result.output
     (path / topics.MODEL_FILE).unlink()
     result = runner.invoke(main, ["info", "--index", str(path)])
-    assert "none (an import fits it once the index has 10 articles" in result.output
+    assert "none (imports fit it once the index has 10 articles" in result.output
     result = runner.invoke(main, ["topics", "--index", str(path), "--json"])
     assert result.exit_code == 0 and result.output.strip() == "null"
     result = runner.invoke(main, ["topics", "--refit", "--index", str(path), "--json"])

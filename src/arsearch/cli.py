@@ -170,7 +170,7 @@ def _summary(report: AddReport) -> str:
 def _describe_topics(info: ModelInfo | None) -> str:
     if info is None:
         return (
-            f"none (an import fits it once the index has {topics.MIN_ARTICLES:,} articles; so does 'arsearch repair')"
+            f"none (imports fit it once the index has {topics.MIN_ARTICLES:,} articles; 'arsearch topics --refit' now)"
         )
     return (
         f"{info.dimensions} dimensions over {info.terms:,} stems, from {info.sample:,} of {info.articles:,} articles, "

@@ -169,9 +169,9 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     """
     started = time.perf_counter()
     seen: dict[str, int] = {}  # every stem met, numbered in order of appearance
-    stem_numbers: array[int] = array("l")
+    stem_numbers: array[int] = array("q")
     counts: array[float] = array("d")
-    lengths: array[int] = array("l")
+    lengths: array[int] = array("q")
     for bag in bags:
         stem_numbers.extend(seen.setdefault(term, len(seen)) for term in bag)
         counts.extend(bag.values())

@@ -560,7 +560,7 @@ class Index:
         مثال::
 
             >>> index.refit_topics().dimensions  # doctest: +SKIP
-            150
+            100
         """
         try:
             model = fit_index(self)

@@ -42,6 +42,7 @@ import tantivy
 from .articles import Article
 from .engine.schema import SCHEMA_VERSION, TEXT_FIELDS, stored_article
 from .errors import ArsearchError, IndexCorruptError, IndexVersionError
+from .files import write_atomically
 from .index import COMMIT_FILE, SETTINGS_FILE, Index, analysis_options
 from .topics import MODEL_FILE, TopicModel, needs_fitting
 
@@ -126,7 +127,8 @@ def repair_index(path: str | os.PathLike[str]) -> RepairReport:
         _rebuild(directory, settings)
     with Index.open(directory) as index:
         report.articles = len(index)
-        if _topics_problem(directory) or (index.topics() is None and needs_fitting(None, report.articles)):
+        missing = not (directory / MODEL_FILE).exists()
+        if _topics_problem(directory) or (missing and needs_fitting(None, report.articles)):
             report.refitted_topics = index.refit_topics() is not None
     return report
 
@@ -219,9 +221,7 @@ def _write_meta(directory: Path, meta: dict[str, Any]) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     backup = directory / f"{COMMIT_FILE}.before-repair-{stamp}"
     shutil.copy2(directory / COMMIT_FILE, backup)
-    fresh = directory / f".{COMMIT_FILE}.repair"
-    fresh.write_bytes(orjson.dumps(meta))
-    os.replace(fresh, directory / COMMIT_FILE)
+    write_atomically(directory / COMMIT_FILE, orjson.dumps(meta))
     return backup
 
 

@@ -167,19 +167,17 @@ def test_an_exception_midway_keeps_the_last_commit(tmp_path: Path) -> None:
 
 def test_second_writer_gets_a_clear_lock_message(tmp_path: Path) -> None:
     with Index.create(tmp_path / "ix") as first, Index.open(tmp_path / "ix") as second:
-        holding = first._writer(0.0)
-        try:
+        with first.store.writing():
             with pytest.raises(IndexLockedError, match=r"is locked by another writer \(pid \d+ on .+ since 20"):
                 second.add([{"id": "1", "text": "نص"}])
-        finally:
-            first._release_writer(holding)
         assert second.add([{"id": "1", "text": "نص"}]).added == 1
 
 
 def test_a_writer_can_wait_for_the_lock(tmp_path: Path) -> None:
     with Index.create(tmp_path / "ix") as first, Index.open(tmp_path / "ix") as second:
-        holding = first._writer(0.0)
-        threading.Timer(0.5, first._release_writer, [holding]).start()
+        holding = first.store.writing()
+        holding.__enter__()
+        threading.Timer(0.5, holding.__exit__, [None, None, None]).start()
         assert second.add([{"id": "1", "text": "نص"}], wait=10).added == 1
 
 

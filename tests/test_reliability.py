@@ -90,7 +90,8 @@ LOCK_HOLDER = textwrap.dedent(
     import sys, time
     from arsearch import Index
     index = Index.open(sys.argv[1])
-    writer = index._writer(0.0)
+    holding = index.store.writing()  # kept referenced: the lock is held until the process dies
+    holding.__enter__()
     print("locked", flush=True)
     time.sleep(60)
     """

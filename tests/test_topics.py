@@ -196,7 +196,7 @@ def test_each_article_stores_its_text_stem_counts(tmp_path: Path) -> None:
     text = "ارتفعت أسعار النفط، وارتفعت أسعار الذهب"
     with Index.create(tmp_path / "ix") as index:
         index.add([{"id": "1", "title": "الأسواق", "text": text}])
-        document = index._document(index.searcher(), "1")
+        document = index.snapshot().document("1")
         assert stored_stem_counts(document) == Counter(index.analyzer.terms(text))
         frequencies = topics.document_frequencies(index.analyzer, document)
         assert frequencies[index.analyzer.terms("الأسواق")[0]] == topics.TITLE_WEIGHT

@@ -7,8 +7,6 @@
     ['مملك', 'عربي', 'سعودي']
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .analysis import Analyzer, Token, analyze
 from .articles import Article, ArticleError
 from .errors import ArsearchError
@@ -16,11 +14,7 @@ from .index import AddReport, Index, IndexInfo, Problem, index_path_for
 from .maintenance import CheckReport, RepairReport, check_index, repair_index
 from .related import RelatedArticle
 from .search import Hit, Results
-
-try:
-    __version__ = version("arsearch")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+from .version import __version__
 
 __all__ = [
     "AddReport",

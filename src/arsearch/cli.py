@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from . import __version__, topics
+from . import topics
 from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
 from .index import INDEX_ENV_VAR, AddReport, Index, default_index_path
@@ -26,6 +26,7 @@ from .maintenance import check_index, repair_index
 from .related import RelatedArticle
 from .search import MAX_LIMIT, MAX_PAGE, SORTS
 from .topics import ModelInfo
+from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems listed on the terminal before "... and N more".

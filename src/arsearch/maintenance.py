@@ -1,11 +1,11 @@
 """Checking and repairing an index on disk: ``arsearch check`` and ``arsearch repair``.
 
-An index is tantivy's segments (immutable files, one set per commit batch
-until merged), ``meta.json`` (which segments make the last commit) and our
-``arsearch.json`` (analysis settings). Commits replace ``meta.json``
-atomically, so a crash never leaves a half-written commit; what can go wrong
-is outside damage: a segment file truncated, deleted or overwritten (disk
-faults, a bad copy, a cleanup script), or an index from an older arsearch.
+An index is the engine's parts (tantivy: segments, immutable files, one set
+per commit batch until merged, and ``meta.json`` listing the segments of the
+last commit) and our ``arsearch.json`` (analysis settings). Commits replace
+the commit list atomically, so a crash never leaves a half-written commit;
+what can go wrong is outside damage: a file truncated, deleted or overwritten
+(disk faults, a bad copy, a cleanup script), or an index from an older arsearch.
 
 * ``check_index`` opens the index, reads every stored article and queries
   every analyzed field: it reports the first problem of each kind, or none.
@@ -13,7 +13,7 @@ faults, a bad copy, a cleanup script), or an index from an older arsearch.
   that do not (their articles are lost from the index, and counted: re-run
   the import to add them back, ids already present are skipped), and
   rebuilds an index of an older schema from its stored articles. The old
-  ``meta.json`` is kept beside the new one, so the repair can be undone.
+  commit list is kept beside the new one, so the repair can be undone.
   A topic model (``topics.npz``, derived data) that cannot be read, or is
   missing from an index big enough to have one, is fitted again.
 
@@ -29,21 +29,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
-import tantivy
 
 from .articles import Article
-from .engine.schema import SCHEMA_VERSION, TEXT_FIELDS, stored_article
+from .engine.base import EngineUnreadable
+from .engine.base import Snapshot as EngineSnapshot
+from .engine.queries import TermQuery
+from .engine.schema import ANALYZED_FIELDS, SCHEMA_VERSION, stored_article
 from .errors import ArsearchError, IndexCorruptError, IndexVersionError
-from .files import write_atomically
-from .index import COMMIT_FILE, SETTINGS_FILE, Index, analysis_options
+from .index import Index
+from .store import SETTINGS_FILE, Store, analysis_options, engine_kind
 from .topics import MODEL_FILE, TopicModel, needs_fitting
 
 
@@ -83,17 +83,16 @@ def check_index(path: str | os.PathLike[str]) -> CheckReport:
     """Open the index, read every stored article and query every analyzed field."""
     report = CheckReport(Path(path))
     try:
-        index = Index.open(path)
+        store = Store.open(path)
     except ArsearchError as error:
         report.problems.append(str(error))
         return report
     try:
-        searcher = index.searcher()
-        report.segments = int(searcher.num_segments)
-        report.articles = sum(1 for _ in _stored_articles(searcher, report.problems))
-        for name in TEXT_FIELDS:
-            for suffix in ("", "_exact", "_root"):
-                searcher.search(tantivy.Query.term_query(index.schema, name + suffix, "ا"), limit=1)
+        snapshot = store.snapshot()
+        report.segments = snapshot.segment_count
+        report.articles = sum(1 for _ in _stored_articles(snapshot, report.problems))
+        for name in ANALYZED_FIELDS:
+            snapshot.search(TermQuery(name, "ا"), limit=1)
     except (ArsearchError, OSError, ValueError) as error:
         report.problems.append(f"{report.path} cannot be read ({error})")
     problem = _topics_problem(report.path)
@@ -105,22 +104,22 @@ def check_index(path: str | os.PathLike[str]) -> CheckReport:
 def repair_index(path: str | os.PathLike[str]) -> RepairReport:
     """Drop segments that cannot be read, then rebuild from stored articles if the schema is older.
 
-    Raises ``IndexCorruptError`` when nothing can be saved (``meta.json`` or
-    ``arsearch.json`` unreadable): rebuild from your source files then.
+    Raises ``IndexCorruptError`` when nothing can be saved (the engine's commit list, tantivy's
+    ``meta.json``, or ``arsearch.json`` unreadable): rebuild from your source files then.
     """
     directory = Path(path)
     report = RepairReport(directory)
     settings = _settings(directory)
-    meta = _meta(directory)
-    good: list[dict[str, Any]] = []
-    bad: list[dict[str, Any]] = []
-    for segment in meta.get("segments", []):
-        (good if _segment_reads(directory, meta, segment) else bad).append(segment)
-    report.kept_segments = len(good)
-    if bad:
-        report.backup = _write_meta(directory, {**meta, "segments": good})
-        report.dropped_segments = [str(segment["segment_id"]) for segment in bad]
-        report.dropped_articles = sum([_live_docs(segment) for segment in bad])
+    try:
+        parts = engine_kind(settings).repair(directory, stored_article)
+    except EngineUnreadable as error:
+        raise IndexCorruptError(
+            f"{error.detail}: the list of committed segments is lost; rebuild the index from your articles"
+        ) from None
+    report.kept_segments = parts.kept
+    report.dropped_segments = parts.dropped
+    report.dropped_articles = parts.dropped_documents
+    report.backup = parts.backup
     version = settings.get("schema_version")
     if isinstance(version, int) and version < SCHEMA_VERSION:
         report.rebuilt_from_schema = version
@@ -148,16 +147,12 @@ def _topics_problem(directory: Path) -> str | None:
     return None
 
 
-def _stored_articles(searcher: tantivy.Searcher, problems: list[str]) -> Iterator[Article]:
-    """Every stored article of a searcher's commit; a damaged one is reported once and skipped."""
-    total = int(searcher.num_docs)
-    if total == 0:
-        return
-    hits = searcher.search(tantivy.Query.all_query(), limit=total, count=False).hits
+def _stored_articles(snapshot: EngineSnapshot, problems: list[str]) -> Iterator[Article]:
+    """Every stored article of a snapshot; a damaged one is reported once and skipped."""
     reported = False
-    for _, address in hits:
+    for address in snapshot.addresses():
         try:
-            yield stored_article(searcher.doc(address))
+            yield stored_article(snapshot.stored(address))
         except (ValueError, OSError, orjson.JSONDecodeError) as error:
             if not reported:
                 problems.append(f"a stored article cannot be read ({error})")
@@ -181,61 +176,18 @@ def _settings(directory: Path) -> dict[str, Any]:
     return settings
 
 
-def _meta(directory: Path) -> dict[str, Any]:
-    meta = _read_json(
-        directory / COMMIT_FILE, ": the list of committed segments is lost; rebuild the index from your articles"
-    )
-    if not isinstance(meta, dict) or not isinstance(meta.get("segments"), list):
-        raise IndexCorruptError(f"{directory / COMMIT_FILE} is not a tantivy commit; rebuild the index")
-    return meta
-
-
-def _segment_files(directory: Path, segment: dict[str, Any]) -> list[Path]:
-    prefix = str(segment["segment_id"]).replace("-", "")
-    return [entry for entry in directory.iterdir() if entry.name.startswith(prefix + ".")]
-
-
-def _segment_reads(directory: Path, meta: dict[str, Any], segment: dict[str, Any]) -> bool:
-    """Open a scratch index holding only this segment (linked, not copied) and read all of it."""
-    with tempfile.TemporaryDirectory(prefix=".arsearch-check-", dir=directory) as scratch:
-        trial = Path(scratch)
-        for source in _segment_files(directory, segment):
-            os.symlink(source, trial / source.name)
-        (trial / COMMIT_FILE).write_bytes(orjson.dumps({**meta, "segments": [segment]}))
-        try:
-            searcher = tantivy.Index.open(str(trial)).searcher()
-            problems: list[str] = []
-            count = sum(1 for _ in _stored_articles(searcher, problems))
-            return not problems and count == int(searcher.num_docs)
-        except (OSError, ValueError):
-            return False
-
-
-def _live_docs(segment: dict[str, Any]) -> int:
-    deletes = segment.get("deletes") or {}
-    return int(segment.get("max_doc", 0)) - int(deletes.get("num_deleted_docs", 0))
-
-
-def _write_meta(directory: Path, meta: dict[str, Any]) -> Path:
-    """Replace meta.json atomically, keeping the old one as a dated backup."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    backup = directory / f"{COMMIT_FILE}.before-repair-{stamp}"
-    shutil.copy2(directory / COMMIT_FILE, backup)
-    write_atomically(directory / COMMIT_FILE, orjson.dumps(meta))
-    return backup
-
-
 def _rebuild(directory: Path, settings: dict[str, Any]) -> None:
     """Re-index the stored articles of an older-schema index with this arsearch, then swap."""
+    kind = engine_kind(settings)
     try:
-        engine = tantivy.Index.open(str(directory))
-    except (OSError, ValueError) as error:  # e.g. the Whoosh files of schema 1
+        old_snapshot = kind.open(directory).snapshot()
+    except EngineUnreadable as error:  # e.g. the Whoosh files of schema 1
         raise IndexCorruptError(
-            f"{directory} (schema {settings.get('schema_version')}) cannot be read by this arsearch ({error}); "
+            f"{directory} (schema {settings.get('schema_version')}) cannot be read by this arsearch ({error.detail}); "
             "rebuild it from your articles"
         ) from None
     problems: list[str] = []
-    articles = list(_stored_articles(engine.searcher(), problems))
+    articles = list(_stored_articles(old_snapshot, problems))
     if problems:
         raise IndexCorruptError(f"{directory}: {problems[0]}; rebuild the index from your articles")
     analysis = settings.get("analysis") or {"profile": "light"}

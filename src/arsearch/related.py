@@ -23,19 +23,16 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-import tantivy
-from tantivy import Occur, Query
+from typing import Any
 
 from . import fingerprint
 from .articles import searchable_part
-from .engine.schema import stored_article
+from .engine.base import StoredDocument
+from .engine.queries import BooleanQuery, BoostQuery, EngineQuery, FilterQuery, Occur, TermQuery
+from .engine.schema import DUPLICATE_KEYS_FIELD, ID_FIELD, TEXT_FIELDS, stored_article, stored_sketch
 from .search import MAX_LIMIT, Filters, filter_query
+from .store import Snapshot
 from .topics import Frequencies, cosines, document_frequencies
-
-if TYPE_CHECKING:
-    from .index import Index
 
 #: Key terms kept per article.
 KEY_TERMS = 40
@@ -70,12 +67,12 @@ class RelatedArticle:
         return dict(self.__dict__, date=self.date.isoformat() if self.date else None)
 
 
-def key_terms(searcher: tantivy.Searcher, frequencies: Frequencies) -> list[tuple[str, float]]:
+def key_terms(snapshot: Snapshot, frequencies: Frequencies) -> list[tuple[str, float]]:
     """The article's most characteristic stems with their tf-idf weights, best first."""
-    articles = max(1, int(searcher.num_docs))
+    articles = max(1, snapshot.doc_count)
     weighted = []
     for term, frequency in frequencies.items():
-        documents = searcher.doc_freq("text", term)  # the text field holds the title's words too
+        documents = snapshot.doc_freq("text", term)  # the text field holds the title's words too
         if documents < MIN_DOC_FREQ or documents > MAX_DOC_SHARE * articles:
             continue
         weighted.append((term, (1 + math.log(frequency)) * math.log(articles / documents)))
@@ -83,12 +80,10 @@ def key_terms(searcher: tantivy.Searcher, frequencies: Frequencies) -> list[tupl
     return weighted[:KEY_TERMS]
 
 
-def _terms_query(index: Index, terms: list[tuple[str, float]]) -> Query:
-    clauses = []
-    for term, weight in terms:
-        for name in ("title", "text"):
-            clauses.append((Occur.Should, Query.boost_query(Query.term_query(index.schema, name, term), weight)))
-    return Query.boolean_query(clauses)
+def _terms_query(terms: list[tuple[str, float]]) -> EngineQuery:
+    return BooleanQuery(
+        tuple(("should", BoostQuery(TermQuery(name, term), weight)) for term, weight in terms for name in TEXT_FIELDS)
+    )
 
 
 def _recency_factor(date: datetime | None, reference: datetime | None, half_life_days: float | None) -> float:
@@ -100,7 +95,7 @@ def _recency_factor(date: datetime | None, reference: datetime | None, half_life
 
 
 def find_related(
-    index: Index,
+    snapshot: Snapshot,
     frequencies: Frequencies,
     *,
     exclude_id: str | None = None,
@@ -113,30 +108,29 @@ def find_related(
 ) -> list[RelatedArticle]:
     """Related articles for a bag of stems (``topics.term_frequencies``); see ``Index.related``."""
     limit = max(1, min(int(limit), MAX_LIMIT))
-    searcher = index.searcher()
-    terms = key_terms(searcher, frequencies)
+    terms = key_terms(snapshot, frequencies)
     if not terms:
         return []
-    clauses = [(Occur.Must, _terms_query(index, terms))]
-    restriction = filter_query(index, filters)
+    clauses: list[tuple[Occur, EngineQuery]] = [("must", _terms_query(terms))]
+    restriction = filter_query(filters)
     if restriction is not None:
-        clauses.append((Occur.Must, Query.const_score_query(restriction, 0.0)))
+        clauses.append(("must", FilterQuery(restriction)))
     if exclude_id is not None:
-        clauses.append((Occur.MustNot, Query.term_query(index.schema, "id", exclude_id)))
-    model = index.topics()
+        clauses.append(("must_not", TermQuery(ID_FIELD, exclude_id)))
+    model = snapshot.topic_model()
     own_vector = model.vector(frequencies) if model is not None else None
     wanted = limit if include_duplicates and not recency_days else limit * CANDIDATES_PER_RESULT
     if own_vector is not None:
         wanted = max(wanted, TOPIC_CANDIDATES)
-    found = searcher.search(Query.boolean_query(clauses), limit=wanted, count=False).hits
+    found = snapshot.search(BooleanQuery(tuple(clauses)), limit=wanted, count=False).hits
     if not found:
         return []
-    documents = [searcher.doc(address) for _, address in found]
+    documents = [snapshot.stored(address) for _, address in found]
     articles = [stored_article(document) for document in documents]
-    scores = [float(score) for score, _ in found]
+    scores = [float(score or 0.0) for score, _ in found]
     if model is not None and own_vector is not None:
         best = max(scores) or 1.0
-        bags = (document_frequencies(index.analyzer, d, a.title) for d, a in zip(documents, articles, strict=True))
+        bags = (document_frequencies(snapshot.analyzer, d, a.title) for d, a in zip(documents, articles, strict=True))
         similarities = cosines(model, own_vector, bags)
         scores = [
             TOPIC_WEIGHT * similarity + (1 - TOPIC_WEIGHT) * score / best
@@ -146,7 +140,7 @@ def find_related(
     entries: list[tuple[RelatedArticle, tuple[int, ...]]] = []
     for position in sorted(range(len(found)), key=lambda position: -scores[position]):
         article = articles[position]
-        sketch = _sketch(documents[position])
+        sketch = stored_sketch(documents[position])
         if not include_duplicates:
             if fingerprint.is_duplicate(own_sketch, sketch):
                 continue  # a copy of the article itself is not "related"
@@ -171,49 +165,40 @@ def find_related(
     return [entry for entry, _ in entries]
 
 
-def _sketch(document: tantivy.Document) -> tuple[int, ...]:
-    """A stored document's near-duplicate sketch (empty for short texts)."""
-    return fingerprint.unpack(document.get_first("sketch") or b"")
-
-
-def related(index: Index, article_id: str, **options: Any) -> list[RelatedArticle]:
+def related(snapshot: Snapshot, article_id: str, **options: Any) -> list[RelatedArticle]:
     """Related articles for an indexed article (``ArticleNotFoundError`` for an unknown id)."""
-    searcher = index.searcher()
-    document = index._document(searcher, article_id)
+    document = snapshot.document(article_id)
     article = stored_article(document)
     return find_related(
-        index,
-        document_frequencies(index.analyzer, document, article.title),
+        snapshot,
+        document_frequencies(snapshot.analyzer, document, article.title),
         exclude_id=article.id,
-        own_sketch=_sketch(document),
+        own_sketch=stored_sketch(document),
         date=article.date,
         **options,
     )
 
 
-def related_to_text(index: Index, text: str, **options: Any) -> list[RelatedArticle]:
+def related_to_text(snapshot: Snapshot, text: str, **options: Any) -> list[RelatedArticle]:
     """Articles related to any text (a draft, a page of another site)."""
-    terms, forms = index.analyzer.index_forms(searchable_part(text))
-    return find_related(index, dict(Counter(terms)), own_sketch=fingerprint.sketch(forms), **options)
+    terms, forms = snapshot.analyzer.index_forms(searchable_part(text))
+    return find_related(snapshot, dict(Counter(terms)), own_sketch=fingerprint.sketch(forms), **options)
 
 
-def duplicates(index: Index, article_id: str) -> list[str]:
+def duplicates(snapshot: Snapshot, article_id: str) -> list[str]:
     """Ids of the near-copies of an article (same story, other outlets or titles), closest first."""
-    searcher = index.searcher()
-    own = _sketch(index._document(searcher, article_id))
+    own = stored_sketch(snapshot.document(article_id))
     if not own:
         return []
-    keys = [(Occur.Should, Query.term_query(index.schema, "dup", key)) for key in fingerprint.band_keys(own)]
-    query = Query.boolean_query(
-        [
-            (Occur.Must, Query.boolean_query(keys, minimum_number_should_match=fingerprint.MIN_SHARED_KEYS)),
-            (Occur.MustNot, Query.term_query(index.schema, "id", article_id)),
-        ]
+    keys = BooleanQuery(
+        tuple(("should", TermQuery(DUPLICATE_KEYS_FIELD, key)) for key in fingerprint.band_keys(own)),
+        minimum_should_match=fingerprint.MIN_SHARED_KEYS,
     )
+    query = BooleanQuery((("must", keys), ("must_not", TermQuery(ID_FIELD, article_id))))
     copies = []
-    for _, address in searcher.search(query, limit=MAX_DUPLICATE_CANDIDATES, count=False).hits:
-        document = searcher.doc(address)
-        similarity = fingerprint.similarity(own, _sketch(document))
+    for _, address in snapshot.search(query, limit=MAX_DUPLICATE_CANDIDATES, count=False).hits:
+        document: StoredDocument = snapshot.stored(address)
+        similarity = fingerprint.similarity(own, stored_sketch(document))
         if similarity >= fingerprint.DUPLICATE_SIMILARITY:
-            copies.append((similarity, str(document.get_first("id"))))
+            copies.append((similarity, document.id))
     return [copy_id for _, copy_id in sorted(copies, key=lambda pair: (-pair[0], pair[1]))]

@@ -14,20 +14,18 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
-
-from tantivy import Occur, Order, Query
+from typing import Any, Literal
 
 from .analysis import Analyzer
 from .articles import Article, ArticleError, parse_date
-from .engine.compile import Compiled, QueryCompiler, Ranking, any_of, date_range
+from .engine.base import Found
+from .engine.compile import Compiled, QueryCompiler, Ranking
+from .engine.queries import BooleanQuery, DateRangeQuery, EngineQuery, FilterQuery, TermQuery, all_of, any_of
 from .engine.schema import KEYWORD_FIELDS, stored_article
 from .highlight import Snippet, highlight_whole, snippets
 from .query import Bool, Node, Word, inclusive_end, parse
+from .store import Snapshot
 from .suggest import did_you_mean
-
-if TYPE_CHECKING:
-    from .index import Index
 
 Sort = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
@@ -96,26 +94,24 @@ class Results:
         return dict(self.__dict__, hits=[hit.as_dict() for hit in self.hits], pages=self.pages)
 
 
-def filter_query(index: Index, filters: Filters | None) -> Query | None:
+def filter_query(filters: Filters | None) -> EngineQuery | None:
     """The query restricting results to ``filters`` (None when there is nothing to restrict)."""
     if not filters:
         return None
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
         raise ValueError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
-    clauses: list[Query] = []
+    clauses: list[EngineQuery] = []
     for key in KEYWORD_FIELDS:
         value = filters.get(key)
         if value is None or value == "" or value == []:
             continue
         values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
-        clauses.append(any_of([Query.term_query(index.schema, key, str(v), index_option="basic") for v in values]))
+        clauses.append(any_of([TermQuery(key, str(v)) for v in values]))
     start, end = _filter_date(filters, "date_from"), inclusive_end(_filter_date(filters, "date_to"))
     if start is not None or end is not None:
-        clauses.append(date_range(index.schema, start, end))
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Must, c) for c in clauses])
+        clauses.append(DateRangeQuery(start, end))
+    return all_of(clauses) if clauses else None
 
 
 def _filter_date(filters: Filters, key: str) -> datetime | None:
@@ -127,7 +123,7 @@ def _filter_date(filters: Filters, key: str) -> datetime | None:
 
 
 def search(
-    index: Index,
+    snapshot: Snapshot,
     text: str,
     *,
     limit: int = 10,
@@ -139,24 +135,24 @@ def search(
     ranking: Ranking | None = None,
     facets: bool = True,
 ) -> Results:
-    """Search ``index``; see ``Index.search`` for the parameters."""
+    """Search one commit of an index; see ``Index.search`` for the parameters."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     limit = max(1, min(int(limit), MAX_LIMIT))
     page = max(1, min(int(page), MAX_PAGE))
-    restriction = filter_query(index, filters)
+    restriction = filter_query(filters)
     parsed = parse(text)
-    searcher = index.searcher()
+    analyzer = snapshot.analyzer
     needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
     compiler = QueryCompiler(
-        searcher, index.schema, index.analyzer, ranking or Ranking(), index.vocabulary() if needs_vocabulary else None
+        snapshot, analyzer, ranking or Ranking(), snapshot.vocabulary() if needs_vocabulary else None
     )
     compiled: Compiled = compiler.compile(parsed)
     warnings = [*parsed.warnings, *compiled.warnings]
 
     def finish(total: int, hits: list[Hit], counts: dict[str, dict[str, int]], message: str | None) -> Results:
-        suggestion = did_you_mean(index, parsed, total) if text.strip() else None
+        suggestion = did_you_mean(snapshot, parsed, total) if text.strip() else None
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         return Results(
             text, total, hits, page, limit, elapsed, counts, suggestion, warnings, parsed.describe(), message
@@ -174,30 +170,24 @@ def search(
         return finish(0, [], {}, message)
     offset = (page - 1) * limit
 
-    def run(query: Query) -> Any:
+    def run(query: EngineQuery) -> tuple[Found, EngineQuery]:
         if restriction is not None:  # filters restrict, they do not score
-            query = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.const_score_query(restriction, 0.0))])
-        if sort == "relevance":
-            return searcher.search(query, limit=limit, offset=offset, count=True), query
-        order = Order.Desc if sort == "newest" else Order.Asc
-        found = searcher.search(query, limit=limit, offset=offset, count=True, order_by_field="date", order=order)
-        return found, query
+            query = BooleanQuery((("must", query), ("must", FilterQuery(restriction))))
+        order = "score" if sort == "relevance" else sort
+        return snapshot.search(query, limit=limit, offset=offset, count=True, order=order), query
 
     found, query = run(compiled.query)
-    if compiled.widened is not None and int(found.count) < WIDEN_BELOW:
+    if compiled.widened is not None and found.total < WIDEN_BELOW:
         # The words themselves find (almost) nothing: let a shared root qualify an
         # article. Judged without the filters, so that a filtered page agrees with
         # the facet counts of the unfiltered one.
-        unfiltered: Any = found if restriction is None else searcher.search(compiled.query, limit=1, count=True)
-        if int(unfiltered.count) < WIDEN_BELOW:
+        unfiltered = found if restriction is None else snapshot.search(compiled.query, limit=1, count=True)
+        if unfiltered.total < WIDEN_BELOW:
             found, query = run(compiled.widened)
-    page_hits = [(stored_article(searcher.doc(address)), key) for key, address in found.hits]
-    total = int(found.count)
-    counts = _facet_counts(searcher, query) if facets and total else {}
-    hits = [
-        _hit(article, key if sort == "relevance" else None, compiled, index.analyzer, highlight, markers)
-        for article, key in page_hits
-    ]
+    page_hits = [(stored_article(snapshot.stored(address)), score) for score, address in found.hits]
+    total = found.total
+    counts = _facet_counts(snapshot, query) if facets and total else {}
+    hits = [_hit(article, score, compiled, analyzer, highlight, markers) for article, score in page_hits]
     return finish(total, hits, counts, None)
 
 
@@ -208,17 +198,11 @@ def _words(node: Node) -> list[Node]:
     return [leaf for group in (node.should, node.must, node.must_not) for n in group for leaf in _words(n)]
 
 
-def _facet_counts(searcher: Any, query: Query) -> dict[str, dict[str, int]]:
-    """Counts by source and category over the whole result set."""
-    request = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
-    answer = searcher.aggregate(query, request)
+def _facet_counts(snapshot: Snapshot, query: EngineQuery) -> dict[str, dict[str, int]]:
+    """Counts by source and category over the whole result set, commonest first."""
+    counts = snapshot.facet_counts(query, FACET_FIELDS, FACET_SIZE)
     return {
-        name: dict(
-            sorted(
-                ((str(b["key"]), int(b["doc_count"])) for b in answer[name]["buckets"] if b["key"]),
-                key=lambda kv: (-kv[1], kv[0]),
-            )
-        )
+        name: dict(sorted(((value, n) for value, n in counts[name].items() if value), key=lambda kv: (-kv[1], kv[0])))
         for name in FACET_FIELDS
     }
 

@@ -8,7 +8,7 @@ contexts point the same way, so two articles about football score as close
 even when they share few words. ``related`` draws its candidates with the
 key-term query and ranks them on topic similarity and query score together.
 
-The model is derived data: ``topics.npz`` beside tantivy's files, fitted on
+The model is derived data: ``topics.npz`` beside the engine's files, fitted on
 the index's own articles (at most ``FIT_SAMPLE``, chosen by id hash),
 written atomically, refitted when the index has grown ``REFIT_GROWTH``
 times since. Every article's stem counts are stored with it, so fitting
@@ -29,6 +29,7 @@ import heapq
 import io
 import math
 import time
+import warnings
 import zipfile
 import zlib
 from array import array
@@ -36,21 +37,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import orjson
-import tantivy
 from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import svds
 
 from .analysis import Analyzer
 from .articles import searchable_part
+from .engine.base import Snapshot, StoredDocument
 from .engine.schema import stored_article, stored_stem_counts
 from .files import write_atomically
-
-if TYPE_CHECKING:
-    from .index import Index
 
 MODEL_FILE = "topics.npz"
 MODEL_FORMAT = 1
@@ -82,7 +80,7 @@ def term_frequencies(analyzer: Analyzer, title: str, text_counts: Mapping[str, i
     return frequencies
 
 
-def document_frequencies(analyzer: Analyzer, document: tantivy.Document, title: str | None = None) -> dict[str, float]:
+def document_frequencies(analyzer: Analyzer, document: StoredDocument, title: str | None = None) -> dict[str, float]:
     """``term_frequencies`` of a stored document (its title analyzed, its text's counts read);
     pass ``title`` when the stored article is already at hand."""
     if title is None:
@@ -160,6 +158,18 @@ class TopicModel:
             raise ValueError(str(error) or type(error).__name__) from None
 
 
+def read_model(path: Path) -> TopicModel | None:
+    """The model saved at ``path``; None when there is none, or with a warning when it cannot be read
+    (derived data: related articles rank on key terms until the next import refits it)."""
+    if not path.exists():
+        return None
+    try:
+        return TopicModel.load(path)
+    except ValueError as error:
+        warnings.warn(f"{path} cannot be read ({error}); ignored", stacklevel=3)
+        return None
+
+
 def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     """Fit a model on bags of stems (sublinear tf-idf, rows normalized, truncated SVD).
 
@@ -214,19 +224,18 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     return TopicModel(terms, idf.astype(np.float32), np.ascontiguousarray(right.T, dtype=np.float32), info)
 
 
-def sample_bags(index: Index, searcher: tantivy.Searcher) -> Iterator[dict[str, float]]:
-    """The stem bags of the searcher's articles, one by one: all of them, or the ``FIT_SAMPLE``
-    whose ids hash lowest (the same articles however the segments happen to be merged)."""
-    total = int(searcher.num_docs)
-    if total == 0:
-        return
+def sample_bags(snapshot: Snapshot, analyzer: Analyzer) -> Iterator[dict[str, float]]:
+    """The stem bags of the snapshot's articles, one by one: all of them, or the ``FIT_SAMPLE``
+    whose ids hash lowest (the same articles however the engine happens to lay them out)."""
     chosen: set[str] | None = None
-    if total > FIT_SAMPLE:
-        chosen = set(heapq.nsmallest(FIT_SAMPLE, index.ids(), key=lambda article_id: (_hash(article_id), article_id)))
-    for _, address in searcher.search(tantivy.Query.all_query(), limit=total, count=False).hits:
-        document = searcher.doc(address)
-        if chosen is None or document.get_first("id") in chosen:
-            yield document_frequencies(index.analyzer, document)
+    if snapshot.doc_count > FIT_SAMPLE:
+        chosen = set(
+            heapq.nsmallest(FIT_SAMPLE, snapshot.ids(), key=lambda article_id: (_hash(article_id), article_id))
+        )
+    for address in snapshot.addresses():
+        document = snapshot.stored(address)
+        if chosen is None or document.id in chosen:
+            yield document_frequencies(analyzer, document)
 
 
 def _hash(article_id: str) -> int:
@@ -240,13 +249,12 @@ def needs_fitting(model: TopicModel | None, articles: int) -> bool:
     return articles >= REFIT_GROWTH * model.info.articles
 
 
-def fit_index(index: Index) -> TopicModel | None:
-    """Fit the index's model on its current commit and save it (None: too little to fit on)."""
-    searcher = index.searcher()
-    bags = sample_bags(index, searcher)
-    model = fit(bags, int(searcher.num_docs))
+def fit_index(snapshot: Snapshot, analyzer: Analyzer, directory: Path) -> TopicModel | None:
+    """Fit an index's model on one commit and save it in the index ``directory``
+    (None: too little to fit on)."""
+    model = fit(sample_bags(snapshot, analyzer), snapshot.doc_count)
     if model is not None:
-        model.save(index.path / MODEL_FILE)
+        model.save(directory / MODEL_FILE)
     return model
 
 

@@ -49,12 +49,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__
 from .articles import ArticleError
 from .errors import ArsearchError, ArticleNotFoundError, IndexLockedError, IndexWriteError, StrictModeError
 from .index import Index, default_index_path
 from .query import MAX_QUERY_CHARS
 from .search import SORTS
+from .version import __version__
 
 #: Limits on what one request may ask for.
 MAX_API_LIMIT = 50

@@ -1,28 +1,43 @@
-"""Compile arsearch's query tree (``query.py``) into a tantivy query.
+"""Compile arsearch's query tree (``query.py``) into an engine-neutral query (``queries.py``).
 
 Ranking lives here as data (``Ranking``): BM25 over the stemmed text (which
 holds the title's words too), extra weight for title matches, for exact word
 forms and for shared roots, and an optional proximity bonus for multi-word
-queries. Analysis happens here, in Python, so tantivy only
-ever sees our terms.
+queries. Analysis happens here, in Python, so the engine only ever sees our
+terms; prefix words are expanded over the snapshot's term dictionary.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING
-
-import tantivy
-from tantivy import Occur, Query
+from typing import Protocol
 
 from ..analysis import Analyzer
 from ..analysis.stem import root_of
 from ..query import Bool, DateRange, Node, ParsedQuery, Phrase, Word
+from .base import Snapshot
+from .queries import (
+    AllQuery,
+    BooleanQuery,
+    BoostQuery,
+    DateRangeQuery,
+    EngineQuery,
+    NoneQuery,
+    Occur,
+    PhraseQuery,
+    TermQuery,
+    any_of,
+    boosted,
+)
 from .schema import EXACT_SUFFIX, KEYWORD_FIELDS, ROOT_SUFFIX, TEXT_FIELDS
 
-if TYPE_CHECKING:
-    from ..suggest import Vocabulary
+
+class NearTerms(Protocol):
+    """Known terms near a word, for ``word~`` (``vocabulary.Vocabulary`` is one)."""
+
+    def within(self, term: str, distance: int, *, stemmed: bool = False) -> list[tuple[str, int]]: ...
+
 
 #: A prefix must have this many letters (after normalization): ``ا*`` is refused.
 MIN_PREFIX_LETTERS = 2
@@ -54,44 +69,27 @@ class Ranking:
 
 @dataclass
 class Compiled:
-    """The tantivy query, the terms to highlight, and warnings."""
+    """The engine query, the terms to highlight, and warnings."""
 
-    query: Query | None
+    query: EngineQuery | None
     stems: set[str] = field(default_factory=set)
     exact_forms: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     #: the query where a shared root alone also qualifies an article (see ``Ranking.root_boost``)
-    widened: Query | None = None
+    widened: EngineQuery | None = None
     #: (root field, root, weight) of the query's plain words
     roots: list[tuple[str, str, float]] = field(default_factory=list)
-
-
-def date_range(schema: tantivy.Schema, start: datetime | None, end: datetime | None) -> Query:
-    """Articles dated within [start, end]; either end may be None."""
-    if start is None and end is None:
-        return Query.exists_query("date")
-    return Query.range_query(schema, "date", tantivy.FieldType.Date, start, end)
-
-
-def boosted(query: Query, boost: float) -> Query:
-    return query if boost == 1.0 else Query.boost_query(query, boost)
-
-
-def any_of(clauses: list[Query]) -> Query:
-    return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
 
 
 class QueryCompiler:
     def __init__(
         self,
-        searcher: tantivy.Searcher,
-        schema: tantivy.Schema,
+        snapshot: Snapshot,
         light: Analyzer,
         ranking: Ranking,
-        vocabulary: Vocabulary | None = None,
+        vocabulary: NearTerms | None = None,
     ) -> None:
-        self.searcher = searcher
-        self.schema = schema
+        self.snapshot = snapshot
         self.light = light
         self.ranking = ranking
         self._vocabulary = vocabulary
@@ -112,37 +110,36 @@ class QueryCompiler:
             return result
         roots = [self._term(name, root, weight) for name, root, weight in result.roots]
         bonuses = [q for q in (self._proximity(parsed.root), any_of(roots) if roots else None) if q is not None]
-        result.query = (
-            Query.boolean_query([(Occur.Must, query), *((Occur.Should, q) for q in bonuses)]) if bonuses else query
-        )
+        result.query = BooleanQuery((("must", query), *(("should", q) for q in bonuses))) if bonuses else query
         return result
 
     # --- nodes ------------------------------------------------------------
 
-    def _node(self, node: Node, result: Compiled, negated: bool) -> Query | None:
+    def _node(self, node: Node, result: Compiled, negated: bool) -> EngineQuery | None:
         if isinstance(node, Word):
             return self._word(node, result, negated)
         if isinstance(node, Phrase):
             return self._phrase(node, result, negated)
         if isinstance(node, DateRange):
-            return date_range(self.schema, node.start, node.end)
+            return DateRangeQuery(node.start, node.end)
         return self._bool(node, result, negated)
 
-    def _bool(self, node: Bool, result: Compiled, negated: bool) -> Query | None:
-        clauses: list[tuple[Occur, Query]] = []
-        for occur, nodes, inverted in (
-            (Occur.Should, node.should, negated),
-            (Occur.Must, node.must, negated),
-            (Occur.MustNot, node.must_not, not negated),
-        ):
+    def _bool(self, node: Bool, result: Compiled, negated: bool) -> EngineQuery | None:
+        clauses: list[tuple[Occur, EngineQuery]] = []
+        occurrences: tuple[tuple[Occur, Sequence[Node], bool], ...] = (
+            ("should", node.should, negated),
+            ("must", node.must, negated),
+            ("must_not", node.must_not, not negated),
+        )
+        for occur, nodes, inverted in occurrences:
             clauses += [(occur, q) for n in nodes if (q := self._node(n, result, inverted)) is not None]
         if not clauses:
             return None
-        if all(occur == Occur.MustNot for occur, _ in clauses):
-            clauses.append((Occur.Must, Query.all_query()))  # "-مصر" alone: everything but
-        if len(clauses) == 1 and clauses[0][0] != Occur.MustNot:
+        if all(occur == "must_not" for occur, _ in clauses):
+            clauses.append(("must", AllQuery()))  # "-مصر" alone: everything but
+        if len(clauses) == 1 and clauses[0][0] != "must_not":
             return clauses[0][1]
-        return Query.boolean_query(clauses)
+        return BooleanQuery(tuple(clauses))
 
     def _fields(self, field_name: str | None) -> tuple[str, ...]:
         return (field_name,) if field_name in TEXT_FIELDS else TEXT_FIELDS
@@ -150,15 +147,15 @@ class QueryCompiler:
     def _boost(self, field_name: str) -> float:
         return self.ranking.title_boost if field_name == "title" else 1.0
 
-    def _term(self, field_name: str, text: str, boost: float) -> Query:
-        return boosted(Query.term_query(self.schema, field_name, text, index_option="freq"), boost)
+    def _term(self, field_name: str, text: str, boost: float) -> EngineQuery:
+        return boosted(TermQuery(field_name, text), boost)
 
-    def _word(self, word: Word, result: Compiled, negated: bool) -> Query | None:
+    def _word(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
         if word.field in KEYWORD_FIELDS:
-            return Query.term_query(self.schema, word.field, word.text, index_option="basic")
+            return TermQuery(word.field, word.text)
         if word.prefix or word.fuzzy:
             return self._expanding(word, result, negated)
-        clauses: list[Query] = []
+        clauses: list[EngineQuery] = []
         for token in self.light.tokens(word.text):
             assert token.stem is not None
             if not negated:
@@ -179,7 +176,7 @@ class QueryCompiler:
             return None  # a stop word
         return any_of(clauses)
 
-    def _expanding(self, word: Word, result: Compiled, negated: bool) -> Query | None:
+    def _expanding(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
         """``word*`` and ``word~``, expanded over both the stemmed and the exact vocabulary.
 
         Both matter in Arabic: اقتص* must reach الاقتصاد (stem اقتصاد), and
@@ -192,7 +189,7 @@ class QueryCompiler:
         if word.prefix and len(form) < MIN_PREFIX_LETTERS:
             result.warnings.append(f"prefix {word.text}* is too short (at least {MIN_PREFIX_LETTERS} letters): ignored")
             return None
-        clauses: list[Query] = []
+        clauses: list[EngineQuery] = []
         for name in self._fields(word.field):
             for fieldname, text in ((name, stem if stem and word.fuzzy else form), (name + EXACT_SUFFIX, form)):
                 if word.prefix:
@@ -202,10 +199,10 @@ class QueryCompiler:
                 if not negated:
                     (result.exact_forms if fieldname.endswith(EXACT_SUFFIX) else result.stems).update(expansions)
                 clauses += [self._term(fieldname, term, self._boost(name)) for term in expansions]
-        return any_of(clauses) if clauses else Query.empty_query()
+        return any_of(clauses) if clauses else NoneQuery()
 
     def _prefix_terms(self, fieldname: str, prefix: str, result: Compiled) -> list[str]:
-        found = self.searcher.terms_with_prefix(fieldname, prefix, limit=MAX_EXPANSIONS + 1)
+        found = self.snapshot.terms(fieldname, prefix, limit=MAX_EXPANSIONS + 1)
         if len(found) > MAX_EXPANSIONS:
             warning = f"prefix {prefix}* matches many words: only the {MAX_EXPANSIONS} commonest are searched"
             if warning not in result.warnings:
@@ -219,7 +216,7 @@ class QueryCompiler:
         near = self._vocabulary.within(form, 1, stemmed=stemmed)
         return [term for term, _ in near[:MAX_EXPANSIONS]]
 
-    def _phrase(self, phrase: Phrase, result: Compiled, negated: bool) -> Query | None:
+    def _phrase(self, phrase: Phrase, result: Compiled, negated: bool) -> EngineQuery | None:
         tokens = list(self.light.tokens(phrase.text, keep_stopwords=True))
         words = [t.normalized for t in tokens]
         if not words:
@@ -227,17 +224,18 @@ class QueryCompiler:
         if not negated:
             result.exact_forms.update(words)
             result.stems.update(t.stem for t in tokens if t.stem)
-        clauses: list[Query] = []
+        clauses: list[EngineQuery] = []
         for name in self._fields(phrase.field):
             exact_field = name + EXACT_SUFFIX
+            query: EngineQuery
             if len(words) == 1:
-                query = Query.term_query(self.schema, exact_field, words[0], index_option="freq")
+                query = TermQuery(exact_field, words[0])
             else:
-                query = Query.phrase_query(self.schema, exact_field, list[str | tuple[int, str]](words), slop=0)
+                query = PhraseQuery(exact_field, tuple(words), slop=0)
             clauses.append(boosted(query, self._boost(name)))
         return any_of(clauses)
 
-    def _proximity(self, root: Bool) -> Query | None:
+    def _proximity(self, root: Bool) -> EngineQuery | None:
         """Free-text words found close together (in stemmed form) earn a bonus."""
         if not self.ranking.proximity_boost:
             return None
@@ -248,11 +246,5 @@ class QueryCompiler:
         slop = self.ranking.proximity_slop
         boost = self.ranking.proximity_boost
         return any_of(
-            [
-                Query.boost_query(
-                    Query.phrase_query(self.schema, name, list[str | tuple[int, str]](stems), slop=slop),
-                    boost * self._boost(name),
-                )
-                for name in TEXT_FIELDS
-            ]
+            [BoostQuery(PhraseQuery(name, tuple(stems), slop=slop), boost * self._boost(name)) for name in TEXT_FIELDS]
         )

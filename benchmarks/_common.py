@@ -11,8 +11,11 @@ from typing import Any
 
 import orjson
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 SAUDINEWSNET = SHARED / "corpora" / "saudinewsnet.jsonl.gz"
+#: The benchmarks' SaudiNewsNet index, in the project's git-ignored indexes/ wherever the script runs from.
+SAUDINEWSNET_INDEX = ROOT / "indexes" / "saudinewsnet"
 
 
 def require(path: Path) -> Path:

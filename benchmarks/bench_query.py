@@ -1,6 +1,6 @@
 """Query latency on the full SaudiNewsNet index.
 
-    python benchmarks/bench_query.py [--index indexes/saudinewsnet] [--queries 1000]
+    python benchmarks/bench_query.py [--index PATH (default: indexes/saudinewsnet in the project)] [--queries 1000]
 
 Two kinds of queries, seed fixed: 2-6 word prefixes of random article titles,
 and the arcd-train questions (question-length natural language). Each is run
@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import SAUDINEWSNET, SHARED, print_report, read_jsonl_gz, require
+from _common import SAUDINEWSNET, SAUDINEWSNET_INDEX, SHARED, print_report, read_jsonl_gz, require
 from arsearch import Index
 from arsearch.ingest import read_records
 
@@ -67,7 +67,7 @@ def ensure_index(path: Path) -> Index:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, default=Path("indexes") / "saudinewsnet")
+    parser.add_argument("--index", type=Path, default=SAUDINEWSNET_INDEX)
     parser.add_argument("--queries", type=int, default=1000)
     args = parser.parse_args()
     rng = random.Random(SEED)

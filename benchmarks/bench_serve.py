@@ -1,6 +1,8 @@
 """HTTP API under a bounded load: throughput and latency of GET /search, on 127.0.0.1 only.
 
-    python benchmarks/bench_serve.py [--index indexes/saudinewsnet] [--requests 2000] [--clients 8] [--workers 1]
+    python benchmarks/bench_serve.py [--index PATH] [--requests 2000] [--clients 8] [--workers 1]
+
+(``--index`` defaults to ``indexes/saudinewsnet`` in the project.)
 
 Starts ``arsearch serve`` (uvicorn, one process) on a free loopback port,
 then ``--clients`` threads send ``--requests`` searches in all, each over its
@@ -29,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from _common import print_report
+from _common import SAUDINEWSNET_INDEX, print_report
 from arsearch import Index
 
 SEED = 20261125
@@ -108,7 +110,7 @@ def load(port: int, queries: list[str], clients: int) -> tuple[list[float], floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, default=Path("indexes") / "saudinewsnet")
+    parser.add_argument("--index", type=Path, default=SAUDINEWSNET_INDEX)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1, help="server processes (arsearch serve --workers)")

@@ -1,7 +1,9 @@
 """Related articles: quality on ANT (category precision@5), latency and duplicates on SaudiNewsNet.
 
-    python benchmarks/eval_related.py [--sample 1000] [--snn-index indexes/saudinewsnet] [--skip-baseline]
+    python benchmarks/eval_related.py [--sample 1000] [--snn-index PATH] [--skip-baseline]
                                       [--subsets 200,1000,5000]
+
+(``--snn-index`` defaults to ``indexes/saudinewsnet`` in the project, built on first use.)
 
 Quality: the 10,138 ANT articles are indexed by arsearch and, as the
 baseline, by Whoosh with the naive pyarabic + tashaphyne analyzer (text
@@ -32,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _common import SAUDINEWSNET, SHARED, print_report, read_jsonl_gz, require
+from _common import SAUDINEWSNET, SAUDINEWSNET_INDEX, SHARED, print_report, read_jsonl_gz, require
 from arsearch import Index, topics
 from arsearch.ingest import read_records
 
@@ -172,7 +174,7 @@ def snn_related(index_path: Path, count: int, rng: random.Random) -> dict[str, A
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=1000)
-    parser.add_argument("--snn-index", type=Path, default=Path("indexes") / "saudinewsnet")
+    parser.add_argument("--snn-index", type=Path, default=SAUDINEWSNET_INDEX)
     parser.add_argument(
         "--skip-baseline", action="store_true", help="arsearch only (the Whoosh baseline takes minutes)"
     )

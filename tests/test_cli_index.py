@@ -105,9 +105,8 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
 
 
 def test_lock_message_names_the_holder(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "ix") as index:
-        with index.store.writing():
-            code, _, err = run("index", str(SAMPLE), "--index", str(tmp_path / "ix"))
+    with Index.create(tmp_path / "ix") as index, index.store.writing():
+        code, _, err = run("index", str(SAMPLE), "--index", str(tmp_path / "ix"))
     assert code == 1
     assert f"is locked by another writer (pid {os.getpid()} on " in err
 

@@ -167,9 +167,9 @@ def test_an_exception_midway_keeps_the_last_commit(tmp_path: Path) -> None:
 
 def test_second_writer_gets_a_clear_lock_message(tmp_path: Path) -> None:
     with Index.create(tmp_path / "ix") as first, Index.open(tmp_path / "ix") as second:
-        with first.store.writing():
-            with pytest.raises(IndexLockedError, match=r"is locked by another writer \(pid \d+ on .+ since 20"):
-                second.add([{"id": "1", "text": "نص"}])
+        lock_message = r"is locked by another writer \(pid \d+ on .+ since 20"
+        with first.store.writing(), pytest.raises(IndexLockedError, match=lock_message):
+            second.add([{"id": "1", "text": "نص"}])
         assert second.add([{"id": "1", "text": "نص"}]).added == 1
 
 

@@ -46,6 +46,7 @@ from .engine.base import (
     StoredDocument,
     Writer,
 )
+from .engine.base import Snapshot as EngineSnapshot
 from .engine.queries import EngineQuery, TermQuery
 from .engine.schema import ID_FIELD, SCHEMA_VERSION, build_document, stored_article
 from .errors import (
@@ -188,9 +189,9 @@ class Snapshot:
     arsearch's own: articles by id, the vocabulary, the topic model.
     """
 
-    def __init__(self, store: Store, view: Any) -> None:
+    def __init__(self, store: Store, view: EngineSnapshot) -> None:
         self.store = store
-        self.view = view  # the engine's snapshot (engine.base.Snapshot)
+        self.view = view
         self.analyzer = store.analyzer
         self.path = store.path
 
@@ -198,16 +199,15 @@ class Snapshot:
 
     @property
     def generation(self) -> Hashable:
-        generation: Hashable = self.view.generation
-        return generation
+        return self.view.generation
 
     @property
     def doc_count(self) -> int:
-        return int(self.view.doc_count)
+        return self.view.doc_count
 
     @property
     def segment_count(self) -> int:
-        return int(self.view.segment_count)
+        return self.view.segment_count
 
     def __len__(self) -> int:
         return self.doc_count
@@ -215,29 +215,25 @@ class Snapshot:
     def search(
         self, query: EngineQuery, *, limit: int, offset: int = 0, count: bool = True, order: Order = "score"
     ) -> Found:
-        found: Found = self.view.search(query, limit=limit, offset=offset, count=count, order=order)
-        return found
+        return self.view.search(query, limit=limit, offset=offset, count=count, order=order)
 
     def stored(self, address: Any) -> StoredDocument:
-        document: StoredDocument = self.view.stored(address)
-        return document
+        return self.view.stored(address)
 
     def addresses(self) -> list[Any]:
-        return list(self.view.addresses())
+        return self.view.addresses()
 
     def ids(self) -> Iterator[str]:
-        return iter(self.view.ids())
+        return self.view.ids()
 
     def doc_freq(self, field: str, term: str) -> int:
-        return int(self.view.doc_freq(field, term))
+        return self.view.doc_freq(field, term)
 
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
-        terms: list[tuple[str, int]] = self.view.terms(field, prefix, limit)
-        return terms
+        return self.view.terms(field, prefix, limit)
 
     def facet_counts(self, query: EngineQuery, fields: Sequence[str], size: int) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = self.view.facet_counts(query, fields, size)
-        return counts
+        return self.view.facet_counts(query, fields, size)
 
     # --- arsearch's reads -----------------------------------------------------
 

@@ -16,7 +16,7 @@ keyword fields as exact values (filters, facets) and store ``article``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,12 +70,15 @@ class IndexedDocument:
     stored: dict[str, bytes] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class StoredDocument:
-    """What an engine hands back for a hit: the id and the stored byte fields."""
+class StoredDocument(Protocol):
+    """What an engine hands back for a hit: the id, and the stored byte fields read on demand
+    (a search page needs only ``article``; related articles also read ``sketch`` and ``stems``)."""
 
-    id: str
-    stored: Mapping[str, bytes]
+    @property
+    def id(self) -> str: ...
+
+    def field(self, name: str) -> bytes | None:
+        """A stored field's bytes, None when the document has none."""
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
 
 def stored_article(document: StoredDocument) -> Article:
     """Rebuild the Article from a stored document."""
-    stored = document.stored.get("article")
+    stored = document.field("article")
     if not isinstance(stored, bytes):
         raise ValueError("a document without its stored article (index damaged?)")
     return Article.from_record(orjson.loads(stored))
@@ -97,7 +97,7 @@ def stored_article(document: StoredDocument) -> Article:
 
 def stored_stem_counts(document: StoredDocument) -> dict[str, int]:
     """The stored text's stems with their counts (empty for a text without words)."""
-    stored = document.stored.get("stems")
+    stored = document.field("stems")
     if not isinstance(stored, bytes):
         raise ValueError("a document without its stored stem counts (index damaged?)")
     counts: dict[str, int] = orjson.loads(stored)
@@ -106,4 +106,4 @@ def stored_stem_counts(document: StoredDocument) -> dict[str, int]:
 
 def stored_sketch(document: StoredDocument) -> tuple[int, ...]:
     """A stored document's near-duplicate sketch (empty for short texts)."""
-    return fingerprint.unpack(document.stored.get("sketch") or b"")
+    return fingerprint.unpack(document.field("sketch") or b"")

@@ -135,10 +135,8 @@ class TantivySnapshot:
             hits = [(None, address) for _, address in found.hits]
         return Found(hits, int(found.count) if count else 0)
 
-    def stored(self, address: Any) -> StoredDocument:
-        document = self._searcher.doc(address)
-        values = {name: value for name in STORED_FIELDS if isinstance(value := document.get_first(name), bytes)}
-        return StoredDocument(str(document.get_first(ID_FIELD)), values)
+    def stored(self, address: Any) -> TantivyStoredDocument:
+        return TantivyStoredDocument(self._searcher.doc(address))
 
     def addresses(self) -> list[Any]:
         total = self.doc_count
@@ -157,7 +155,7 @@ class TantivySnapshot:
             return
         # beyond tantivy's bucket limit: each stored document's id (some 20 µs per article)
         for address in self.addresses():
-            yield str(self._searcher.doc(address).get_first(ID_FIELD))
+            yield self.stored(address).id
 
     def doc_freq(self, field: str, term: str) -> int:
         return int(self._searcher.doc_freq(field, term))
@@ -174,27 +172,62 @@ class TantivySnapshot:
 
     def _query(self, query: q.EngineQuery) -> Query:
         """The tantivy query for an engine-neutral one."""
-        if isinstance(query, q.TermQuery):
-            option = "basic" if query.field in _EXACT_VALUE_FIELDS else "freq"
-            return Query.term_query(self._schema, query.field, query.text, index_option=option)
-        if isinstance(query, q.BooleanQuery):
-            clauses = [(_OCCUR[occur], self._query(clause)) for occur, clause in query.clauses]
-            if query.minimum_should_match is None:
-                return Query.boolean_query(clauses)
-            return Query.boolean_query(clauses, minimum_number_should_match=query.minimum_should_match)
-        if isinstance(query, q.BoostQuery):
-            return Query.boost_query(self._query(query.query), query.factor)
-        if isinstance(query, q.FilterQuery):
-            return Query.const_score_query(self._query(query.query), 0.0)
-        if isinstance(query, q.PhraseQuery):
-            return Query.phrase_query(self._schema, query.field, list[str | tuple[int, str]](query.terms), query.slop)
-        if isinstance(query, q.DateRangeQuery):
-            if query.start is None and query.end is None:
-                return Query.exists_query("date")
-            return Query.range_query(self._schema, "date", tantivy.FieldType.Date, query.start, query.end)
-        if isinstance(query, q.AllQuery):
-            return Query.all_query()
-        return Query.empty_query()
+        translated: Query = _TRANSLATIONS[type(query)](self, query)
+        return translated
+
+    def _term(self, query: q.TermQuery) -> Query:
+        option = "basic" if query.field in _EXACT_VALUE_FIELDS else "freq"
+        return Query.term_query(self._schema, query.field, query.text, index_option=option)
+
+    def _boolean(self, query: q.BooleanQuery) -> Query:
+        clauses = [(_OCCUR[occur], self._query(clause)) for occur, clause in query.clauses]
+        if query.minimum_should_match is None:
+            return Query.boolean_query(clauses)
+        return Query.boolean_query(clauses, minimum_number_should_match=query.minimum_should_match)
+
+    def _boost(self, query: q.BoostQuery) -> Query:
+        return Query.boost_query(self._query(query.query), query.factor)
+
+    def _filter(self, query: q.FilterQuery) -> Query:
+        return Query.const_score_query(self._query(query.query), 0.0)
+
+    def _phrase(self, query: q.PhraseQuery) -> Query:
+        return Query.phrase_query(self._schema, query.field, list[str | tuple[int, str]](query.terms), query.slop)
+
+    def _date_range(self, query: q.DateRangeQuery) -> Query:
+        if query.start is None and query.end is None:
+            return Query.exists_query("date")
+        return Query.range_query(self._schema, "date", tantivy.FieldType.Date, query.start, query.end)
+
+
+#: Each engine-neutral query type's translation (a dict lookup: queries have dozens of nodes).
+_TRANSLATIONS: dict[type, Callable[[TantivySnapshot, Any], Query]] = {
+    q.TermQuery: TantivySnapshot._term,
+    q.BooleanQuery: TantivySnapshot._boolean,
+    q.BoostQuery: TantivySnapshot._boost,
+    q.FilterQuery: TantivySnapshot._filter,
+    q.PhraseQuery: TantivySnapshot._phrase,
+    q.DateRangeQuery: TantivySnapshot._date_range,
+    q.AllQuery: lambda _snapshot, _query: Query.all_query(),
+    q.NoneQuery: lambda _snapshot, _query: Query.empty_query(),
+}
+
+
+class TantivyStoredDocument:
+    """A stored tantivy document; fields are converted to Python only when read."""
+
+    __slots__ = ("_document",)
+
+    def __init__(self, document: tantivy.Document) -> None:
+        self._document = document
+
+    @property
+    def id(self) -> str:
+        return str(self._document.get_first(ID_FIELD))
+
+    def field(self, name: str) -> bytes | None:
+        value = self._document.get_first(name)
+        return value if isinstance(value, bytes) else None
 
 
 class TantivyWriter:

@@ -13,6 +13,7 @@ from arsearch import Article, Index
 from arsearch.engine.schema import SCHEMA_VERSION
 from arsearch.errors import (
     ArticleNotFoundError,
+    IndexCorruptError,
     IndexExistsError,
     IndexLockedError,
     IndexNotFoundError,
@@ -214,3 +215,27 @@ def test_concurrent_readers_share_one_index(sample_index: Index) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_the_engine_is_recorded_and_read_back(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": "1", "text": "افتتاح معرض الكتاب"}])
+        assert index.info().engine == "tantivy"
+    settings_path = tmp_path / "ix" / SETTINGS_FILE
+    settings = orjson.loads(settings_path.read_bytes())
+    assert settings["engine"] == "tantivy"
+    # an index written before engines had names is tantivy's
+    del settings["engine"]
+    settings_path.write_bytes(orjson.dumps(settings))
+    with Index.open(tmp_path / "ix") as index:
+        assert index.info().engine == "tantivy" and index.search("معرض").hits[0].id == "1"
+    settings["engine"] = "lucene"
+    settings_path.write_bytes(orjson.dumps(settings))
+    with pytest.raises(IndexCorruptError, match=r"unknown engine 'lucene'; choose one of tantivy \(in arsearch.json\)"):
+        Index.open(tmp_path / "ix")
+
+
+def test_an_unknown_engine_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown engine 'lucene'"):
+        Index.create(tmp_path / "ix", engine="lucene")
+    assert not (tmp_path / "ix").exists()

@@ -301,10 +301,9 @@ class TantivyEngine:
 
     def writer(self) -> TantivyWriter:
         try:
-            return TantivyWriter(self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS))
+            with _disk_errors():
+                return TantivyWriter(self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS))
         except ValueError as error:
-            if is_io_error(error):
-                raise EngineDiskError(io_reason(error)) from None
             if "LockBusy" in str(error):
                 raise EngineBusy(str(error)) from None
             raise

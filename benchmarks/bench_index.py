@@ -1,4 +1,4 @@
-"""Indexing speed: arsearch vs. plain Whoosh on SaudiNewsNet, in the same run.
+"""Indexing speed: arsearch vs. plain Whoosh and Lucene's ArabicAnalyzer on SaudiNewsNet, in the same run.
 
     python benchmarks/bench_index.py [--limit N] [--batch 1000]
 
@@ -10,6 +10,15 @@ default analyzer (StandardAnalyzer) over id, title (stored) and text, fed from
 the same file. Each engine runs in a fresh interpreter (a plain subprocess, not
 a multiprocessing pool worker, whose peak RSS reads ~1.6x higher for the same
 work), so peak RSS is its own.
+
+The Lucene baseline is Lucene 8.7 with its ArabicAnalyzer (what Elasticsearch,
+OpenSearch and Solr call "arabic"), through ``lucene/ArabicIndexer.java``:
+title and text analyzed and stored, commits every ``--batch``, one indexing
+thread, a 128 MB buffer. It needs Debian's ``liblucene8-java`` and a JDK
+(``apt-get install liblucene8-java default-jdk-headless``) and is skipped,
+with the reason, without them. It reads a TSV written beforehand (not timed),
+so JSON parsing counts for arsearch and not for Lucene; its time starts with
+the JVM running (start-up excluded), and its peak RSS is the JVM's.
 Prints one JSON line and a table.
 """
 
@@ -17,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -91,7 +101,54 @@ def run_plain_whoosh(limit: int | None, batch: int) -> dict[str, Any]:
         shutil.rmtree(workdir)
 
 
-RUNNERS = {"plain_whoosh": run_plain_whoosh, "arsearch": run_arsearch}
+LUCENE_SOURCE = Path(__file__).resolve().parent / "lucene" / "ArabicIndexer.java"
+LUCENE_JARS = ("lucene-core-8.*.jar", "lucene-analyzers-common-8.*.jar")
+JAVA_DIR = Path("/usr/share/java")
+
+
+def lucene_classpath() -> str | None:
+    """The jars of Debian's liblucene8-java, or None when they (or java, javac) are missing."""
+    if shutil.which("java") is None or shutil.which("javac") is None:
+        return None
+    jars = [sorted(JAVA_DIR.glob(pattern)) for pattern in LUCENE_JARS]
+    return ":".join(str(found[-1]) for found in jars) if all(jars) else None
+
+
+def _escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def run_lucene(limit: int | None, batch: int) -> dict[str, Any]:
+    classpath = lucene_classpath()
+    assert classpath is not None, "checked by main()"
+    workdir = Path(tempfile.mkdtemp(prefix="bench-lucene-"))
+    try:
+        articles = workdir / "articles.tsv"
+        with articles.open("w", encoding="utf-8") as tsv:
+            for record in read_jsonl_gz(SAUDINEWSNET, limit):
+                fields = (str(record["id"]), record.get("title") or "", record.get("text") or "")
+                tsv.write("\t".join(_escaped(field) for field in fields) + "\n")
+        classes = workdir / "classes"
+        subprocess.run(["javac", "-d", str(classes), "-cp", classpath, str(LUCENE_SOURCE)], check=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        command = ["java", "-cp", f"{classes}:{classpath}", "ArabicIndexer", str(articles), str(workdir / "ix")]
+        output = subprocess.run([*command, str(batch)], check=True, capture_output=True, text=True).stdout
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result = orjson.loads(output.splitlines()[-1])
+        return {
+            "engine": "lucene ArabicAnalyzer",
+            "docs": result["articles"],
+            "skipped": 0,
+            "seconds": result["seconds"],
+            "size_mb": directory_mb(workdir / "ix"),
+            # the JVM's own peak (javac's, if larger, would show as no change from before)
+            "peak_rss_mb": peak / 1024 if peak > before else float("nan"),
+        }
+    finally:
+        shutil.rmtree(workdir)
+
+
+RUNNERS = {"plain_whoosh": run_plain_whoosh, "lucene": run_lucene, "arsearch": run_arsearch}
 
 
 def main() -> None:
@@ -105,13 +162,21 @@ def main() -> None:
         return
     results = []
     for engine in RUNNERS:
+        if engine == "lucene" and lucene_classpath() is None:
+            print(
+                "skipping the Lucene baseline: needs java, javac and Debian's liblucene8-java "
+                "(apt-get install liblucene8-java default-jdk-headless)",
+                file=sys.stderr,
+            )
+            continue
         command = [sys.executable, __file__, "--engine", engine, "--batch", str(args.batch)]
         command += ["--limit", str(args.limit)] if args.limit else []
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(orjson.loads(output.splitlines()[-1]))
     baseline = results[0]["docs"] / results[0]["seconds"]
+    lucene = next((r["docs"] / r["seconds"] for r in results if r["engine"].startswith("lucene")), None)
     figures: dict[str, Any] = {"corpus": SAUDINEWSNET.name, "limit": args.limit, "cpus": os.cpu_count()}
-    table = [("engine", "docs", "seconds", "docs/s", "vs plain", "size MB", "peak RSS MB")]
+    table = [("engine", "docs", "seconds", "docs/s", "vs plain", "vs lucene", "size MB", "peak RSS MB")]
     for r in results:
         rate = r["docs"] / r["seconds"]
         figures[r["engine"].replace(" ", "_")] = {
@@ -120,6 +185,7 @@ def main() -> None:
             "seconds": round(r["seconds"], 1),
             "docs_per_s": round(rate, 1),
             "ratio_vs_plain_whoosh": round(rate / baseline, 2),
+            "ratio_vs_lucene": round(rate / lucene, 2) if lucene else None,
             "size_mb": round(r["size_mb"], 1),
             "peak_rss_mb": round(r["peak_rss_mb"], 1),
         }
@@ -130,6 +196,7 @@ def main() -> None:
                 f"{r['seconds']:.1f}",
                 f"{rate:,.0f}",
                 f"{rate / baseline:.2f}x",
+                f"{rate / lucene:.2f}x" if lucene else "-",
                 f"{r['size_mb']:.0f}",
                 f"{r['peak_rss_mb']:.0f}",
             )

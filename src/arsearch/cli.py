@@ -196,6 +196,12 @@ def _describe_topics(info: ModelInfo | None) -> str:
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 1).")
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes analyzing articles [default: every core]; small imports stay in one.",
+)
+@click.option(
     "--profile",
     type=click.Choice(PROFILES),
     default="light",
@@ -219,6 +225,7 @@ def index_command(
     batch_size: int,
     strict: bool,
     wait: float,
+    jobs: int | None,
     profile: str,
     quiet: bool,
     problems_file: Path | None,
@@ -243,6 +250,7 @@ def index_command(
                 field_map=mapping,
                 wait=wait,
                 progress=progress,
+                jobs=jobs,
             )
         except KeyboardInterrupt:
             progress.done()

@@ -346,6 +346,7 @@ class Index:
         field_map: Mapping[str, str] | None = None,
         wait: float = 0.0,
         progress: Callable[[AddReport], None] | None = None,
+        jobs: int | None = None,
     ) -> AddReport:
         """Index articles from any iterable (streamed), committing every ``batch_size``.
 
@@ -357,6 +358,10 @@ class Index:
         index holds ``topics.MIN_ARTICLES`` articles, and whenever it has doubled
         since, the import ends by fitting the topic model of related articles
         (about 4 s for 31k articles; ``AddReport.topics``).
+
+        ``jobs``: processes analyzing articles (default: every core). Imports
+        of up to ``pipeline.INLINE_ARTICLES`` articles stay in this process;
+        commits are in input order whatever ``jobs`` is.
         """
         report = self.store.add(
             articles,
@@ -366,6 +371,7 @@ class Index:
             field_map=field_map,
             wait=wait,
             progress=progress,
+            jobs=jobs,
         )
         # after the writer is gone and merges are done (lower peak memory); a concurrent refit is
         # harmless: each writes a whole model and the last one stays

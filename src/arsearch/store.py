@@ -48,7 +48,7 @@ from .engine.base import (
 )
 from .engine.base import Snapshot as EngineSnapshot
 from .engine.queries import EngineQuery, TermQuery
-from .engine.schema import ID_FIELD, SCHEMA_VERSION, build_document, stored_article
+from .engine.schema import ID_FIELD, SCHEMA_VERSION, stored_article
 from .errors import (
     ArsearchError,
     ArticleNotFoundError,
@@ -62,6 +62,7 @@ from .errors import (
 )
 from .files import file_signature, write_atomically
 from .ingest import Record
+from .pipeline import DocumentMaker
 from .topics import MODEL_FILE, ModelInfo, TopicModel, read_model
 from .version import __version__
 from .vocabulary import Vocabulary
@@ -275,7 +276,8 @@ class Store:
         self.kind = kind
         self.engine = engine
         self.settings = settings
-        self.analyzer = Analyzer(**analysis_options(settings["analysis"]))
+        self.analyzer_options = analysis_options(settings["analysis"])
+        self.analyzer = Analyzer(**self.analyzer_options)
         self._vocabulary: tuple[Hashable, Vocabulary] | None = None
         self._topics: tuple[tuple[int, int, int] | None, TopicModel | None] | None = None
 
@@ -416,15 +418,48 @@ class Store:
         field_map: Mapping[str, str] | None = None,
         wait: float = 0.0,
         progress: Callable[[AddReport], None] | None = None,
+        jobs: int | None = None,
     ) -> AddReport:
-        """Index articles, committing every ``batch_size``; see ``Index.add``."""
+        """Index articles, committing every ``batch_size``; see ``Index.add``.
+
+        Three stages: records are read and checked here, in input order; their
+        analysis runs on ``jobs`` processes (``pipeline``), and the documents come
+        back in input order to the one writer, which commits every ``batch_size``.
+        """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         report = AddReport()
         started = time.perf_counter()
         committed = self.snapshot()  # the ids indexed before this import (later ones are in seen_at)
         seen_at: dict[str, str] = {}
+
+        def planned() -> Iterator[_Write | Problem]:
+            """What to write, in input order; in strict mode the first bad record ends it."""
+            for number, item in enumerate(articles, 1):
+                location = item.location if isinstance(item, Record) else f"item {number}"
+                try:
+                    article = _to_article(item, field_map)
+                except ArticleError as error:
+                    problem, kind = Problem(location, str(error)), error.kind
+                else:
+                    first = seen_at.get(article.id)
+                    if first is None:
+                        seen_at[article.id] = location
+                        indexed = article.id in committed
+                        if indexed and not update:
+                            report.unchanged += 1
+                        else:
+                            yield _Write(article, indexed)
+                        continue
+                    problem = Problem(location, f"duplicate id {article.id!r} (first seen at {first})")
+                    kind = "duplicate id"
+                if strict:
+                    yield problem
+                    return
+                report.skip(problem, kind)
+
         with contextlib.ExitStack() as stack:
+            maker = stack.enter_context(DocumentMaker(self.analyzer, self.analyzer_options, jobs))
             writer: Writer | None = None
             pending = 0
 
@@ -438,40 +473,20 @@ class Store:
                 if progress is not None:
                     progress(report)
 
-            def reject(problem: Problem, kind: str) -> None:
-                """Skip and report a bad record, or in strict mode stop after committing what came before."""
-                if strict:
-                    commit()
-                    raise StrictModeError(str(problem)) from None
-                report.skip(problem, kind)
-
             try:
-                for number, item in enumerate(articles, 1):
-                    location = item.location if isinstance(item, Record) else f"item {number}"
-                    try:
-                        article = _to_article(item, field_map)
-                    except ArticleError as error:
-                        reject(Problem(location, str(error)), error.kind)
-                        continue
-                    first = seen_at.get(article.id)
-                    if first is not None:
-                        reject(
-                            Problem(location, f"duplicate id {article.id!r} (first seen at {first})"), "duplicate id"
-                        )
-                        continue
-                    seen_at[article.id] = location
-                    indexed = article.id in committed
-                    if indexed and not update:
-                        report.unchanged += 1
-                        continue
+                for item, document in maker.analyzed(planned(), _article_to_write):
+                    if isinstance(item, Problem):  # strict mode: stop after committing what came before
+                        commit()
+                        raise StrictModeError(str(item))
+                    assert document is not None
                     if writer is None:
                         writer = stack.enter_context(self.writing(wait))
-                    if indexed:
-                        writer.delete(article.id)
+                    if item.indexed:
+                        writer.delete(item.article.id)
                         report.updated += 1
                     else:
                         report.added += 1
-                    writer.add(build_document(article, self.analyzer))
+                    writer.add(document)
                     pending += 1
                     if pending >= batch_size:
                         commit()
@@ -530,6 +545,18 @@ def _remove_index_files(directory: Path) -> None:
     for entry in directory.iterdir():
         if entry.is_file():
             entry.unlink()
+
+
+@dataclass(frozen=True)
+class _Write:
+    """An article to write; ``indexed``: it replaces the committed one with its id."""
+
+    article: Article
+    indexed: bool
+
+
+def _article_to_write(item: _Write | Problem) -> Article | None:
+    return item.article if isinstance(item, _Write) else None
 
 
 def _to_article(item: ArticleLike, field_map: Mapping[str, str] | None) -> Article:

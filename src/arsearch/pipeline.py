@@ -1,0 +1,243 @@
+"""Analysis on every core: articles in, pre-analyzed documents out, in input order.
+
+Arabic analysis (and the near-duplicate sketch) is most of an import's work
+and runs in Python, so one process uses one core. ``DocumentMaker`` analyzes
+the first articles of an import in the calling process and, when there are
+more than ``INLINE_ARTICLES`` and ``jobs`` allows, hands chunks of the rest to
+worker processes; the documents come back in input order, so the one writer
+commits exactly what a single process would have. A small import (a web
+request, a test) never starts a process.
+
+Workers never outlive the importing process: they ignore Ctrl-C (the parent
+decides what to do) and exit within a second when it dies, even by SIGKILL.
+
+مثال::
+
+    >>> with DocumentMaker(get_analyzer("light"), {"profile": "light"}, jobs=2) as maker:  # doctest: +SKIP
+    ...     for article, document in maker.analyzed(articles, lambda article: article):
+    ...         writer.add(document)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
+from typing import IO, Any, TypeVar
+
+from .analysis import Analyzer
+from .articles import Article
+from .engine.base import IndexedDocument
+from .engine.schema import build_document
+from .errors import ArsearchError
+
+#: Articles analyzed in the calling process before workers are started (each worker
+#: costs ~0.3 s to start and ~80 MB): small imports stay in one process.
+INLINE_ARTICLES = 1000
+#: Articles per task sent to a worker (large enough that the round trip is noise).
+CHUNK_ARTICLES = 64
+#: Tasks in flight per worker: enough to keep every worker busy, few enough to bound memory.
+TASKS_PER_JOB = 3
+#: How often a worker checks that the importing process is still alive.
+WATCHDOG_SECONDS = 0.5
+#: How long a worker may take to finish after its last task before it is killed.
+EXIT_SECONDS = 5.0
+
+Item = TypeVar("Item")
+
+
+class AnalysisWorkerError(ArsearchError):
+    """An analysis worker process failed or died; the last commit is intact."""
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+class DocumentMaker:
+    """Turns articles into pre-analyzed documents, on ``jobs`` processes once an import is large."""
+
+    def __init__(self, analyzer: Analyzer, analyzer_options: Mapping[str, Any], jobs: int | None = None) -> None:
+        self.analyzer = analyzer
+        self.analyzer_options = dict(analyzer_options)
+        self.jobs = default_jobs() if jobs is None else jobs
+        if self.jobs < 1:
+            raise ValueError("jobs must be at least 1")
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> DocumentMaker:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        self.close(finished=exc_type is None)
+
+    def close(self, *, finished: bool = True) -> None:
+        """Stop the workers: let them exit after their last task, or (``finished=False``) kill them."""
+        workers, self._workers = self._workers, []
+        for worker in workers:  # all of them told first, so they exit side by side
+            worker.finish(kill=not finished)
+        for worker in workers:
+            worker.wait()
+
+    def analyzed(
+        self, items: Iterable[Item], article_of: Callable[[Item], Article | None]
+    ) -> Iterator[tuple[Item, IndexedDocument | None]]:
+        """Each item with the document of its article (None for items without one), in input order."""
+        stream = iter(items)
+        inline = 0
+        for item in stream:
+            article = article_of(item)
+            yield item, None if article is None else build_document(article, self.analyzer)
+            inline += article is not None
+            if self.jobs > 1 and inline >= INLINE_ARTICLES:
+                break
+        else:
+            return
+        self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
+        # chunk n goes to worker n mod jobs; each worker answers in the order it was asked,
+        # so the oldest chunk in flight is always answered next by its worker
+        pending: deque[tuple[list[Item], _Worker]] = deque()
+        chunks = iter(lambda: list(islice(stream, CHUNK_ARTICLES)), [])
+        for number, chunk in enumerate(chunks):
+            worker = self._workers[number % self.jobs]
+            worker.send([article for item in chunk if (article := article_of(item)) is not None])
+            pending.append((chunk, worker))
+            while len(pending) >= self.jobs * TASKS_PER_JOB:
+                yield from _in_order(*pending.popleft(), article_of)
+        while pending:
+            yield from _in_order(*pending.popleft(), article_of)
+
+
+def _in_order(
+    chunk: list[Item], worker: _Worker, article_of: Callable[[Item], Article | None]
+) -> Iterator[tuple[Item, IndexedDocument | None]]:
+    documents = iter(worker.receive())
+    for item in chunk:
+        yield item, None if article_of(item) is None else next(documents)
+
+
+class _Worker:
+    """One analysis process, fed through its stdin and answering on its stdout.
+
+    Started as ``python -c "...; _work(PID)"`` rather than by multiprocessing,
+    whose spawn re-imports the caller's main script (re-running a script
+    without a ``__main__`` guard). Tasks are written by a thread of their own,
+    so a full pipe in either direction can never deadlock the importer.
+    """
+
+    def __init__(self, analyzer_options: Mapping[str, Any]) -> None:
+        # the worker imports exactly what this process imports (its sys.path, as multiprocessing does)
+        start = f"import sys; sys.path[:] = {sys.path!r}; from arsearch.pipeline import _work; _work({os.getpid()})"
+        self._process = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send_all, name="arsearch-analysis-feed", daemon=True)
+        self._sender.start()
+        self.send(dict(analyzer_options))
+
+    def send(self, message: object) -> None:
+        self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def receive(self) -> list[IndexedDocument]:
+        assert self._process.stdout is not None
+        status, payload = _read_message(self._process.stdout)
+        if status != "ok":
+            raise AnalysisWorkerError(f"an analysis worker failed: {payload}")
+        documents: list[IndexedDocument] = payload
+        return documents
+
+    def finish(self, *, kill: bool) -> None:
+        """No more tasks: the worker exits once it has answered them all (at once, with ``kill``)."""
+        self._outbox.put(None)
+        if kill:
+            self._process.kill()
+
+    def wait(self) -> None:
+        try:
+            self._process.wait(timeout=EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def _send_all(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        with contextlib.suppress(OSError):  # the worker died: receive() says so
+            while (data := self._outbox.get()) is not None:
+                stdin.write(len(data).to_bytes(8, "little") + data)
+                stdin.flush()
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+
+def _read_message(stream: IO[bytes]) -> Any:
+    header = stream.read(8)
+    size = int.from_bytes(header, "little") if len(header) == 8 else -1
+    data = stream.read(size) if size >= 0 else b""
+    if size < 0 or len(data) < size:
+        raise AnalysisWorkerError(
+            "an analysis worker process died (killed, or out of memory); the last commit is intact: "
+            "re-run the import to finish it (with --jobs 1 to stay in one process)"
+        )
+    return pickle.loads(data)
+
+
+# --- in the worker processes ------------------------------------------------------
+
+
+def _work(parent_pid: int) -> None:
+    """A worker's life: analyzer options, then chunks of articles until the importer closes stdin."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
+    _die_with(parent_pid)
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by accident goes to stderr, not into the answers
+    tasks = sys.stdin.buffer
+    try:
+        analyzer = Analyzer(**_read_task(tasks))
+        while (articles := _read_task(tasks)) is not None:
+            try:
+                answer: tuple[str, object] = ("ok", [build_document(article, analyzer) for article in articles])
+            except Exception:  # reported to the importer, which stops with it
+                answer = ("error", traceback.format_exc(limit=3).strip().splitlines()[-1])
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            answers.write(len(data).to_bytes(8, "little") + data)
+            answers.flush()
+    except BrokenPipeError:  # the importer is gone
+        pass
+
+
+def _read_task(stream: IO[bytes]) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        return None  # end of tasks
+    return pickle.loads(stream.read(int.from_bytes(header, "little")))
+
+
+def _die_with(parent_pid: int) -> None:
+    """Exit when the importing process is gone, however it went (SIGKILL included)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    def watch() -> None:  # elsewhere, and for a parent that died before prctl: its death reparents us
+        while os.getppid() == parent_pid:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="arsearch-parent-watchdog", daemon=True).start()

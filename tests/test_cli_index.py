@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -202,3 +204,30 @@ def test_suggest_command(sample_dir: str) -> None:
     code, out, _ = run("suggest", "وزا", "--index", sample_dir, "--json")
     assert code == 0
     assert orjson.loads(out)[0] == {"text": "وزاره", "doc_count": 4}  # articles, title and text together
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_terminal_shows_a_progress_bar_with_percent_and_docs_per_second(tmp_path: Path) -> None:
+    import pty
+
+    source = tmp_path / "articles.jsonl"
+    lines = SAMPLE.read_bytes().splitlines()
+    source.write_bytes(
+        b"".join(orjson.dumps({**orjson.loads(lines[n % len(lines)]), "id": str(n)}) + b"\n" for n in range(3000))
+    )
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "arsearch", "index", str(source), "--index", str(tmp_path / "ix")]
+    command += ["--batch", "500"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "COLUMNS": "200"})
+    os.close(follower)
+    screen = b""
+    with contextlib.suppress(OSError):  # the pty reports EIO once the process has closed it
+        while chunk := os.read(leader, 4096):
+            screen += chunk
+    out, _ = process.communicate(timeout=60)
+    os.close(leader)
+    shown = screen.decode("utf-8", "replace")
+    assert process.returncode == 0, shown
+    assert "indexing" in shown and "100%" in shown and "3,000 indexed" in shown and "docs/s" in shown, shown
+    assert re.search(r"\b[1-9]\d?%", shown), shown  # an intermediate percentage was shown on the way
+    assert out.decode().startswith("added 3,000,")  # the summary goes to stdout, after the bar

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from arsearch.ingest import IngestError, Record, detect_format, read_records
+from arsearch.ingest import IngestError, ReadProgress, Record, detect_format, read_records
 
 
 def records(path: Path, **kwargs: object) -> list[Record]:
@@ -89,3 +89,19 @@ def test_unknown_suffix_and_missing_file_are_clear_errors(tmp_path: Path) -> Non
         records(tmp_path / "a.txt")
     with pytest.raises(IngestError, match="no such file"):
         records(tmp_path / "missing.jsonl")
+
+
+def test_read_progress_follows_the_bytes_read_of_every_input(tmp_path: Path) -> None:
+    plain = tmp_path / "a.jsonl"
+    plain.write_bytes(b"".join(b'{"id": "%d", "text": "\xd9\x86\xd8\xb5"}\n' % n for n in range(2000)))
+    packed = tmp_path / "b.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    progress = ReadProgress([str(plain), str(packed)])
+    assert progress.total == plain.stat().st_size + packed.stat().st_size
+    seen = []
+    for number, _ in enumerate(read_records([str(plain), str(packed)], progress=progress)):
+        if number % 500 == 0:
+            seen.append(progress.read)
+    assert seen == sorted(seen) and 0 < seen[1] < plain.stat().st_size  # it moves while the first file is read
+    assert progress.read == progress.total  # every byte, compressed ones counted as stored
+    assert ReadProgress(["-", str(plain)]).total is None  # stdin has no known size

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +20,7 @@ from . import topics
 from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
 from .index import INDEX_ENV_VAR, AddReport, Index, default_index_path
-from .ingest import FORMATS, IngestError, read_records
+from .ingest import FORMATS, IngestError, ReadProgress, read_records
 from .maintenance import check_index, repair_index
 from .related import RelatedArticle
 from .search import MAX_LIMIT, MAX_PAGE, SORTS
@@ -133,28 +132,39 @@ def _parse_field_map(spec: str | None) -> dict[str, str] | None:
 
 
 class _Progress:
-    """A one-line status on a terminal: articles indexed and docs/s."""
+    """On a terminal, click's progress bar over the input read: percent, ETA, articles and docs/s."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.last = 0.0
+    def __init__(self, reading: ReadProgress, enabled: bool) -> None:
+        self.reading = reading
+        self.bar: Any = None
+        if enabled:
+            # bytes of input; its total is unknown for stdin (no percent or ETA then, but the counts)
+            self.bar = click.progressbar(
+                length=reading.total,
+                label="indexing",
+                file=sys.stderr,
+                show_eta=reading.total is not None,
+                show_percent=reading.total is not None,
+                item_show_func=self._describe,
+            )
+            self.bar.__enter__()
+
+    @staticmethod
+    def _describe(report: AddReport | None) -> str | None:
+        if report is None:
+            return None
+        skipped = sum(report.skipped.values())
+        counts = f"{report.indexed:,} indexed, {report.unchanged:,} unchanged, {skipped:,} skipped"
+        return f"{counts}, {report.docs_per_second:,.0f} docs/s"
 
     def __call__(self, report: AddReport) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.last < 0.2:
-            return
-        self.last = now
-        skipped = sum(report.skipped.values())
-        click.echo(
-            f"\r{report.indexed:,} indexed, {report.unchanged:,} unchanged, {skipped:,} skipped"
-            f" - {report.docs_per_second:,.0f} docs/s ",
-            nl=False,
-            err=True,
-        )
+        if self.bar is not None:
+            self.bar.update(max(0, self.reading.read - self.bar.pos), current_item=report)
 
     def done(self) -> None:
-        if self.enabled and self.last:
-            click.echo("\r\033[K", nl=False, err=True)
+        if self.bar is not None:
+            bar, self.bar = self.bar, None
+            bar.__exit__(None, None, None)
 
 
 def _summary(report: AddReport) -> str:
@@ -238,9 +248,10 @@ def index_command(
     """
     mapping = _parse_field_map(field_map)
     path = index_path or default_index_path()
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    reading = ReadProgress(paths)
     with Index.open_or_create(path, profile=profile) as index:
-        records = read_records(paths, input_format)  # type: ignore[arg-type]
+        records = read_records(paths, input_format, progress=reading)  # type: ignore[arg-type]
+        progress = _Progress(reading, enabled=not quiet and sys.stderr.isatty())
         try:
             report = index.add(
                 records,

@@ -15,6 +15,7 @@ reason instead of stopping the run.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -63,13 +64,53 @@ def detect_format(path: str) -> Format:
     raise IngestError(f"{path}: cannot tell the format from the file name; use --format jsonl|json|csv")
 
 
-def read_records(paths: Sequence[str], format: Format = "auto", *, stdin: IO[bytes] | None = None) -> Iterator[Record]:
-    """Yield every record of every input, in order."""
+class ReadProgress:
+    """How much of the inputs has been read, in bytes as stored (compressed, for gzip files),
+    for a progress bar; ``total`` is None when an input has no known size (stdin)."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        sizes = [None if path == STDIN else _size(path) for path in paths]
+        self.total: int | None = None if None in sizes else sum(size or 0 for size in sizes)
+        self._finished = 0
+        self._current: IO[bytes] | None = None
+
+    @property
+    def read(self) -> int:
+        current = 0
+        if self._current is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed, or not seekable
+                current = self._current.tell()
+        return self._finished + current
+
+    def _start(self, stream: IO[bytes]) -> None:
+        self._current = stream
+
+    def _finish(self) -> None:
+        if self._current is not None:
+            self._finished = self.read
+            self._current = None
+
+
+def _size(path: str) -> int | None:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return None  # reported when the file is opened
+
+
+def read_records(
+    paths: Sequence[str],
+    format: Format = "auto",
+    *,
+    stdin: IO[bytes] | None = None,
+    progress: ReadProgress | None = None,
+) -> Iterator[Record]:
+    """Yield every record of every input, in order; ``progress`` follows the bytes read."""
     for path in paths:
-        yield from _read_one(path, format, stdin)
+        yield from _read_one(path, format, stdin, progress)
 
 
-def _read_one(path: str, format: Format, stdin: IO[bytes] | None) -> Iterator[Record]:
+def _read_one(path: str, format: Format, stdin: IO[bytes] | None, progress: ReadProgress | None) -> Iterator[Record]:
     if path == STDIN:
         raw = stdin if stdin is not None else sys.stdin.buffer
         # peek() is needed to sniff gzip and the format; plain byte streams lack it
@@ -85,6 +126,8 @@ def _read_one(path: str, format: Format, stdin: IO[bytes] | None) -> Iterator[Re
         except PermissionError:
             raise IngestError(f"{path}: permission denied") from None
         name = path
+    if progress is not None:
+        progress._start(stream)
     try:
         peeked = stream.peek(2)[:2] if isinstance(stream, io.BufferedReader) else b""
         if peeked == _GZIP_MAGIC:
@@ -97,6 +140,8 @@ def _read_one(path: str, format: Format, stdin: IO[bytes] | None) -> Iterator[Re
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             raise IngestError(f"{name}: cannot be read to the end ({error})") from None
     finally:
+        if progress is not None:
+            progress._finish()
         stream.close()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import os
 import resource
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,54 @@ def read_jsonl_gz(path: Path, limit: int | None = None) -> Iterator[dict[str, An
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class TreeMemory:
+    """Peak resident memory of a process and all its descendants together (Linux /proc), sampled
+    every ``interval`` seconds on a thread: what an import with worker processes costs in RAM."""
+
+    def __init__(self, pid: int | None = None, interval: float = 0.05) -> None:
+        self.pid = pid or os.getpid()
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, sum(map(_rss_mb, _tree(self.pid))))
+            self._stop.wait(self.interval)
+
+
+def _tree(pid: int) -> list[int]:
+    found, frontier = [pid], [pid]
+    while frontier:
+        for task in Path(f"/proc/{frontier.pop()}/task").glob("*"):
+            try:
+                children = [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            frontier += children
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def print_report(figures: dict[str, Any], table: Sequence[Sequence[str]]) -> None:

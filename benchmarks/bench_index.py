@@ -1,6 +1,8 @@
 """Indexing speed: arsearch vs. plain Whoosh and Lucene's ArabicAnalyzer on SaudiNewsNet, in the same run.
 
-    python benchmarks/bench_index.py [--limit N] [--batch 1000]
+    python benchmarks/bench_index.py [--limit N] [--batch 1000] [--jobs N]
+    python benchmarks/bench_index.py --sizes 1000,10000,31030,100000 [--jobs N]
+    python benchmarks/bench_index.py --cold-cli 3000
 
 arsearch indexes through its public API (``Index.add`` over
 ``ingest.read_records``, so reading and validating the gzip'd JSONL counts),
@@ -19,12 +21,19 @@ thread, a 128 MB buffer. It needs Debian's ``liblucene8-java`` and a JDK
 with the reason, without them. It reads a TSV written beforehand (not timed),
 so JSON parsing counts for arsearch and not for Lucene; its time starts with
 the JVM running (start-up excluded), and its peak RSS is the JVM's.
+``--sizes``: arsearch alone at each size, for a scale curve (beyond 31,030 the
+corpus is read again, under new ids). ``--cold-cli N``: the first N articles
+through the ``arsearch index`` command against a plain-Whoosh script, each a
+fresh interpreter timed from the outside (start-up and imports included).
+Peak RSS is that of the importing process and all its workers together
+(sampled from /proc; the importer's own peak beside it).
 Prints one JSON line and a table.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import resource
 import shutil
@@ -32,41 +41,63 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from _common import SAUDINEWSNET, peak_rss_mb, print_report, read_jsonl_gz, require
+if TYPE_CHECKING:
+    from arsearch.ingest import Record
+
+from _common import SAUDINEWSNET, TreeMemory, peak_rss_mb, print_report, read_jsonl_gz, require
 
 
 def directory_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 1e6
 
 
-def run_arsearch(limit: int | None, batch: int) -> dict[str, Any]:
-    from itertools import islice
-
-    from arsearch import Index
+def corpus_records(limit: int | None) -> Iterator[Record]:
+    """The corpus as ``ingest`` reads it; past its end (``limit`` larger) again, under new ids."""
     from arsearch.ingest import read_records
+
+    count, round_number = 0, 0
+    while True:
+        for record in read_records([str(require(SAUDINEWSNET))]):
+            if limit is not None and count >= limit:
+                return
+            if round_number and isinstance(record.data, dict):
+                record = replace(record, data={**record.data, "id": f"{record.data.get('id')}~{round_number}"})
+            count += 1
+            yield record
+        if limit is None or count == 0:
+            return
+        round_number += 1
+
+
+def run_arsearch(limit: int | None, batch: int, jobs: int | None = None) -> dict[str, Any]:
+    from arsearch import Index
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-arsearch-"))
     try:
-        started = time.perf_counter()
-        with Index.create(workdir / "ix") as index:
-            records = read_records([str(require(SAUDINEWSNET))])
-            report = index.add(islice(records, limit), batch_size=batch)
-        elapsed = time.perf_counter() - started
-        # Peak RSS of the indexing itself: measured before anything opens a
-        # searcher (which maps the new index into memory: +170 MB per 4k articles).
-        peak = peak_rss_mb()
+        with TreeMemory() as memory:
+            started = time.perf_counter()
+            with Index.create(workdir / "ix") as index:
+                report = index.add(corpus_records(limit), batch_size=batch, jobs=jobs)
+            elapsed = time.perf_counter() - started
+        # The importer's own peak, before anything opens a searcher (which maps the new
+        # index into memory: +170 MB per 4k articles).
+        own_peak = peak_rss_mb()
         return {
             "engine": "arsearch",
             "docs": report.added,
             "skipped": sum(report.skipped.values()),
             "seconds": elapsed,
+            "topics_seconds": report.topics.seconds if report.topics else 0.0,
             "size_mb": directory_mb(workdir / "ix"),
-            "peak_rss_mb": peak,
+            "peak_rss_mb": max(memory.peak_mb, own_peak),
+            "importer_peak_rss_mb": own_peak,
         }
     finally:
         shutil.rmtree(workdir)
@@ -151,14 +182,114 @@ def run_lucene(limit: int | None, batch: int) -> dict[str, Any]:
 RUNNERS = {"plain_whoosh": run_plain_whoosh, "lucene": run_lucene, "arsearch": run_arsearch}
 
 
+WHOOSH_SCRIPT = """
+import sys, gzip, orjson
+from whoosh import index
+from whoosh.fields import ID, TEXT, Schema
+schema = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True), text=TEXT)
+writer = index.create_in(sys.argv[2], schema).writer(limitmb=256)
+for line in gzip.open(sys.argv[1]):
+    record = orjson.loads(line)
+    writer.add_document(id=record["id"], title=record.get("title") or "", text=record.get("text") or "")
+writer.commit()
+"""
+
+
+def run_in_subprocess(engine: str, limit: int | None, batch: int, jobs: int | None) -> dict[str, Any]:
+    """One engine in a fresh interpreter (its peak RSS is its own); its JSON line."""
+    command = [sys.executable, __file__, "--engine", engine, "--batch", str(batch)]
+    command += ["--limit", str(limit)] if limit else []
+    command += ["--jobs", str(jobs)] if jobs else []
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = orjson.loads(output.splitlines()[-1])
+    return result
+
+
+def scale_curve(sizes: list[int], batch: int, jobs: int | None) -> None:
+    figures: dict[str, Any] = {"corpus": SAUDINEWSNET.name, "cpus": os.cpu_count(), "jobs": jobs, "sizes": {}}
+    table = [("articles", "seconds", "docs/s", "ms per 1k", "topic fit s", "size MB", "peak RSS MB (all)", "importer")]
+    for size in sizes:
+        r = run_in_subprocess("arsearch", size, batch, jobs)
+        rate = r["docs"] / r["seconds"]
+        figures["sizes"][str(size)] = {
+            "docs": r["docs"],
+            "seconds": round(r["seconds"], 1),
+            "docs_per_s": round(rate, 1),
+            "topics_seconds": round(r["topics_seconds"], 1),
+            "size_mb": round(r["size_mb"], 1),
+            "peak_rss_mb": round(r["peak_rss_mb"], 1),
+            "importer_peak_rss_mb": round(r["importer_peak_rss_mb"], 1),
+        }
+        table.append(
+            (
+                f"{r['docs']:,}",
+                f"{r['seconds']:.1f}",
+                f"{rate:,.0f}",
+                f"{1e6 / rate:,.0f}",
+                f"{r['topics_seconds']:.1f}",
+                f"{r['size_mb']:.0f}",
+                f"{r['peak_rss_mb']:.0f}",
+                f"{r['importer_peak_rss_mb']:.0f}",
+            )
+        )
+    print_report(figures, table)
+
+
+def cold_cli(count: int) -> None:
+    """The first ``count`` articles: ``arsearch index`` against a plain-Whoosh script, start-up included."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    try:
+        source = workdir / "articles.jsonl.gz"
+        with gzip.open(source, "wb") as output:
+            for record in read_jsonl_gz(SAUDINEWSNET, count):
+                output.write(orjson.dumps(record) + b"\n")
+        (workdir / "whoosh").mkdir()
+        commands = {
+            "plain whoosh (script)": [sys.executable, "-c", WHOOSH_SCRIPT, str(source), str(workdir / "whoosh")],
+            "arsearch index (CLI)": [
+                sys.executable,
+                "-m",
+                "arsearch",
+                "index",
+                str(source),
+                "--index",
+                str(workdir / "ix"),
+                "--quiet",
+            ],
+        }
+        seconds = {}
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            seconds[name] = time.perf_counter() - started
+        baseline = seconds["plain whoosh (script)"]
+        figures = {"articles": count, **{name: round(value, 2) for name, value in seconds.items()}}
+        figures["speedup"] = round(baseline / seconds["arsearch index (CLI)"], 2)
+        table = [("command", "seconds", "articles/s", "vs plain")]
+        table += [(n, f"{v:.2f}", f"{count / v:,.0f}", f"{baseline / v:.2f}x") for n, v in seconds.items()]
+        print_report(figures, table)
+    finally:
+        shutil.rmtree(workdir)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--batch", type=int, default=1000, help="commit every N articles (both engines)")
+    parser.add_argument("--jobs", type=int, default=None, help="arsearch's analysis processes [default: every core]")
+    parser.add_argument("--sizes", help="a scale curve of arsearch alone, e.g. 1000,10000,31030,100000")
+    parser.add_argument("--cold-cli", type=int, metavar="N", help="N articles through the CLI vs a Whoosh script")
     parser.add_argument("--engine", choices=RUNNERS, help=argparse.SUPPRESS)  # internal: one engine, JSON out
     args = parser.parse_args()
     if args.engine:
-        print(orjson.dumps(RUNNERS[args.engine](args.limit, args.batch)).decode())
+        options = {"jobs": args.jobs} if args.engine == "arsearch" else {}
+        print(orjson.dumps(RUNNERS[args.engine](args.limit, args.batch, **options)).decode())
+        return
+    if args.sizes:
+        scale_curve([int(size) for size in args.sizes.split(",")], args.batch, args.jobs)
+        return
+    if args.cold_cli:
+        cold_cli(args.cold_cli)
         return
     results = []
     for engine in RUNNERS:
@@ -169,13 +300,15 @@ def main() -> None:
                 file=sys.stderr,
             )
             continue
-        command = [sys.executable, __file__, "--engine", engine, "--batch", str(args.batch)]
-        command += ["--limit", str(args.limit)] if args.limit else []
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        results.append(orjson.loads(output.splitlines()[-1]))
+        results.append(run_in_subprocess(engine, args.limit, args.batch, args.jobs))
     baseline = results[0]["docs"] / results[0]["seconds"]
     lucene = next((r["docs"] / r["seconds"] for r in results if r["engine"].startswith("lucene")), None)
-    figures: dict[str, Any] = {"corpus": SAUDINEWSNET.name, "limit": args.limit, "cpus": os.cpu_count()}
+    figures: dict[str, Any] = {
+        "corpus": SAUDINEWSNET.name,
+        "limit": args.limit,
+        "cpus": os.cpu_count(),
+        "jobs": args.jobs,
+    }
     table = [("engine", "docs", "seconds", "docs/s", "vs plain", "vs lucene", "size MB", "peak RSS MB")]
     for r in results:
         rate = r["docs"] / r["seconds"]

@@ -33,7 +33,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
+from itertools import chain, islice
 from typing import IO, Any, TypeVar
 
 from .analysis import Analyzer
@@ -55,6 +55,7 @@ WATCHDOG_SECONDS = 0.5
 EXIT_SECONDS = 5.0
 
 Item = TypeVar("Item")
+_END = object()
 
 
 class AnalysisWorkerError(ArsearchError):
@@ -107,6 +108,10 @@ class DocumentMaker:
                 break
         else:
             return
+        following = next(stream, _END)
+        if following is _END:
+            return  # exactly INLINE_ARTICLES: no worker needed
+        stream = chain([following], stream)  # type: ignore[list-item]
         self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
         # chunk n goes to worker n mod jobs; each worker answers in the order it was asked,
         # so the oldest chunk in flight is always answered next by its worker

@@ -158,7 +158,13 @@ class _Worker:
 
     def receive(self) -> list[IndexedDocument]:
         assert self._process.stdout is not None
-        status, payload = _read_message(self._process.stdout)
+        data = _read_frame(self._process.stdout)
+        if data is None:
+            raise AnalysisWorkerError(
+                "an analysis worker process died (killed, or out of memory); the last commit is intact: "
+                "re-run the import to finish it (with --jobs 1 to stay in one process)"
+            )
+        status, payload = pickle.loads(data)
         if status != "ok":
             raise AnalysisWorkerError(f"an analysis worker failed: {payload}")
         documents: list[IndexedDocument] = payload
@@ -184,22 +190,25 @@ class _Worker:
         assert stdin is not None
         with contextlib.suppress(OSError):  # the worker died: receive() says so
             while (data := self._outbox.get()) is not None:
-                stdin.write(len(data).to_bytes(8, "little") + data)
-                stdin.flush()
+                _write_frame(stdin, data)
         with contextlib.suppress(OSError):
             stdin.close()
 
 
-def _read_message(stream: IO[bytes]) -> Any:
+def _write_frame(stream: IO[bytes], data: bytes) -> None:
+    """One message: its length (8 bytes, little-endian), then its bytes."""
+    stream.write(len(data).to_bytes(8, "little") + data)
+    stream.flush()
+
+
+def _read_frame(stream: IO[bytes]) -> bytes | None:
+    """The next message written by ``_write_frame``; None when the stream ends (or ends inside one)."""
     header = stream.read(8)
-    size = int.from_bytes(header, "little") if len(header) == 8 else -1
-    data = stream.read(size) if size >= 0 else b""
-    if size < 0 or len(data) < size:
-        raise AnalysisWorkerError(
-            "an analysis worker process died (killed, or out of memory); the last commit is intact: "
-            "re-run the import to finish it (with --jobs 1 to stay in one process)"
-        )
-    return pickle.loads(data)
+    if len(header) < 8:
+        return None
+    size = int.from_bytes(header, "little")
+    data = stream.read(size)
+    return data if len(data) == size else None
 
 
 # --- in the worker processes ------------------------------------------------------
@@ -213,24 +222,19 @@ def _work(parent_pid: int) -> None:
     os.dup2(2, 1)  # anything printed by accident goes to stderr, not into the answers
     tasks = sys.stdin.buffer
     try:
-        analyzer = Analyzer(**_read_task(tasks))
-        while (articles := _read_task(tasks)) is not None:
+        options = _read_frame(tasks)
+        if options is None:
+            return
+        analyzer = Analyzer(**pickle.loads(options))
+        while (task := _read_frame(tasks)) is not None:
+            articles = pickle.loads(task)
             try:
                 answer: tuple[str, object] = ("ok", [build_document(article, analyzer) for article in articles])
             except Exception:  # reported to the importer, which stops with it
                 answer = ("error", traceback.format_exc(limit=3).strip().splitlines()[-1])
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            answers.write(len(data).to_bytes(8, "little") + data)
-            answers.flush()
+            _write_frame(answers, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:  # the importer is gone
         pass
-
-
-def _read_task(stream: IO[bytes]) -> Any:
-    header = stream.read(8)
-    if len(header) < 8:
-        return None  # end of tasks
-    return pickle.loads(stream.read(int.from_bytes(header, "little")))
 
 
 def _die_with(parent_pid: int) -> None:

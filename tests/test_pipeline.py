@@ -18,8 +18,8 @@ import pytest
 from arsearch import Article, Index, pipeline
 from arsearch.analysis import get_analyzer
 from arsearch.engine.schema import build_document
-from arsearch.errors import ArsearchError, StrictModeError
-from arsearch.pipeline import AnalysisWorkerError, DocumentMaker
+from arsearch.errors import AnalysisWorkerError, ArsearchError, StrictModeError
+from arsearch.pipeline import DocumentMaker
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
 SAMPLE_RECORDS = [orjson.loads(line) for line in SAMPLE.read_bytes().splitlines() if line.strip()]

@@ -48,3 +48,7 @@ class InvalidIndexNameError(ArsearchError, ValueError):
 
 class IndexWriteError(ArsearchError):
     """Writing the index failed (disk full, read-only, I/O error); the last commit is intact."""
+
+
+class AnalysisWorkerError(ArsearchError):
+    """An analysis worker process (``Index.add(jobs=N)``) failed or died; the last commit is intact."""

@@ -40,7 +40,7 @@ from .analysis import Analyzer
 from .articles import Article
 from .engine.base import IndexedDocument
 from .engine.schema import build_document
-from .errors import ArsearchError
+from .errors import AnalysisWorkerError
 
 #: Articles analyzed in the calling process before workers are started (each worker
 #: costs ~0.3 s to start and ~80 MB): small imports stay in one process.
@@ -56,10 +56,6 @@ EXIT_SECONDS = 5.0
 
 Item = TypeVar("Item")
 _END = object()
-
-
-class AnalysisWorkerError(ArsearchError):
-    """An analysis worker process failed or died; the last commit is intact."""
 
 
 def default_jobs() -> int:

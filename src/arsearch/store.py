@@ -238,15 +238,17 @@ class Snapshot:
 
     # --- arsearch's reads -----------------------------------------------------
 
+    def _id_hits(self, article_id: str) -> list[tuple[float | None, Any]]:
+        """The hit of the article with this id: one or none."""
+        return self.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
+
     def find(self, article_id: str) -> StoredDocument | None:
         """The stored document of an article, or None."""
-        found = self.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
+        found = self._id_hits(article_id)
         return self.stored(found[0][1]) if found else None
 
     def __contains__(self, article_id: object) -> bool:
-        return isinstance(article_id, str) and bool(
-            self.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
-        )
+        return isinstance(article_id, str) and bool(self._id_hits(article_id))
 
     def document(self, article_id: str) -> StoredDocument:
         """An article's stored document, or ``ArticleNotFoundError``."""

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import heapq
 import struct
+import threading
 import zlib
 from collections.abc import Sequence
+
+import numpy as np
 
 SHINGLE_WORDS = 3
 SKETCH_SIZE = 128
@@ -47,6 +50,103 @@ def sketch(words: Sequence[str]) -> tuple[int, ...]:
     shingles = map(" ".join, zip(*(words[start:] for start in range(SHINGLE_WORDS)), strict=False))
     hashes = {zlib.crc32(shingle.encode("utf-8", "surrogatepass")) for shingle in shingles}
     return tuple(heapq.nsmallest(SKETCH_SIZE, hashes))
+
+
+def numbered_sketch(words: Sequence[str], numbers: Sequence[int]) -> tuple[int, ...]:
+    """``sketch([words[n] for n in numbers])``, computed in bulk (the indexing fast path).
+
+    ``words`` is a table of distinct words that only ever grows (empty
+    strings are not words and are skipped); ``numbers`` is a text as indexes
+    into it. Gives exactly what ``sketch`` gives, about ten times faster.
+    """
+    hasher = getattr(_hashers, "hasher", None)
+    if hasher is None:
+        hasher = _hashers.hasher = _ShingleHasher()
+    return hasher.sketch(words, numbers)
+
+
+#: Longest word (in UTF-8 bytes, with its space) the bulk path handles; longer ones go the plain way.
+_LONGEST_WORD_BYTES = 1024
+
+_hashers = threading.local()  # one per thread: each keeps per-word arrays for the table it last saw
+
+
+class _ShingleHasher:
+    """CRC-32 of every shingle from per-word CRCs, by the linearity of CRCs.
+
+    crc32(A + B) = shift(crc32(A), len(B)) ^ crc32(B), where shift(x, n) is
+    crc32(n zero bytes, start=x) ^ crc32(n zero bytes): linear in x, so it is
+    four table look-ups, one per byte of x, for each length n. A shingle
+    "a b c" is crc32(a) shifted by " b" and " c" with their CRCs added, so
+    each distinct word is hashed once and every shingle costs a few numpy
+    operations.
+    """
+
+    def __init__(self) -> None:
+        self._words: Sequence[str] | None = None
+        self._known = 0
+        self._alone = np.zeros(0, dtype=np.uint32)  # crc32(word)
+        self._spaced = np.zeros(0, dtype=np.uint32)  # crc32(" " + word)
+        self._spaced_bytes = np.zeros(0, dtype=np.int64)  # len((" " + word).encode()); 0: not a word
+        self._shifts = np.zeros((0, 4, 256), dtype=np.uint32)
+
+    def sketch(self, words: Sequence[str], numbers: Sequence[int]) -> tuple[int, ...]:
+        if words is not self._words:
+            self._words, self._known = words, 0
+        if len(words) > self._known:
+            self._learn(words)
+        chosen = np.array(numbers, dtype=np.int64)
+        chosen = chosen[self._spaced_bytes[chosen] > 0]
+        if len(chosen) < MIN_WORDS:
+            return ()
+        lengths = self._spaced_bytes[chosen]
+        if lengths.max() > _LONGEST_WORD_BYTES:
+            return sketch([words[number] for number in chosen.tolist()])
+        self._extend_shifts(int(lengths.max()))
+        hashes = self._alone[chosen[:-2]]
+        for offset in (1, 2):
+            following = chosen[offset : len(chosen) - 2 + offset]
+            hashes = self._shifted(hashes, self._spaced_bytes[following]) ^ self._spaced[following]
+        return tuple(np.unique(hashes)[:SKETCH_SIZE].tolist())
+
+    def _learn(self, words: Sequence[str]) -> None:
+        size = len(words)  # the table may grow meanwhile (another thread): take what is there now
+        new = [word.encode("utf-8", "surrogatepass") for word in words[self._known : size]]
+        if size > len(self._alone):
+            capacity = max(size, 2 * len(self._alone), 1024)
+            for name in ("_alone", "_spaced", "_spaced_bytes"):
+                old = getattr(self, name)
+                grown = np.zeros(capacity, dtype=old.dtype)
+                grown[: self._known] = old[: self._known]
+                setattr(self, name, grown)
+        span = slice(self._known, size)
+        self._alone[span] = [zlib.crc32(word) for word in new]
+        self._spaced[span] = [zlib.crc32(b" " + word) for word in new]
+        self._spaced_bytes[span] = [len(word) + 1 if word else 0 for word in new]
+        self._known = size
+
+    def _extend_shifts(self, longest: int) -> None:
+        have = len(self._shifts)
+        if longest < have:
+            return
+        grown = np.zeros((longest + 1, 4, 256), dtype=np.uint32)
+        grown[:have] = self._shifts
+        for length in range(have, longest + 1):
+            zeros = bytes(length)
+            base = zlib.crc32(zeros)
+            for byte in range(4):
+                grown[length, byte] = [zlib.crc32(zeros, value << (8 * byte)) ^ base for value in range(256)]
+        self._shifts = grown
+
+    def _shifted(self, hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        tables = self._shifts
+        shifted: np.ndarray = (
+            tables[lengths, 0, hashes & 0xFF]
+            ^ tables[lengths, 1, (hashes >> 8) & 0xFF]
+            ^ tables[lengths, 2, (hashes >> 16) & 0xFF]
+            ^ tables[lengths, 3, hashes >> 24]
+        )
+        return shifted
 
 
 def band_keys(values: Sequence[int]) -> list[str]:

@@ -4,7 +4,7 @@ tokenize → normalize → stop words → stem, composed into profiles.
 """
 
 from .normalize import NormalizationOptions, normalize_word
-from .profiles import DEFAULT_PROFILE, PROFILES, Analyzer, Profile, Token, analyze, get_analyzer
+from .profiles import DEFAULT_PROFILE, PROFILES, Analyzer, IndexWords, Profile, Token, WordTable, analyze, get_analyzer
 from .stem import LightStemmer
 from .stopwords import default_stopwords, load_stopwords
 from .tokenize import spans
@@ -13,10 +13,12 @@ __all__ = [
     "DEFAULT_PROFILE",
     "PROFILES",
     "Analyzer",
+    "IndexWords",
     "LightStemmer",
     "NormalizationOptions",
     "Profile",
     "Token",
+    "WordTable",
     "analyze",
     "default_stopwords",
     "get_analyzer",

@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Literal
 
 from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
@@ -47,6 +49,56 @@ class Token:
     start: int
     end: int
     position: int
+
+
+class WordTable:
+    """The distinct surfaces an analyzer has met, numbered, with what each analyzes to.
+
+    Append-only: a number, once given, always means the same word, so a text
+    can be analyzed as a list of numbers and its fields built by C-level
+    ``map``/``join`` over the per-number lists (no Python code per word). An
+    analyzer starts a new table when this one is full.
+    """
+
+    __slots__ = ("chunks", "forms", "numbers", "roots", "terms")
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        #: the numbers of the words in each whitespace-delimited chunk met (no word spans whitespace)
+        self.chunks: dict[str, tuple[int, ...]] = {}
+        #: normalized form of each surface ("" for one made only of marks or joiners)
+        self.forms: list[str] = []
+        #: its index term ("" for a stop word, or when the form is empty)
+        self.terms: list[str] = []
+        #: the root of its term ("" likewise)
+        self.roots: list[str] = []
+
+
+@dataclass(frozen=True, slots=True)
+class IndexWords:
+    """A text analyzed for indexing: the number of each of its words in ``table``.
+
+    مثال::
+
+        >>> words = get_analyzer().index_words("وللمملكةِ دورٌ في المنطقة")
+        >>> words.terms(), words.forms()
+        (['مملك', 'دور', 'منطق'], ['وللمملكه', 'دور', 'في', 'المنطقه'])
+    """
+
+    table: WordTable
+    numbers: list[int]
+
+    def terms(self) -> list[str]:
+        """The index terms in order (stop words left out)."""
+        return list(filter(None, map(self.table.terms.__getitem__, self.numbers)))
+
+    def forms(self) -> list[str]:
+        """Every word's normalized form in order (stop words kept): the ``exact`` profile's terms."""
+        return list(filter(None, map(self.table.forms.__getitem__, self.numbers)))
+
+    def roots(self) -> list[str]:
+        """The root of each index term, in the order of ``terms()``."""
+        return list(filter(None, map(self.table.roots.__getitem__, self.numbers)))
 
 
 class Analyzer:
@@ -82,29 +134,51 @@ class Analyzer:
             else str
         )
         self._word_form = NormalizationOptions(normalization.fold_hamza_carriers, fold_teh_marbuta=False)
-        # surface -> (normalized, term or None for a stop word). A plain dict is
-        # the fastest lookup on the hot path; it is emptied when full, which
-        # bounds memory (the stemmer keeps its own LRU underneath).
-        self._surfaces: dict[str, tuple[str, str | None]] = {}
+        # Every surface met is analyzed once, into the current table; a full
+        # table is replaced, not emptied, so a thread still reading the old
+        # one sees consistent numbers. New words are added under the lock.
+        self._table = WordTable()
+        self._learning = threading.Lock()
 
-    def _analyze_surface(self, surface: str) -> tuple[str, str | None]:
-        if len(self._surfaces) >= SURFACE_CACHE_SIZE:
-            self._surfaces.clear()
-        form = normalize_word(surface, self._word_form)
-        normalized = fold_teh_marbuta(form) if self.normalization.fold_teh_marbuta else form
-        result = (normalized, None if normalized in self.stopwords else self._stem_form(form))
-        self._surfaces[surface] = result
-        return result
+    def _current_table(self) -> WordTable:
+        table = self._table
+        if len(table.forms) >= SURFACE_CACHE_SIZE or len(table.chunks) >= SURFACE_CACHE_SIZE:
+            table = self._table = WordTable()
+        return table
+
+    def _learn(self, table: WordTable, surface: str) -> int:
+        """The number of a surface not seen before in ``table`` (analyzed and added now)."""
+        with self._learning:
+            number = table.numbers.get(surface)
+            if number is None:
+                form = normalize_word(surface, self._word_form)
+                normalized = fold_teh_marbuta(form) if self.normalization.fold_teh_marbuta else form
+                term = "" if not normalized or normalized in self.stopwords else self._stem_form(form)
+                number = len(table.forms)
+                table.forms.append(normalized)
+                table.terms.append(term)
+                table.roots.append(root_of(term) if term else "")
+                table.numbers[surface] = number
+            return number
+
+    def _learn_chunk(self, table: WordTable, chunk: str) -> None:
+        table.chunks[chunk] = tuple(self._number(table, word) for word in TOKEN_PATTERN.findall(chunk))
+
+    def _number(self, table: WordTable, surface: str) -> int:
+        number = table.numbers.get(surface)
+        return self._learn(table, surface) if number is None else number
 
     def tokens(self, text: str, *, keep_stopwords: bool = False) -> Iterator[Token]:
         """Every word of ``text`` with its offsets; stop words only if asked."""
         position = 0
-        cached = self._surfaces.get
+        table = self._current_table()
         for match in TOKEN_PATTERN.finditer(text):
             surface = match.group()
-            normalized, stem = cached(surface) or self._analyze_surface(surface)
+            number = self._number(table, surface)
+            normalized = table.forms[number]
             if not normalized:
                 continue  # only marks or joiners: nothing to index
+            stem = table.terms[number] or None
             if stem is not None or keep_stopwords:
                 yield Token(surface, normalized, stem, match.start(), match.end(), position)
             position += 1
@@ -126,15 +200,16 @@ class Analyzer:
                 return []
             candidates = candidate_spans(text, pieces, self.normalization)
         found: list[tuple[int, int, str]] = []
+        table = self._current_table()
         done = 0  # candidates are ordered; a word is analyzed once
         for start, end in candidates:
             if end <= done:
                 continue
             start, end = max(word_start(text, start), done), word_end(text, end)
             for match in TOKEN_PATTERN.finditer(text, start, end):
-                surface = match.group()
-                normalized, stem = self._surfaces.get(surface) or self._analyze_surface(surface)
-                if (stem is not None and stem in terms) or (normalized and normalized in forms):
+                number = self._number(table, match.group())
+                normalized, stem = table.forms[number], table.terms[number]
+                if (stem and stem in terms) or (normalized and normalized in forms):
                     found.append((match.start(), match.end(), stem or normalized))
             done = end
         return found
@@ -146,34 +221,39 @@ class Analyzer:
             yield token.stem, token.position, token.start, token.end
 
     def term_positions(self, text: str) -> Iterator[tuple[str, int]]:
-        """``(term, position)`` only: the indexing fast path (no offsets needed)."""
-        position = 0
-        cached = self._surfaces.get
-        for surface in TOKEN_PATTERN.findall(text):
-            normalized, stem = cached(surface) or self._analyze_surface(surface)
-            if not normalized:
-                continue
-            if stem is not None:
-                yield stem, position
-            position += 1
+        """``(term, position)`` only, without offsets."""
+        words = self.index_words(text)
+        table, position = words.table, 0
+        for number in words.numbers:
+            if table.forms[number]:
+                if term := table.terms[number]:
+                    yield term, position
+                position += 1
+
+    def index_words(self, text: str) -> IndexWords:
+        """``text`` as word numbers, from which the index's fields are built (the indexing fast path).
+
+        Text is cut at whitespace (in C) and each distinct chunk is tokenized
+        once: the regular expression is the slowest step on text already seen.
+        """
+        table = self._current_table()
+        chunks = text.split()
+        known = table.chunks
+        numbered = list(map(known.get, chunks))
+        if None in numbered:
+            for chunk in set(chunks).difference(known):  # set.difference(dict) costs O(len(chunks))
+                self._learn_chunk(table, chunk)
+            numbered = list(map(known.__getitem__, chunks))
+        return IndexWords(table, list(chain.from_iterable(numbered)))  # type: ignore[arg-type]
 
     def index_forms(self, text: str) -> tuple[list[str], list[str]]:
-        """One pass over ``text`` for indexing: (terms of this profile, every word's normalized form).
+        """(terms of this profile, every word's normalized form) of ``text``.
 
         The normalized forms are what the ``exact`` profile with the same
         normalization gives, so one tokenization feeds both index fields.
         """
-        terms: list[str] = []
-        forms: list[str] = []
-        cached = self._surfaces.get
-        for surface in TOKEN_PATTERN.findall(text):
-            normalized, stem = cached(surface) or self._analyze_surface(surface)
-            if not normalized:
-                continue
-            forms.append(normalized)
-            if stem is not None:
-                terms.append(stem)
-        return terms, forms
+        words = self.index_words(text)
+        return words.terms(), words.forms()
 
     def roots(self, terms: list[str]) -> list[str]:
         """The root of each of this profile's terms (the index's root fields).
@@ -186,7 +266,7 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Just the index terms of ``text``, in order."""
-        return [term for term, _ in self.term_positions(text)]
+        return self.index_words(text).terms()
 
 
 @lru_cache(maxsize=16)

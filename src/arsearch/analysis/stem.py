@@ -15,6 +15,13 @@ of a word. We then choose among them with guards against its over-stemming:
 Stemming runs on forms that still carry teh marbuta (ة), so the feminine
 ending is told apart from the pronoun ه; ة is folded to ه afterwards.
 
+Both steps cost tens of microseconds per distinct word, which a short import
+pays for most of its words. ``data/analyzed.tsv.gz`` ships the stem and root
+of every word form of the ANT corpus (``scripts/build_analysis_table.py``),
+computed by this very code: it is used only while its recorded key matches
+this module, the lexicon and tashaphyne's version, so it changes the speed
+of analysis, never its result.
+
 مثال::
 
     >>> stemmer = LightStemmer()
@@ -26,13 +33,18 @@ ending is told apart from the pronoun ه; ة is folded to ه afterwards.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from tashaphyne import arabicstopwords
 from tashaphyne.stemming import ArabicLightStemmer
 
-from .lexicon import word_counts
+from .lexicon import LEXICON_PATH, word_counts
 from .normalize import fold_teh_marbuta
 
 ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال", "وكال")
@@ -78,18 +90,23 @@ class LightStemmer:
     Instances are cheap to share; results are memoized in a bounded LRU cache.
     """
 
-    def __init__(self, cache_size: int = STEM_CACHE_SIZE) -> None:
+    def __init__(self, cache_size: int = STEM_CACHE_SIZE, *, precomputed: bool = True) -> None:
         self._segmenter = ArabicLightStemmer()
         self._segmenter.set_prefix_list(("", *ARTICLE_PREFIXES, *AMBIGUOUS_PREFIXES))
         self._segmenter.set_suffix_list(("", *CLEAR_SUFFIXES, *AMBIGUOUS_SUFFIXES))
         self._counts = word_counts()
+        self._precomputed = precomputed_analysis().stems if precomputed else {}
         self.stem = lru_cache(maxsize=cache_size)(self._stem)  # type: ignore[method-assign]
 
     def stem(self, word: str) -> str:  # replaced by the memoized version in __init__
         return self._stem(word)
 
     def _stem(self, word: str) -> str:
-        """Stem of ``word``, a normalized form that still carries ة."""
+        known = self._precomputed.get(word)
+        return self.compute_stem(word) if known is None else known
+
+    def compute_stem(self, word: str) -> str:
+        """Stem of ``word``, a normalized form that still carries ة (computed, no table)."""
         if not is_arabic_word(word) or len(word) <= MIN_STEM_AFTER_ARTICLE:
             return fold_teh_marbuta(word)
         # tashaphyne's affix tries give every place a proclitic can end and a
@@ -158,12 +175,18 @@ class LightStemmer:
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def root_of(word: str) -> str:
     """tashaphyne's root of a normalized word (the index's root fields, the ``root`` profile)."""
+    known = precomputed_analysis().roots.get(word)
+    return compute_root(word) if known is None else known
+
+
+def compute_root(word: str) -> str:
+    """``root_of`` computed, without the precomputed table."""
     if not is_arabic_word(word):
         return word
-    return fold_teh_marbuta(_likeliest_root(_root_extractor(), word) or word)
+    return fold_teh_marbuta(_likeliest_root(_root_extractor(), word, _piece_root) or word)
 
 
-def _likeliest_root(stemmer: ArabicLightStemmer, word: str) -> str:
+def _likeliest_root(stemmer: ArabicLightStemmer, word: str, piece_root: Callable[[str], str] | None = None) -> str:
     """tashaphyne's choice among the roots of a word's segmentations, made deterministic.
 
     Like tashaphyne's ``get_root`` after ``light_stem``: keep the roots of
@@ -174,11 +197,20 @@ def _likeliest_root(stemmer: ArabicLightStemmer, word: str) -> str:
     from another disagreed on ~12% of words; ties here go to the
     alphabetically first root. Asking only for each segmentation's root
     (not its whole affix tuple) also halves the time.
+
+    The root of a segmentation depends only on its letters, ``word[left:right]``
+    (for a word without harakat, as normalized words are), so ``piece_root``
+    may answer from a cache: words share most of their pieces (كتاب in
+    الكتاب, بالكتاب, كتابه). Without it, tashaphyne is asked every time.
     """
     if arabicstopwords.is_stop(word):
         stemmer.light_stem(word)
         return str(stemmer.get_root())
-    roots = [str(stemmer.get_root(left, right)) for left, right in stemmer.segment(word)]
+    segments = stemmer.segment(word)
+    if piece_root is None:
+        roots = [str(stemmer.get_root(left, right)) for left, right in segments]
+    else:
+        roots = [piece_root(word[left:right]) for left, right in segments]
     for plausible in (stemmer.is_root_length_valid, stemmer.is_root):
         kept = [root for root in roots if plausible(root)]
         roots = kept or roots
@@ -186,9 +218,77 @@ def _likeliest_root(stemmer: ArabicLightStemmer, word: str) -> str:
     return max(sorted(set(roots)), key=roots.count) if roots else ""
 
 
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def _piece_root(piece: str) -> str:
+    """tashaphyne's root of one segmentation's letters (what ``get_root(left, right)`` computes)."""
+    stemmer = _piece_extractor()
+    stemmer.word = stemmer.unvocalized = piece
+    return str(stemmer.get_root(0, len(piece)))
+
+
+@lru_cache(maxsize=1)
+def _piece_extractor() -> ArabicLightStemmer:
+    return ArabicLightStemmer()
+
+
 @lru_cache(maxsize=1)
 def _root_extractor() -> ArabicLightStemmer:
     return ArabicLightStemmer()
+
+
+ANALYSIS_TABLE_PATH = Path(__file__).with_name("data") / "analyzed.tsv.gz"
+_KEY_PREFIX = "# key "
+
+
+class PrecomputedAnalysis:
+    """The shipped table: the light stem of each word form, the root of each stem."""
+
+    def __init__(self, stems: dict[str, str], roots: dict[str, str]) -> None:
+        self.stems = stems
+        self.roots = roots
+
+
+def analysis_table_key() -> str:
+    """What the table's entries depend on: this module, the normalization it calls, the lexicon, tashaphyne."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(__file__).with_name("normalize.py"), LEXICON_PATH):
+        digest.update(path.read_bytes())
+    try:
+        digest.update(version("tashaphyne").encode())
+    except PackageNotFoundError:
+        digest.update(b"tashaphyne ?")
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def precomputed_analysis() -> PrecomputedAnalysis:
+    """The table when it is there and current; empty otherwise (everything is then computed)."""
+    stems: dict[str, str] = {}
+    roots: dict[str, str] = {}
+    try:
+        with gzip.open(ANALYSIS_TABLE_PATH, "rt", encoding="utf-8") as lines:
+            if lines.readline().strip() != _KEY_PREFIX + analysis_table_key():
+                return PrecomputedAnalysis({}, {})  # stale: built by other code than this
+            for line in lines:
+                form, stem, root = line.rstrip("\n").split("\t")
+                stems[form] = stem
+                roots[stem] = root
+    except (OSError, ValueError):  # a damaged or missing table costs speed, never correctness
+        return PrecomputedAnalysis({}, {})
+    return PrecomputedAnalysis(stems, roots)
+
+
+def write_analysis_table(forms: list[str], path: Path = ANALYSIS_TABLE_PATH) -> int:
+    """Compute and write the table for ``forms`` (lexicon forms); returns the number of entries."""
+    stemmer = LightStemmer(precomputed=False)
+    lines = [_KEY_PREFIX + analysis_table_key() + "\n"]
+    for form in forms:
+        if is_arabic_word(form):
+            stem = stemmer.compute_stem(form)
+            lines.append(f"{form}\t{stem}\t{compute_root(stem)}\n")
+    with gzip.GzipFile(path, "wb", mtime=0) as out:
+        out.write("".join(lines).encode("utf-8"))
+    return len(lines) - 1
 
 
 @lru_cache(maxsize=1)

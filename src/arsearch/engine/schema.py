@@ -62,16 +62,18 @@ def _both(title: str, text: str) -> str:
 def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
     """The pre-analyzed document for an article: analyzed fields, keywords, fingerprint, stored JSON."""
     document = IndexedDocument(article.id, date=article.date)
-    title_terms, title_forms = analyzer.index_forms(searchable_part(article.title))
-    text_terms, text_forms = analyzer.index_forms(searchable_part(article.text))
-    title = (_joined(title_terms), _joined(title_forms), _joined(analyzer.roots(title_terms)))
-    text = (_joined(text_terms), _joined(text_forms), _joined(analyzer.roots(text_terms)))
+    title_words = analyzer.index_words(searchable_part(article.title))
+    text_words = analyzer.index_words(searchable_part(article.text))
+    text_terms = text_words.terms()
+    title = (_joined(title_words.terms()), _joined(title_words.forms()), _joined(title_words.roots()))
+    text = (_joined(text_terms), _joined(text_words.forms()), _joined(text_words.roots()))
     for suffix, in_title, in_text in zip(("", EXACT_SUFFIX, ROOT_SUFFIX), title, text, strict=True):
         if in_title:
             document.analyzed["title" + suffix] = in_title
         if in_title or in_text:
             document.analyzed["text" + suffix] = _both(in_title, in_text)
-    text_sketch = fingerprint.sketch(text_forms)  # copies are judged on the text alone
+    # copies are judged on the text alone
+    text_sketch = fingerprint.numbered_sketch(text_words.table.forms, text_words.numbers)
     document.keywords[DUPLICATE_KEYS_FIELD] = list(fingerprint.band_keys(text_sketch))
     for name in ("source", "category", "author"):
         value = getattr(article, name)

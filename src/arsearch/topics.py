@@ -178,12 +178,14 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     two dimensions.
     """
     started = time.perf_counter()
-    seen: dict[str, int] = {}  # every stem met, numbered in order of appearance
+    seen: dict[str, int] = {}  # every stem met, numbered as met (columns are sorted later)
     stem_numbers: array[int] = array("q")
     counts: array[float] = array("d")
     lengths: array[int] = array("q")
     for bag in bags:
-        stem_numbers.extend(seen.setdefault(term, len(seen)) for term in bag)
+        for term in set(bag).difference(seen):  # only the bag's new stems cost Python code
+            seen[term] = len(seen)
+        stem_numbers.extend(map(seen.__getitem__, bag))
         counts.extend(bag.values())
         lengths.append(len(bag))
     sample = len(lengths)

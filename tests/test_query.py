@@ -38,7 +38,7 @@ CASES = [
     (
         "foo:bar",
         "(bar)",
-        ["unknown field 'foo' (known: title, text, source, category, author, tags, date): searched as words"],
+        ["unknown field 'foo' (known: title, text, source, category, author, tags, date, root): searched as words"],
     ),
     ("date:غدا", "()", ["unparsable date range 'غدا' (use date:2024-01-01..2024-06-30): ignored"]),
     ("", "()", []),

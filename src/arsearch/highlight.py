@@ -1,7 +1,9 @@
 """Snippets cut from the ORIGINAL text, with every matched word marked.
 
 A word is marked when its stem or its normalized form is one the query
-matched, so the query مملكة marks للمملكةِ as written, diacritics included.
+matched, so the query مملكة marks للمملكةِ as written, diacritics included,
+or, when the query matched by root (``root:درس``, or a search widened to
+shared roots), when its root is one of ``roots``.
 Two renderings: plain text with configurable markers, and HTML where the
 article's text is escaped and matches are wrapped in ``<mark>``.
 
@@ -15,7 +17,7 @@ article's text is escaped and matches are wrapped in ``<mark>``.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from .analysis import Analyzer
@@ -42,9 +44,11 @@ class Snippet:
     end: int
 
 
-def matched_spans(text: str, analyzer: Analyzer, stems: set[str], exact_forms: set[str]) -> list[tuple[int, int, str]]:
+def matched_spans(
+    text: str, analyzer: Analyzer, stems: set[str], exact_forms: set[str], roots: Collection[str] = ()
+) -> list[tuple[int, int, str]]:
     """``(start, end, term)`` of every word of ``text`` that the query matched."""
-    return analyzer.find(text, stems, exact_forms)
+    return analyzer.find(text, stems, exact_forms, roots)
 
 
 def render(
@@ -87,6 +91,7 @@ def snippets(
     max_fragments: int = MAX_FRAGMENTS,
     fragment_chars: int = FRAGMENT_CHARS,
     markers: tuple[str, str] = ("[", "]"),
+    roots: Collection[str] = (),
 ) -> list[Snippet]:
     """The best 1..``max_fragments`` passages of ``text``, in text order.
 
@@ -96,7 +101,7 @@ def snippets(
     text = searchable_part(text)  # matches beyond it are not indexed either
     if not text.strip():
         return []
-    spans = matched_spans(text, analyzer, stems, exact_forms)
+    spans = matched_spans(text, analyzer, stems, exact_forms, roots)
     if not spans:
         end = word_end(text, fragment_chars) if len(text) > fragment_chars else len(text)
         return [render(text, (), 0, end, markers)]
@@ -120,8 +125,13 @@ def snippets(
 
 
 def highlight_whole(
-    text: str, analyzer: Analyzer, stems: set[str], exact_forms: set[str], markers: tuple[str, str] = ("[", "]")
+    text: str,
+    analyzer: Analyzer,
+    stems: set[str],
+    exact_forms: set[str],
+    markers: tuple[str, str] = ("[", "]"),
+    roots: Collection[str] = (),
 ) -> Snippet:
     """All of ``text`` (a title) with its matched words marked."""
     text = searchable_part(text)
-    return render(text, matched_spans(text, analyzer, stems, exact_forms), 0, len(text), markers)
+    return render(text, matched_spans(text, analyzer, stems, exact_forms, roots), 0, len(text), markers)

@@ -328,6 +328,7 @@ class Index:
             >>> index.refit_topics().dimensions  # doctest: +SKIP
             100
         """
+        self.store.check_writable()
         try:
             model = fit_index(self.snapshot(), self.analyzer, self.path)
         except OSError as error:

@@ -43,7 +43,7 @@ from .engine.queries import TermQuery
 from .engine.schema import ANALYZED_FIELDS, SCHEMA_VERSION, stored_article
 from .errors import ArsearchError, IndexCorruptError, IndexVersionError
 from .index import Index
-from .store import SETTINGS_FILE, Store, analysis_options, engine_kind
+from .store import SETTINGS_FILE, Store, analysis_options, engine_kind, is_read_only, read_only_error
 from .topics import MODEL_FILE, TopicModel, needs_fitting
 
 
@@ -110,6 +110,8 @@ def repair_index(path: str | os.PathLike[str]) -> RepairReport:
     directory = Path(path)
     report = RepairReport(directory)
     settings = _settings(directory)
+    if is_read_only(directory):
+        raise read_only_error(directory)
     try:
         parts = engine_kind(settings).repair(directory, stored_article)
     except EngineUnreadable as error:

@@ -8,6 +8,7 @@ The language (see ``docs/search.md``)::
     title:ميزانية           a field: title, text, source, category, author, tags
     source:"الوطن الرياضي"  a field with a quoted value
     date:2024-01-01..2024-06-30   a date range (either end may be left out)
+    root:درس  جذر:درس       every word of a root: درس، مدرسة، المدارس، دراسة، يدرسون
     اقتص*  تطعيم~           prefix, fuzzy (one edit)
     (نفط OR غاز) AND اسعار  grouping and Boolean operators
     نفط أو غاز / نفط و غاز   Arabic OR / AND: a standalone أو or و between two terms
@@ -34,9 +35,18 @@ from .articles import ArticleError, parse_date
 #: Fields a query may name, and what each searches.
 TEXT_QUERY_FIELDS = ("title", "text")
 KEYWORD_QUERY_FIELDS = ("source", "category", "author", "tags")
-QUERY_FIELDS = (*TEXT_QUERY_FIELDS, *KEYWORD_QUERY_FIELDS, "date")
+#: ``root:درس`` searches by root: every word derived from it, in title and text.
+ROOT_QUERY_FIELD = "root"
+QUERY_FIELDS = (*TEXT_QUERY_FIELDS, *KEYWORD_QUERY_FIELDS, "date", ROOT_QUERY_FIELD)
 #: Field names also accepted in Arabic.
-ARABIC_FIELD_NAMES = {"عنوان": "title", "نص": "text", "مصدر": "source", "تصنيف": "category", "كاتب": "author"}
+ARABIC_FIELD_NAMES = {
+    "عنوان": "title",
+    "نص": "text",
+    "مصدر": "source",
+    "تصنيف": "category",
+    "كاتب": "author",
+    "جذر": ROOT_QUERY_FIELD,
+}
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
@@ -324,6 +334,10 @@ class _Parser:
             return _date_range(value.text, self.warnings)
         if canonical in KEYWORD_QUERY_FIELDS:
             return Word(value.text.strip('"'), canonical)  # a whole value, matched as is
+        if canonical == ROOT_QUERY_FIELD:
+            if value.kind != "word" or value.text.endswith(("*", "~")):
+                raise QuerySyntaxError(f"{name}: takes one word (a root such as درس, or a word of that root)")
+            return Word(value.text, canonical)
         if value.kind == "phrase":
             return _phrase(value.text, canonical)
         if value.kind != "word":

@@ -177,6 +177,7 @@ def search(
         return snapshot.search(query, limit=limit, offset=offset, count=True, order=order), query
 
     found, query = run(compiled.query)
+    roots = set(compiled.searched_roots)  # words matched only by their root are highlighted too
     if compiled.widened is not None and found.total < WIDEN_BELOW:
         # The words themselves find (almost) nothing: let a shared root qualify an
         # article. Judged without the filters, so that a filtered page agrees with
@@ -184,10 +185,11 @@ def search(
         unfiltered = found if restriction is None else snapshot.search(compiled.query, limit=1, count=True)
         if unfiltered.total < WIDEN_BELOW:
             found, query = run(compiled.widened)
+            roots.update(root for _, root, _ in compiled.roots)
     page_hits = [(stored_article(snapshot.stored(address)), score) for score, address in found.hits]
     total = found.total
     counts = _facet_counts(snapshot, query) if facets and total else {}
-    hits = [_hit(article, score, compiled, analyzer, highlight, markers) for article, score in page_hits]
+    hits = [_hit(article, score, compiled, roots, analyzer, highlight, markers) for article, score in page_hits]
     return finish(total, hits, counts, None)
 
 
@@ -211,13 +213,14 @@ def _hit(
     article: Article,
     score: float | None,
     compiled: Compiled,
+    roots: set[str],
     analyzer: Analyzer,
     highlight: bool,
     markers: tuple[str, str],
 ) -> Hit:
     if highlight:
-        title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers)
-        passages = snippets(article.text, analyzer, compiled.stems, compiled.exact_forms, markers=markers)
+        title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers, roots)
+        passages = snippets(article.text, analyzer, compiled.stems, compiled.exact_forms, markers=markers, roots=roots)
     else:
         title, passages = None, []
     return Hit(

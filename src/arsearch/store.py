@@ -282,6 +282,8 @@ class Store:
         self.analyzer = Analyzer(**self.analyzer_options)
         self._vocabulary: tuple[Hashable, Vocabulary] | None = None
         self._topics: tuple[tuple[int, int, int] | None, TopicModel | None] | None = None
+        #: opened from storage this process cannot write: searches work, writes raise ``IndexWriteError``
+        self.read_only = False
 
     # --- life cycle -------------------------------------------------------
 
@@ -348,11 +350,14 @@ class Store:
             raise IndexCorruptError(
                 f"{directory} has settings but no index files ({kind.commit_marker(directory).name}); rebuild the index"
             )
+        read_only = is_read_only(directory)
         try:
-            opened = kind.open(directory)
+            opened = kind.open(directory, read_only=read_only)
         except EngineUnreadable as error:
             raise _read_failure(directory, error) from None
-        return cls(directory, kind, opened, settings)
+        store = cls(directory, kind, opened, settings)
+        store.read_only = read_only
+        return store
 
     def close(self) -> None:
         """Release cached state; the files are closed when the object is dropped."""
@@ -515,7 +520,13 @@ class Store:
             kept = "as it was"
         return IndexWriteError(f"writing to {self.path} failed ({reason}); the last commit ({kept}) is intact")
 
+    def check_writable(self) -> None:
+        """Raise ``IndexWriteError`` when the index was opened from storage this process cannot write."""
+        if self.read_only:
+            raise read_only_error(self.path)
+
     def _writer(self, wait: float) -> Writer:
+        self.check_writable()
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -540,6 +551,18 @@ class Store:
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
             who = "another process"
         return f"index {self.path} is locked by another writer ({who}); retry later or pass --wait SECONDS"
+
+
+def is_read_only(directory: Path) -> bool:
+    """Whether this process cannot write ``directory`` (read-only storage, or no permission)."""
+    return not os.access(directory, os.W_OK)
+
+
+def read_only_error(directory: Path) -> IndexWriteError:
+    return IndexWriteError(
+        f"{directory} is on read-only storage (or not writable by this user): it can be searched, "
+        "not changed; copy it to writable storage to add, update, delete or repair"
+    )
 
 
 def _remove_index_files(directory: Path) -> None:

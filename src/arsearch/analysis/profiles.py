@@ -15,10 +15,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from typing import Literal
 
 from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
@@ -60,12 +59,10 @@ class WordTable:
     analyzer starts a new table when this one is full.
     """
 
-    __slots__ = ("chunks", "forms", "numbers", "roots", "terms")
+    __slots__ = ("forms", "numbers", "roots", "terms")
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
-        #: the numbers of the words in each whitespace-delimited chunk met (no word spans whitespace)
-        self.chunks: dict[str, tuple[int, ...]] = {}
         #: normalized form of each surface ("" for one made only of marks or joiners)
         self.forms: list[str] = []
         #: its index term ("" for a stop word, or when the form is empty)
@@ -142,7 +139,7 @@ class Analyzer:
 
     def _current_table(self) -> WordTable:
         table = self._table
-        if len(table.forms) >= SURFACE_CACHE_SIZE or len(table.chunks) >= SURFACE_CACHE_SIZE:
+        if len(table.forms) >= SURFACE_CACHE_SIZE:
             table = self._table = WordTable()
         return table
 
@@ -160,9 +157,6 @@ class Analyzer:
                 table.roots.append(root_of(term) if term else "")
                 table.numbers[surface] = number
             return number
-
-    def _learn_chunk(self, table: WordTable, chunk: str) -> None:
-        table.chunks[chunk] = tuple(self._number(table, word) for word in TOKEN_PATTERN.findall(chunk))
 
     def _number(self, table: WordTable, surface: str) -> int:
         number = table.numbers.get(surface)
@@ -183,16 +177,18 @@ class Analyzer:
                 yield Token(surface, normalized, stem, match.start(), match.end(), position)
             position += 1
 
-    def find(self, text: str, terms: set[str], forms: set[str]) -> list[tuple[int, int, str]]:
-        """``(start, end, term or form)`` of every word of ``text`` whose term is in ``terms``
-        or whose normalized form is in ``forms``: what highlighting marks.
+    def find(
+        self, text: str, terms: set[str], forms: set[str], roots: Collection[str] = ()
+    ) -> list[tuple[int, int, str]]:
+        """``(start, end, what matched)`` of every word of ``text`` whose term is in ``terms``,
+        whose normalized form is in ``forms`` or whose root is in ``roots``: what highlighting marks.
 
         Long texts are not analyzed word by word: a light (or exact) term is
         always a piece of the word's normalized form (give or take the ال that
         ``للجزائر → الجزائر`` adds), so a scan of the folded text finds the few
         words that may match, and only those are analyzed.
         """
-        if self.profile == "root":  # roots are not pieces of their words
+        if self.profile == "root" or roots:  # roots are not pieces of their words
             candidates = [(0, len(text))]
         else:
             pieces = {t.removeprefix("ال") or t for t in terms} | forms
@@ -208,9 +204,11 @@ class Analyzer:
             start, end = max(word_start(text, start), done), word_end(text, end)
             for match in TOKEN_PATTERN.finditer(text, start, end):
                 number = self._number(table, match.group())
-                normalized, stem = table.forms[number], table.terms[number]
+                normalized, stem, root = table.forms[number], table.terms[number], table.roots[number]
                 if (stem and stem in terms) or (normalized and normalized in forms):
                     found.append((match.start(), match.end(), stem or normalized))
+                elif root and root in roots:
+                    found.append((match.start(), match.end(), root))
             done = end
         return found
 
@@ -231,20 +229,16 @@ class Analyzer:
                 position += 1
 
     def index_words(self, text: str) -> IndexWords:
-        """``text`` as word numbers, from which the index's fields are built (the indexing fast path).
-
-        Text is cut at whitespace (in C) and each distinct chunk is tokenized
-        once: the regular expression is the slowest step on text already seen.
-        """
+        """``text`` as word numbers, from which the index's fields are built (the indexing fast path)."""
         table = self._current_table()
-        chunks = text.split()
-        known = table.chunks
-        numbered = list(map(known.get, chunks))
-        if None in numbered:
-            for chunk in set(chunks).difference(known):  # set.difference(dict) costs O(len(chunks))
-                self._learn_chunk(table, chunk)
-            numbered = list(map(known.__getitem__, chunks))
-        return IndexWords(table, list(chain.from_iterable(numbered)))  # type: ignore[arg-type]
+        surfaces = TOKEN_PATTERN.findall(text)
+        known = table.numbers
+        numbers = list(map(known.get, surfaces))
+        if None in numbers:
+            for surface in set(surfaces).difference(known):  # set.difference(dict) costs O(len(surfaces))
+                self._learn(table, surface)
+            numbers = list(map(known.__getitem__, surfaces))
+        return IndexWords(table, numbers)  # type: ignore[arg-type]
 
     def index_forms(self, text: str) -> tuple[list[str], list[str]]:
         """(terms of this profile, every word's normalized form) of ``text``.

@@ -73,8 +73,12 @@ UNKNOWN_WORD_PROCLITICS = ("و", "ف")
 #: 1/ratio as common as the word with it (بشكل → شكل, but not كتاب → تاب).
 PROCLITIC_EVIDENCE_RATIO = 4
 
-#: Distinct word forms remembered (SaudiNewsNet: 9.0M tokens, 269k distinct forms).
-STEM_CACHE_SIZE = 1 << 19
+#: Distinct word forms remembered. Analyzers keep every surface they meet in
+#: their word tables; these caches serve the surfaces that share a form (diacritized
+#: spellings) and a stem, and outlive a full table.
+STEM_CACHE_SIZE = 1 << 17
+#: Segmentation pieces whose root is remembered.
+PIECE_CACHE_SIZE = 1 << 16
 
 _ARABIC_WORD = re.compile("[\u0621-\u064a]+")
 
@@ -218,7 +222,7 @@ def _likeliest_root(stemmer: ArabicLightStemmer, word: str, piece_root: Callable
     return max(sorted(set(roots)), key=roots.count) if roots else ""
 
 
-@lru_cache(maxsize=STEM_CACHE_SIZE)
+@lru_cache(maxsize=PIECE_CACHE_SIZE)
 def _piece_root(piece: str) -> str:
     """tashaphyne's root of one segmentation's letters (what ``get_root(left, right)`` computes)."""
     stemmer = _piece_extractor()

@@ -164,8 +164,12 @@ class EngineKind(Protocol):
     def create(self, directory: Path) -> Engine:
         """A new, empty index in ``directory`` (which exists and holds no engine files)."""
 
-    def open(self, directory: Path) -> Engine:
-        """The index in ``directory`` (``EngineUnreadable`` when it cannot be opened)."""
+    def open(self, directory: Path, *, read_only: bool = False) -> Engine:
+        """The index in ``directory`` (``EngineUnreadable`` when it cannot be opened).
+
+        ``read_only``: the directory cannot be written (read-only storage); the
+        engine must read it without creating any file there, and need not write.
+        """
 
     def has_files(self, directory: Path) -> bool:
         """Whether ``directory`` holds this engine's index files (a commit)."""

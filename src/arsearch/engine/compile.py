@@ -15,7 +15,7 @@ from typing import Protocol
 
 from ..analysis import Analyzer
 from ..analysis.stem import root_of
-from ..query import Bool, DateRange, Node, ParsedQuery, Phrase, Word
+from ..query import ROOT_QUERY_FIELD, Bool, DateRange, Node, ParsedQuery, Phrase, Word
 from .base import Snapshot
 from .queries import (
     AllQuery,
@@ -79,6 +79,8 @@ class Compiled:
     widened: EngineQuery | None = None
     #: (root field, root, weight) of the query's plain words
     roots: list[tuple[str, str, float]] = field(default_factory=list)
+    #: roots searched by ``root:``: every word of these roots is highlighted
+    searched_roots: set[str] = field(default_factory=set)
 
 
 class QueryCompiler:
@@ -153,6 +155,8 @@ class QueryCompiler:
     def _word(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
         if word.field in KEYWORD_FIELDS:
             return TermQuery(word.field, word.text)
+        if word.field == ROOT_QUERY_FIELD:
+            return self._root_word(word, result, negated)
         if word.prefix or word.fuzzy:
             return self._expanding(word, result, negated)
         clauses: list[EngineQuery] = []
@@ -175,6 +179,20 @@ class QueryCompiler:
         if not clauses:
             return None  # a stop word
         return any_of(clauses)
+
+    def _root_word(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
+        """``root:درس``: articles with any word of the root, in title (boosted) or text.
+
+        The word typed is reduced to its root like every indexed word, so a
+        root (درس) and a word of it (مدرسة) search the same.
+        """
+        clauses: list[EngineQuery] = []
+        for token in self.light.tokens(word.text, keep_stopwords=True):
+            root = root_of(token.stem or token.normalized)
+            if not negated:
+                result.searched_roots.add(root)
+            clauses += [self._term(name + ROOT_SUFFIX, root, self._boost(name)) for name in TEXT_FIELDS]
+        return any_of(clauses) if clauses else None
 
     def _expanding(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
         """``word*`` and ``word~``, expanded over both the stemmed and the exact vocabulary.

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -274,10 +275,44 @@ def _tantivy_document(indexed: IndexedDocument) -> tantivy.Document:
     return document
 
 
+class _ReadOnlyShadow:
+    """A private directory of links to a read-only index's files, where tantivy may write its lock files.
+
+    tantivy takes a lock file in the index directory even to read (its meta
+    lock, while it loads a commit), which read-only storage refuses. The
+    shadow holds a symbolic link to every file of the index, so tantivy reads
+    the real files (memory-mapped as usual) and puts its lock files beside
+    the links. ``refresh`` follows commits made elsewhere (a read-only mount
+    of a directory that another machine writes).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = Path(tempfile.mkdtemp(prefix="arsearch-read-only-"))
+        self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        # every file but tantivy's lock files: those are the shadow's own, created beside the links
+        present = {
+            entry.name for entry in os.scandir(self.directory) if entry.is_file() and not entry.name.endswith(".lock")
+        }
+        for entry in os.scandir(self.path):
+            if entry.is_symlink() and entry.name not in present:
+                os.unlink(entry.path)  # a file the index dropped (merged segments)
+        for name in present:
+            link = self.path / name
+            if not link.is_symlink():
+                os.symlink(self.directory.resolve() / name, link)
+
+    def remove(self) -> None:
+        self._remove()
+
+
 class TantivyEngine:
     """An open tantivy index."""
 
-    def __init__(self, directory: Path, index: tantivy.Index) -> None:
+    def __init__(self, directory: Path, index: tantivy.Index, shadow: _ReadOnlyShadow | None = None) -> None:
         terms = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.remove_long(1000))
         index.register_tokenizer(TERMS_TOKENIZER, terms.build())  # needed on every open
         index.config_reader(reload_policy="Manual")
@@ -286,6 +321,7 @@ class TantivyEngine:
         self._schema = index.schema
         self._commit_seen: Hashable = None  # the first snapshot reloads: a commit may have come since opening
         self._reload_lock = threading.Lock()
+        self._shadow = shadow  # kept alive with the engine: its links are what tantivy reads
 
     def snapshot(self) -> TantivySnapshot:
         signature = file_signature(self._directory / COMMIT_FILE)
@@ -293,6 +329,8 @@ class TantivyEngine:
             with self._reload_lock:  # one reload at a time: each installs the newest commit
                 if signature != self._commit_seen:
                     try:
+                        if self._shadow is not None:
+                            self._shadow.refresh()
                         self._index.reload()
                     except ValueError as error:
                         raise _unreadable(error) from None
@@ -300,6 +338,8 @@ class TantivyEngine:
         return TantivySnapshot(self._index.searcher(), self._schema, signature)
 
     def writer(self) -> TantivyWriter:
+        if self._shadow is not None:
+            raise EngineDiskError("opened from read-only storage")
         try:
             with _disk_errors():
                 return TantivyWriter(self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS))
@@ -320,10 +360,14 @@ class TantivyKind:
         except ValueError as error:
             raise EngineDiskError(io_reason(error)) from None
 
-    def open(self, directory: Path) -> TantivyEngine:
+    def open(self, directory: Path, *, read_only: bool = False) -> TantivyEngine:
+        shadow = _ReadOnlyShadow(directory) if read_only else None
         try:
-            return TantivyEngine(directory, tantivy.Index.open(str(directory)))
+            index = tantivy.Index.open(str(shadow.path if shadow else directory))
+            return TantivyEngine(directory, index, shadow)
         except (OSError, ValueError) as error:  # tantivy's errors on damaged files
+            if shadow is not None:
+                shadow.remove()
             raise _unreadable(error) from None
 
     def has_files(self, directory: Path) -> bool:

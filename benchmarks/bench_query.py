@@ -4,7 +4,11 @@
 
 Two kinds of queries, seed fixed: 2-6 word prefixes of random article titles,
 and the arcd-train questions (question-length natural language). Each is run
-without highlighting, then with highlighting of the top 10; ``suggest`` is
+without highlighting, then with highlighting of the top 10, both with copies
+folded (the default), then with every copy listed (``collapse=False``). The
+copies check: 150 queries made of an article's first title words, and how many
+of their top-10 lists hold two copies of one story (``index.duplicates``), with
+and without folding. ``suggest`` is
 timed on 1-4 letter prefixes of the same titles' words (its per-commit cache
 starts empty; the first call is timed separately). The index is built
 (once) at --index when it does not exist yet. Prints one JSON line and a table.
@@ -56,6 +60,22 @@ def question_queries(count: int, rng: random.Random) -> list[str]:
     return rng.sample(questions, min(count, len(questions)))
 
 
+def copies_queries(rng: random.Random, count: int = 150) -> list[str]:
+    """The first 3 words of random titles: queries that find a story and its copies."""
+    titles = [r["title"] for r in read_jsonl_gz(SAUDINEWSNET) if len((r.get("title") or "").split()) >= 3]
+    return [" ".join(title.split()[:3]) for title in random.Random(rng.random()).sample(titles, count)]
+
+
+def lists_with_copies(index: Index, queries: Sequence[str], collapse: bool) -> int:
+    """How many top-10 lists hold two near-copies of one story."""
+    found = 0
+    for query in queries:
+        ids = [hit.id for hit in index.search(query, limit=10, highlight=False, collapse=collapse).hits]
+        shown = set(ids)
+        found += any(shown.intersection(index.duplicates(article_id)) for article_id in ids)
+    return found
+
+
 def ensure_index(path: Path) -> Index:
     if path.exists():
         return Index.open(path)
@@ -80,16 +100,36 @@ def main() -> None:
     table: list[tuple[str, ...]] = [("queries", "mode", "p50 ms", "p95 ms", "p99 ms", "mean hits")]
     for kind, queries in kinds.items():
         totals: list[int] = []
-        for mode, highlight in (("no highlight", False), ("highlight top 10", True)):
+        modes = (
+            ("no highlight", False, True),
+            ("highlight top 10", True, True),
+            ("highlight, all copies", True, False),
+        )
+        for mode, highlight, collapse in modes:
 
-            def run(query: str, highlight: bool = highlight, totals: list[int] = totals) -> None:
-                totals.append(index.search(query, limit=10, highlight=highlight).total)
+            def run(
+                query: str, highlight: bool = highlight, collapse: bool = collapse, totals: list[int] = totals
+            ) -> None:
+                totals.append(index.search(query, limit=10, highlight=highlight, collapse=collapse).total)
 
             times = timed(run, queries)
             key = f"{kind} / {mode}".replace(" ", "_")
             figures[key] = {f"p{p}": round(percentile(times, p / 100), 2) for p in (50, 95, 99)}
             row = [f"{percentile(times, p / 100):.1f}" for p in (50, 95, 99)]
             table.append((kind, mode, *row, f"{statistics.mean(totals):,.0f}"))
+    for collapse in (True, False):
+        lists = lists_with_copies(index, copies_queries(rng), collapse)
+        figures[f"top10_lists_with_two_copies_{'folded' if collapse else 'all_copies'}"] = lists
+        table.append(
+            (
+                "first title words",
+                "folded" if collapse else "all copies",
+                "-",
+                "-",
+                "-",
+                f"{lists} of 150 lists with 2 copies",
+            )
+        )
     started = time.perf_counter()
     index.snapshot().vocabulary().complete("ال", 10)  # warm the per-commit cache; timed on its own
     figures["suggest_first_call_s"] = round(time.perf_counter() - started, 2)

@@ -80,12 +80,26 @@ def test_search_filters_sort_and_pages(client: TestClient) -> None:
         ({"q": "x" * 1001}, "'q' is longer than 1000 characters"),
         ({"q": "x", "sort": "random"}, "'sort' must be one of relevance, newest, oldest"),
         ({"q": "x", "from": "not a date"}, "date"),
+        ({"q": "x", "collapse": "maybe"}, "'collapse' must be true or false"),
     ],
 )
 def test_bad_parameters_are_400_with_a_reason(client: TestClient, params: dict[str, str], message: str) -> None:
     response = client.get("/search", params=params)
     assert response.status_code == 400
     assert message in error_of(response)
+
+
+def test_copies_fold_unless_collapse_is_false(tmp_path: Path) -> None:
+    wire = " ".join(f"كلمة{n} خبر التطعيم الوطني" for n in range(30))
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": n, "title": f"التطعيم {n}", "text": f"{n}: {wire}", "source": n} for n in ("a", "b", "c")])
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        folded = client.get("/search", params={"q": "التطعيم"}).json()
+        listed = client.get("/search", params={"q": "التطعيم", "collapse": "false"}).json()
+    assert folded["total"] == listed["total"] == 3
+    assert len(folded["hits"]) == 1 and len(folded["hits"][0]["copies"]) == 2
+    assert {copy["source"] for copy in folded["hits"][0]["copies"]} | {folded["hits"][0]["id"]} == {"a", "b", "c"}
+    assert len(listed["hits"]) == 3 and all(hit["copies"] == [] for hit in listed["hits"])
 
 
 def test_article_related_duplicates_and_unknown_ids(client: TestClient) -> None:

@@ -310,6 +310,7 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
 @click.option("--from", "date_from", metavar="DATE", help="Only articles dated on or after DATE (2024-01-31).")
 @click.option("--to", "date_to", metavar="DATE", help="Only articles dated on or before DATE.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--all-copies", is_flag=True, help="List every copy of a story (by default copies fold into one hit).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @friendly_errors
 def search_command(
@@ -322,6 +323,7 @@ def search_command(
     date_from: str | None,
     date_to: str | None,
     sort: str,
+    all_copies: bool,
     as_json: bool,
 ) -> None:
     """Search the index for QUERY (see docs/search.md for the query language)."""
@@ -330,7 +332,15 @@ def search_command(
     markers = ("\033[1;33m", "\033[0m") if emphasize else ("", "")
     with Index.open(index_path or default_index_path()) as index:
         try:
-            results = index.search(query, limit=limit, page=page, filters=filters, sort=sort, markers=markers)  # type: ignore[arg-type]
+            results = index.search(
+                query,
+                limit=limit,
+                page=page,
+                filters=filters,  # type: ignore[arg-type]
+                sort=sort,  # type: ignore[arg-type]
+                markers=markers,
+                collapse=not all_copies,
+            )
         except ValueError as error:  # a bad filter value, e.g. an unparsable --from date
             raise click.BadParameter(str(error)) from None
     if as_json:
@@ -351,6 +361,9 @@ def search_command(
             click.echo(f"   {meta}")
         for snippet in hit.snippets[:2]:
             click.echo(f"   {' '.join(snippet.text.split())}")
+        if hit.copies:
+            outlets = dict.fromkeys(copy.source or copy.id for copy in hit.copies)
+            click.echo(f"   also in: {', '.join(outlets)}")
 
 
 @main.command("suggest")

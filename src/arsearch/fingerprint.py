@@ -175,6 +175,41 @@ def is_duplicate(first: Sequence[int], second: Sequence[int]) -> bool:
     return similarity(first, second) >= DUPLICATE_SIMILARITY
 
 
+class StoryGrouper:
+    """Sketches taken in order (ranked hits) and grouped into stories: each joins the first earlier
+    story it is a near-copy of, by the test ``duplicates`` uses (``MIN_SHARED_KEYS`` shared band
+    keys, then ``is_duplicate``), so a sketch is compared with a few candidates, not every story.
+
+    مثال::
+
+        >>> grouper = StoryGrouper()
+        >>> grouper.add(sketch(words)), grouper.add(sketch(["وقال", *words[1:]]))  # doctest: +SKIP
+        (None, 0)
+    """
+
+    def __init__(self) -> None:
+        self._stories: list[Sequence[int]] = []
+        self._by_key: dict[int, list[int]] = {}
+
+    def add(self, values: Sequence[int]) -> int | None:
+        """The number of the earlier story ``values`` is a copy of; None for a story of its own."""
+        shared: dict[int, int] = {}
+        for key in values[:BAND_SIZE]:
+            for story in self._by_key.get(key, ()):
+                shared[story] = shared.get(story, 0) + 1
+        for story in sorted(number for number, count in shared.items() if count >= MIN_SHARED_KEYS):
+            if is_duplicate(self._stories[story], values):
+                return story
+        number = len(self._stories)
+        self._stories.append(values)
+        for key in values[:BAND_SIZE]:
+            self._by_key.setdefault(key, []).append(number)
+        return None
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+
 def pack(values: Sequence[int]) -> bytes:
     """A sketch as bytes, for storage (empty sketches store as b"")."""
     if len(values) < SKETCH_SIZE:

@@ -221,6 +221,7 @@ class Index:
         markers: tuple[str, str] = ("[", "]"),
         ranking: Ranking | None = None,
         facets: bool = True,
+        collapse: bool = True,
     ) -> Results:
         """Ranked search. Never raises on a malformed query: see ``Results.warnings``.
 
@@ -228,6 +229,9 @@ class Index:
         list of values), ``date_from``/``date_to`` (dates or ISO text).
         ``sort``: "relevance", "newest" or "oldest". ``page`` counts from 1.
         ``facets=False`` skips the source/category counts (a little faster).
+        ``collapse``: one story once: near-copies of a hit that rank lower are
+        folded into it (``Hit.copies``); ``collapse=False`` lists every article.
+        ``total`` and the facets count articles, copies included.
 
         مثال::
 
@@ -245,6 +249,7 @@ class Index:
             markers=markers,
             ranking=ranking,
             facets=facets,
+            collapse=collapse,
         )
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from . import fingerprint
 from .analysis import Analyzer
 from .articles import Article, ArticleError, parse_date
-from .engine.base import Found
+from .engine.base import Found, Order, StoredDocument
 from .engine.compile import Compiled, QueryCompiler, Ranking
 from .engine.queries import BooleanQuery, DateRangeQuery, EngineQuery, FilterQuery, TermQuery, all_of, any_of
-from .engine.schema import KEYWORD_FIELDS, stored_article
+from .engine.schema import KEYWORD_FIELDS, stored_article, stored_sketch
 from .highlight import Snippet, highlight_whole, snippets
 from .query import Bool, Node, Word, inclusive_end, parse
 from .store import Snapshot
@@ -39,13 +40,31 @@ FACET_SIZE = 50
 WIDEN_BELOW = 3
 #: Deepest page a caller may ask for (results beyond are rarely useful and cost time).
 MAX_PAGE = 1000
+#: With copies folded, ranked hits looked at per story wanted (more when a page still falls short).
+COLLAPSE_WINDOW_FACTOR = 3
+#: The most ranked hits looked at to fold copies into the stories of one page.
+MAX_COLLAPSE_WINDOW = 5000
 
 Filters = Mapping[str, "str | Sequence[str] | datetime | None"]
 
 
 @dataclass(frozen=True)
+class Copy:
+    """A near-copy of a hit (the same story in another outlet or under another title), folded into it."""
+
+    id: str
+    title: str
+    source: str | None
+    date: datetime | None
+    url: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__, date=self.date.isoformat() if self.date else None)
+
+
+@dataclass(frozen=True)
 class Hit:
-    """One matching article, with its title and snippets highlighted."""
+    """One matching article, with its title and snippets highlighted, and the copies folded into it."""
 
     id: str
     score: float
@@ -57,6 +76,7 @@ class Hit:
     title_highlighted: Snippet | None
     snippets: list[Snippet]
     metadata: dict[str, Any] = field(default_factory=dict)
+    copies: list[Copy] = field(default_factory=list)
 
     @property
     def snippet(self) -> str:
@@ -67,6 +87,7 @@ class Hit:
         data = dict(self.__dict__, date=self.date.isoformat() if self.date else None)
         data["title_highlighted"] = self.title_highlighted.__dict__ if self.title_highlighted else None
         data["snippets"] = [s.__dict__ for s in self.snippets]
+        data["copies"] = [copy.as_dict() for copy in self.copies]
         return data
 
 
@@ -134,6 +155,7 @@ def search(
     markers: tuple[str, str] = ("[", "]"),
     ranking: Ranking | None = None,
     facets: bool = True,
+    collapse: bool = True,
 ) -> Results:
     """Search one commit of an index; see ``Index.search`` for the parameters."""
     started = time.perf_counter()
@@ -169,11 +191,11 @@ def search(
             message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
         return finish(0, [], {}, message)
     offset = (page - 1) * limit
+    order: Order = "score" if sort == "relevance" else sort
 
     def run(query: EngineQuery) -> tuple[Found, EngineQuery]:
         if restriction is not None:  # filters restrict, they do not score
             query = BooleanQuery((("must", query), ("must", FilterQuery(restriction))))
-        order = "score" if sort == "relevance" else sort
         return snapshot.search(query, limit=limit, offset=offset, count=True, order=order), query
 
     found, query = run(compiled.query)
@@ -186,11 +208,41 @@ def search(
         if unfiltered.total < WIDEN_BELOW:
             found, query = run(compiled.widened)
             roots.update(root for _, root, _ in compiled.roots)
-    page_hits = [(stored_article(snapshot.stored(address)), score) for score, address in found.hits]
     total = found.total
+    if collapse and total > 1:
+        stories = _stories(snapshot, query, order, offset + limit, total)[offset:]
+    else:
+        stories = [(score, snapshot.stored(address), []) for score, address in found.hits]
     counts = _facet_counts(snapshot, query) if facets and total else {}
-    hits = [_hit(article, score, compiled, roots, analyzer, highlight, markers) for article, score in page_hits]
+    hits = [
+        _hit(stored_article(document), score, compiled, roots, analyzer, highlight, markers, copies)
+        for score, document, copies in stories
+    ]
     return finish(total, hits, counts, None)
+
+
+Story = tuple[float | None, StoredDocument, list[StoredDocument]]
+
+
+def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, total: int) -> list[Story]:
+    """The first ``wanted`` stories of the ranked hits: each hit with the lower-ranked near-copies
+    of it folded in. Always counted from the first hit, so every page folds the same way and no
+    story shows on two pages."""
+    window = min(max(wanted * COLLAPSE_WINDOW_FACTOR, wanted + 10), MAX_COLLAPSE_WINDOW)
+    while True:
+        found = snapshot.search(query, limit=window, count=False, order=order)
+        grouper = fingerprint.StoryGrouper()
+        stories: list[Story] = []
+        for score, address in found.hits:
+            document = snapshot.stored(address)
+            story = grouper.add(stored_sketch(document))
+            if story is None:
+                stories.append((score, document, []))
+            else:
+                stories[story][2].append(document)
+        if len(stories) >= wanted or window >= min(total, MAX_COLLAPSE_WINDOW):
+            return stories[:wanted]
+        window = min(window * 2, MAX_COLLAPSE_WINDOW)
 
 
 def _words(node: Node) -> list[Node]:
@@ -217,6 +269,7 @@ def _hit(
     analyzer: Analyzer,
     highlight: bool,
     markers: tuple[str, str],
+    copies: list[StoredDocument],
 ) -> Hit:
     if highlight:
         title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers, roots)
@@ -234,7 +287,12 @@ def _hit(
         title_highlighted=title,
         snippets=passages,
         metadata={"author": article.author, "tags": list(article.tags), **article.extra},
+        copies=[_copy(stored_article(document)) for document in copies],
     )
 
 
-__all__ = ["SORTS", "Hit", "Ranking", "Results", "Sort", "search"]
+def _copy(article: Article) -> Copy:
+    return Copy(article.id, article.title, article.source, article.date, article.url)
+
+
+__all__ = ["SORTS", "Copy", "Hit", "Ranking", "Results", "Sort", "search"]

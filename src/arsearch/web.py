@@ -14,7 +14,7 @@ Flask and Django (WSGI) can serve it through the ``a2wsgi`` package:
 
 Endpoints (JSON, UTF-8; errors are ``{"error": {"status", "message"}}``):
 
-* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=``
+* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=&collapse=``
 * ``GET /articles/{id}``, ``GET /articles/{id}/related?limit=``, ``GET /articles/{id}/duplicates``
 * ``GET /suggest?q=&limit=``, ``GET /health``, ``GET /openapi.json``
 * ``GET /``: a right-to-left search page (``static/``) using the endpoints above
@@ -111,6 +111,17 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return value
 
 
+def _flag(request: Request, name: str, *, default: bool) -> bool:
+    raw = (request.query_params.get(name) or "").lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes"):
+        return True
+    if raw in ("0", "false", "no"):
+        return False
+    raise ApiError(400, f"'{name}' must be true or false, not {raw!r}")
+
+
 def _values(request: Request, name: str) -> list[str] | None:
     values = [value for value in request.query_params.getlist(name) if value]
     return values or None
@@ -149,6 +160,7 @@ class Api:
             page=_int_param(request, "page", 1, 1, MAX_API_PAGE),
             filters=filters or None,
             sort=sort,
+            collapse=_flag(request, "collapse", default=True),
         )
         return OrjsonResponse(results.as_dict())
 
@@ -337,8 +349,19 @@ OPENAPI: dict[str, Any] = {
                     _parameter("from", "only articles dated on or after", {"type": "string", "format": "date"}),
                     _parameter("to", "only articles dated on or before", {"type": "string", "format": "date"}),
                     _parameter("sort", "order", {"type": "string", "enum": list(SORTS)}),
+                    _parameter(
+                        "collapse",
+                        "fold near-copies of a story into its best hit (default true; false lists every copy)",
+                        {"type": "boolean", "default": True},
+                    ),
                 ],
-                "responses": {"200": {"description": "total, hits with highlighted snippets, facets"}, "400": _ERROR},
+                "responses": {
+                    "200": {
+                        "description": "total (articles, copies included), hits with highlighted snippets "
+                        "and the copies folded into each, facets"
+                    },
+                    "400": _ERROR,
+                },
             }
         },
         "/suggest": {

@@ -146,6 +146,17 @@ async function showSearch(state) {
         paragraph.innerHTML = snippet.html; // escaped by the server
         item.append(paragraph);
       });
+      if (hit.copies.length) {
+        // the same story in other outlets: "also in: outlet, outlet"
+        const outlets = [...new Set(hit.copies.map((copy) => copy.source || copy.id))];
+        const also = element("p", null, "copies");
+        also.append("نُشر أيضًا في: ");
+        outlets.forEach((outlet, position) => {
+          if (position) also.append("، ");
+          also.append(element("bdi", outlet));
+        });
+        item.append(also);
+      }
       return item;
     })
   );

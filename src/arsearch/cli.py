@@ -336,7 +336,7 @@ def search_command(
                 query,
                 limit=limit,
                 page=page,
-                filters=filters,  # type: ignore[arg-type]
+                filters=filters,
                 sort=sort,  # type: ignore[arg-type]
                 markers=markers,
                 collapse=not all_copies,

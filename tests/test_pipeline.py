@@ -105,7 +105,7 @@ def test_an_index_built_on_two_processes_answers_like_one_built_on_one(tmp_path:
         assert sorted(one.ids()) == sorted(two.ids())
         for query in ("وزير الخارجية", "المدارس", '"معرض الكتاب"', '"العدد 17"', "اقتص*"):
             # every hit with its score (copies of one sample text tie, in whatever order segments give)
-            first, second = one.search(query, limit=100), two.search(query, limit=100)
+            first, second = one.search(query, limit=100, collapse=False), two.search(query, limit=100, collapse=False)
             assert first.total == second.total > 0, query
             assert sorted((h.score, h.id) for h in first.hits) == sorted((h.score, h.id) for h in second.hits), query
         some_id = str(list(records(6))[5]["id"])

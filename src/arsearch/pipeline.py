@@ -142,7 +142,11 @@ class _Worker:
 
     def __init__(self, analyzer_options: Mapping[str, Any]) -> None:
         # the worker imports exactly what this process imports (its sys.path, as multiprocessing does)
-        start = f"import sys; sys.path[:] = {sys.path!r}; from arsearch.pipeline import _work; _work({os.getpid()})"
+        # Ctrl-C is ignored from the first line: a worker still importing must not print a traceback
+        start = (
+            "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            f"import sys; sys.path[:] = {sys.path!r}; from arsearch.pipeline import _work; _work({os.getpid()})"
+        )
         self._process = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._send_all, name="arsearch-analysis-feed", daemon=True)

@@ -206,9 +206,6 @@ class StoryGrouper:
             self._by_key.setdefault(key, []).append(number)
         return None
 
-    def __len__(self) -> int:
-        return len(self._stories)
-
 
 def pack(values: Sequence[int]) -> bytes:
     """A sketch as bytes, for storage (empty sketches store as b"")."""

@@ -273,7 +273,9 @@ class Snapshot:
 class Store:
     """An open index directory. Use ``Store.create`` or ``Store.open``."""
 
-    def __init__(self, path: Path, kind: EngineKind, engine: Engine, settings: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, kind: EngineKind, engine: Engine, settings: dict[str, Any], *, read_only: bool = False
+    ) -> None:
         self.path = path
         self.kind = kind
         self.engine = engine
@@ -283,7 +285,7 @@ class Store:
         self._vocabulary: tuple[Hashable, Vocabulary] | None = None
         self._topics: tuple[tuple[int, int, int] | None, TopicModel | None] | None = None
         #: opened from storage this process cannot write: searches work, writes raise ``IndexWriteError``
-        self.read_only = False
+        self.read_only = read_only
 
     # --- life cycle -------------------------------------------------------
 
@@ -355,9 +357,7 @@ class Store:
             opened = kind.open(directory, read_only=read_only)
         except EngineUnreadable as error:
             raise _read_failure(directory, error) from None
-        store = cls(directory, kind, opened, settings)
-        store.read_only = read_only
-        return store
+        return cls(directory, kind, opened, settings, read_only=read_only)
 
     def close(self) -> None:
         """Release cached state; the files are closed when the object is dropped."""

@@ -111,13 +111,18 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return value
 
 
+#: How a query parameter says yes or no (``collapse=false``, ``update=1``).
+_YES = ("1", "true", "yes")
+_NO = ("0", "false", "no")
+
+
 def _flag(request: Request, name: str, *, default: bool) -> bool:
     raw = (request.query_params.get(name) or "").lower()
     if not raw:
         return default
-    if raw in ("1", "true", "yes"):
+    if raw in _YES:
         return True
-    if raw in ("0", "false", "no"):
+    if raw in _NO:
         return False
     raise ApiError(400, f"'{name}' must be true or false, not {raw!r}")
 
@@ -202,7 +207,7 @@ class Api:
         articles = payload if isinstance(payload, list) else [payload]
         if not all(isinstance(article, dict) for article in articles):
             raise ApiError(400, "send one article (a JSON object) or a list of them")
-        update = request.query_params.get("update") in ("1", "true", "yes")
+        update = request.query_params.get("update") in _YES
         # indexing is blocking work: off the event loop, so searches keep being served
         report = await run_in_threadpool(self.index.add, articles, update=update, strict=True, wait=WRITE_WAIT_SECONDS)
         return OrjsonResponse(

@@ -249,15 +249,6 @@ class Analyzer:
         words = self.index_words(text)
         return words.terms(), words.forms()
 
-    def roots(self, terms: list[str]) -> list[str]:
-        """The root of each of this profile's terms (the index's root fields).
-
-        Roots are taken from the light stems rather than the surface forms:
-        there are half as many distinct stems as forms, and tashaphyne's root
-        extraction is the slowest step of analysis.
-        """
-        return list(map(root_of, terms))
-
     def terms(self, text: str) -> list[str]:
         """Just the index terms of ``text``, in order."""
         return self.index_words(text).terms()

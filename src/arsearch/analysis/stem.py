@@ -225,14 +225,10 @@ def _likeliest_root(stemmer: ArabicLightStemmer, word: str, piece_root: Callable
 @lru_cache(maxsize=PIECE_CACHE_SIZE)
 def _piece_root(piece: str) -> str:
     """tashaphyne's root of one segmentation's letters (what ``get_root(left, right)`` computes)."""
-    stemmer = _piece_extractor()
+    # the extractor _likeliest_root segments with: it reads nothing of its state once it has the segments
+    stemmer = _root_extractor()
     stemmer.word = stemmer.unvocalized = piece
     return str(stemmer.get_root(0, len(piece)))
-
-
-@lru_cache(maxsize=1)
-def _piece_extractor() -> ArabicLightStemmer:
-    return ArabicLightStemmer()
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """Indexing speed: arsearch vs. plain Whoosh and Lucene's ArabicAnalyzer on SaudiNewsNet, in the same run.
 
-    python benchmarks/bench_index.py [--limit N] [--batch 1000] [--jobs N]
+    python benchmarks/bench_index.py [--limit N] [--batch 5000] [--jobs N]
     python benchmarks/bench_index.py --sizes 1000,10000,31030,100000 [--jobs N]
     python benchmarks/bench_index.py --cold-cli 3000
 
@@ -275,12 +275,18 @@ def cold_cli(count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
-    parser.add_argument("--batch", type=int, default=1000, help="commit every N articles (both engines)")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="commit every N articles (every engine) [default: arsearch's]"
+    )
     parser.add_argument("--jobs", type=int, default=None, help="arsearch's analysis processes [default: every core]")
     parser.add_argument("--sizes", help="a scale curve of arsearch alone, e.g. 1000,10000,31030,100000")
     parser.add_argument("--cold-cli", type=int, metavar="N", help="N articles through the CLI vs a Whoosh script")
     parser.add_argument("--engine", choices=RUNNERS, help=argparse.SUPPRESS)  # internal: one engine, JSON out
     args = parser.parse_args()
+    if args.batch is None:
+        from arsearch.store import DEFAULT_BATCH_SIZE  # here, not at the top: baselines' processes stay free of it
+
+        args.batch = DEFAULT_BATCH_SIZE
     if args.engine:
         options = {"jobs": args.jobs} if args.engine == "arsearch" else {}
         print(orjson.dumps(RUNNERS[args.engine](args.limit, args.batch, **options)).decode())

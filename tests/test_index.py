@@ -20,8 +20,9 @@ from arsearch.errors import (
     IndexVersionError,
     StrictModeError,
 )
-from arsearch.index import SETTINGS_FILE
+from arsearch.index import DEFAULT_BATCH_SIZE, SETTINGS_FILE
 from arsearch.ingest import read_records
+from arsearch.store import PROGRESS_EVERY
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
 
@@ -149,6 +150,16 @@ def test_commits_every_batch(tmp_path: Path) -> None:
         report = index.add(({"id": str(n), "text": f"خبر رقم {n}"} for n in range(25)), batch_size=10)
         assert report.commits == 3
         assert len(index) == 25
+
+
+def test_progress_is_heard_between_commits(tmp_path: Path) -> None:
+    """Commits are rare (DEFAULT_BATCH_SIZE); a progress bar still moves every PROGRESS_EVERY articles."""
+    seen: list[tuple[int, int]] = []
+    with Index.create(tmp_path / "ix") as index:
+        articles = ({"id": str(n), "text": f"خبر رقم {n}"} for n in range(2 * PROGRESS_EVERY + 10))
+        index.add(articles, progress=lambda report: seen.append((report.indexed, report.commits)))
+    assert seen == [(PROGRESS_EVERY, 0), (2 * PROGRESS_EVERY, 0), (2 * PROGRESS_EVERY + 10, 1)]
+    assert DEFAULT_BATCH_SIZE > 2 * PROGRESS_EVERY + 10  # one commit, at the end
 
 
 def test_an_exception_midway_keeps_the_last_commit(tmp_path: Path) -> None:

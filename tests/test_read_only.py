@@ -40,6 +40,7 @@ CHECK = textwrap.dedent(
             ("add", lambda: index.add([{"id": "new", "title": "عنوان", "text": "نص جديد"}])),
             ("delete", lambda: index.delete("sample-05")),
             ("refit", index.refit_topics),
+            ("synonyms", lambda: index.add_synonyms(["أمريكا", "الولايات المتحدة"])),
         ]:
             try:
                 write()
@@ -129,7 +130,7 @@ def test_an_index_on_read_only_storage_searches_and_refuses_writes(
     for key, value in writable_answers.items():
         assert seen[key] == value, key  # the same answers as on writable storage
     assert seen["len"] > 20 and seen["hits"] and seen["related"] and seen["suggest"]
-    for name in ("add", "delete", "refit"):
+    for name in ("add", "delete", "refit", "synonyms"):
         assert "read-only storage" in seen[name], (name, seen[name])
     assert seen["cli_search"] == [0, writable_answers["total"]]
     for name in ("cli_index", "cli_repair"):

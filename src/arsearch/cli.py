@@ -19,7 +19,7 @@ import orjson
 from . import topics
 from .analysis import PROFILES, Token, analyze
 from .errors import ArsearchError
-from .index import INDEX_ENV_VAR, AddReport, Index, default_index_path
+from .index import DEFAULT_BATCH_SIZE, INDEX_ENV_VAR, AddReport, Index, default_index_path, protected_words
 from .ingest import FORMATS, IngestError, ReadProgress, read_records
 from .maintenance import check_index, repair_index
 from .related import RelatedArticle
@@ -199,9 +199,9 @@ def _describe_topics(info: ModelInfo | None) -> str:
     "--batch",
     "batch_size",
     type=click.IntRange(min=1),
-    default=1000,
+    default=DEFAULT_BATCH_SIZE,
     show_default=True,
-    help="Commit every N articles.",
+    help="Commit every N articles (a crash loses at most the articles since the last commit).",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 1).")
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
@@ -217,6 +217,13 @@ def _describe_topics(info: ModelInfo | None) -> str:
     default="light",
     show_default=True,
     help="Analysis profile, for a new index only.",
+)
+@click.option(
+    "--protect",
+    "protected",
+    metavar="WORD",
+    multiple=True,
+    help="A word never stemmed (a name the stemmer would cut), for a new index only; repeat for more.",
 )
 @click.option("--quiet", is_flag=True, help="No progress line, no summary; problems still go to stderr.")
 @click.option(
@@ -237,6 +244,7 @@ def index_command(
     wait: float,
     jobs: int | None,
     profile: str,
+    protected: tuple[str, ...],
     quiet: bool,
     problems_file: Path | None,
 ) -> None:
@@ -249,7 +257,16 @@ def index_command(
     mapping = _parse_field_map(field_map)
     path = index_path or default_index_path()
     reading = ReadProgress(paths)
-    with Index.open_or_create(path, profile=profile) as index:
+    try:
+        protect = protected_words(protected)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--protect") from None
+    with Index.open_or_create(path, profile=profile, protected=protect) as index:
+        if protect and index.protected_words != protect:
+            _fail(
+                f"{path} was created with protected words {index.protected_words or 'none'}: "
+                "they are set when an index is created (index into a new directory to change them)"
+            )
         records = read_records(paths, input_format, progress=reading)  # type: ignore[arg-type]
         progress = _Progress(reading, enabled=not quiet and sys.stderr.isatty())
         try:
@@ -456,6 +473,54 @@ def topics_command(index_path: Path | None, refit: bool, as_json: bool) -> None:
         click.echo(_dumps(info.as_dict() if info else None))
         return
     click.echo(_describe_topics(info))
+
+
+@main.group("synonyms")
+def synonyms_group() -> None:
+    """Words and phrases searched as one (أمريكا = "الولايات المتحدة"), applied at query time."""
+
+
+@synonyms_group.command("add")
+@click.argument("members", nargs=-1, required=True)
+@index_option
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
+@friendly_errors
+def synonyms_add_command(members: tuple[str, ...], index_path: Path | None, wait: float) -> None:
+    """Make MEMBERS (words, or phrases in quotes) one group of equivalents.
+
+    Example: arsearch synonyms add أمريكا "الولايات المتحدة" --index DIR
+    """
+    with Index.open(index_path or default_index_path()) as index:
+        group = index.add_synonyms(list(members), wait=wait)
+    click.echo(" = ".join(group))
+
+
+@synonyms_group.command("list")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of groups).")
+@friendly_errors
+def synonyms_list_command(index_path: Path | None, as_json: bool) -> None:
+    """Every synonym group, one per line."""
+    with Index.open(index_path or default_index_path()) as index:
+        groups = index.synonyms()
+    if as_json:
+        click.echo(_dumps(groups))
+        return
+    for group in groups:
+        click.echo(" = ".join(group))
+
+
+@synonyms_group.command("remove")
+@click.argument("members", nargs=-1, required=True)
+@index_option
+@click.option("--group", "whole_group", is_flag=True, help="Remove the whole group of each member named.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
+@friendly_errors
+def synonyms_remove_command(members: tuple[str, ...], index_path: Path | None, whole_group: bool, wait: float) -> None:
+    """Take MEMBERS out of their groups (a group left with one member goes)."""
+    with Index.open(index_path or default_index_path()) as index:
+        removed = index.remove_synonyms(list(members), whole_group=whole_group, wait=wait)
+    click.echo(f"removed {removed} member{'s' if removed != 1 else ''}")
 
 
 @main.command("check")

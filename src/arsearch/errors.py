@@ -52,3 +52,7 @@ class IndexWriteError(ArsearchError):
 
 class AnalysisWorkerError(ArsearchError):
     """An analysis worker process (``Index.add(jobs=N)``) failed or died; the last commit is intact."""
+
+
+class SynonymError(ArsearchError, ValueError):
+    """A synonym group that cannot be stored; the message names the member and why."""

@@ -24,8 +24,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,10 @@ from .store import (
     Problem,
     Snapshot,
     Store,
+    protected_words,
 )
 from .suggest import Suggestion, autocomplete
+from .synonyms import Groups, merged_groups, without
 from .topics import ModelInfo, TopicModel, fit_index, needs_fitting
 
 DEFAULT_INDEX_DIR = Path("indexes") / "default"
@@ -97,6 +99,8 @@ class IndexInfo:
     segments: int
     topics: ModelInfo | None = None  # the topic model related articles use, if fitted
     engine: str = DEFAULT_ENGINE
+    protected_words: list[str] = field(default_factory=list)
+    synonym_groups: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, topics=self.topics.as_dict() if self.topics else None)
@@ -128,8 +132,18 @@ class Index:
         normalization: NormalizationOptions = NormalizationOptions(),
         overwrite: bool = False,
         engine: str = DEFAULT_ENGINE,
+        protected: Iterable[str] = (),
     ) -> Index:
-        """Create a new, empty index at ``path`` (a directory) with the ``engine`` named (tantivy)."""
+        """Create a new, empty index at ``path`` (a directory) with the ``engine`` named (tantivy).
+
+        ``protected``: words never stemmed nor reduced to a root (Elasticsearch's
+        ``stem_exclusion``), such as names the stemmer would cut; they still
+        lose their proclitics (وأرامكو, لأرامكو find أرامكو). Fixed at creation.
+
+        مثال::
+
+            >>> index = Index.create("indexes/news", protected=["أرامكو", "سابك"])  # doctest: +SKIP
+        """
         return cls(
             Store.create(
                 path,
@@ -138,6 +152,7 @@ class Index:
                 normalization=normalization,
                 overwrite=overwrite,
                 engine=engine,
+                protected=protected,
             )
         )
 
@@ -201,7 +216,14 @@ class Index:
             segments=snapshot.segment_count,
             topics=model.info if (model := self.topics()) is not None else None,
             engine=self.store.kind.name,
+            protected_words=self.protected_words,
+            synonym_groups=len(self.store.synonym_groups()),
         )
+
+    @property
+    def protected_words(self) -> list[str]:
+        """Words this index never stems (``Index.create(protected=...)``)."""
+        return list(self.store.settings["analysis"].get("protected", []))
 
     @property
     def profile(self) -> Profile:
@@ -340,6 +362,67 @@ class Index:
             raise self.store.write_failure(error.strerror or str(error)) from None
         return model.info if model is not None else None
 
+    # --- synonyms ---------------------------------------------------------
+
+    def synonyms(self) -> list[list[str]]:
+        """The synonym groups, each a list of equivalent words and phrases as they were given.
+
+        مثال::
+
+            >>> index.synonyms()  # doctest: +SKIP
+            [['أمريكا', 'الولايات المتحدة'], ['الأمم المتحدة', 'المنظمة الدولية']]
+        """
+        return self.store.synonym_groups()
+
+    def add_synonyms(self, members: Sequence[str], *, wait: float = 0.0) -> list[str]:
+        """Make words and phrases equivalent in searches, from now on (nothing is re-indexed).
+
+        A query that spells one member (as words, or as a quoted phrase) also
+        finds the others: a word as a word, a phrase as a phrase, ranked below
+        the words typed and highlighted. A group sharing a member with an
+        existing one is merged into it; the merged group is returned. Stored in
+        the index's settings (``arsearch.json``), replaced atomically, under the
+        write lock (``wait`` as in ``add``). ``SynonymError`` for a member that
+        has only stop words, or a group of fewer than two different members.
+
+        مثال::
+
+            >>> index.add_synonyms(["أمريكا", "الولايات المتحدة"])  # doctest: +SKIP
+            ['أمريكا', 'الولايات المتحدة']
+            >>> index.search("أمريكا").hits[0].snippet  # doctest: +SKIP
+            'زار الرئيس [الولايات] [المتحدة]…'
+        """
+        added: list[str] = []
+
+        def change(groups: Groups) -> Groups:
+            nonlocal added
+            changed, added = merged_groups(groups, members, self.store.analyzer)
+            return changed
+
+        self.store.change_synonyms(change, wait)
+        return added
+
+    def remove_synonyms(self, members: Sequence[str], *, whole_group: bool = False, wait: float = 0.0) -> int:
+        """Take words and phrases out of their synonym groups (``whole_group``: drop their groups).
+
+        A group left with a single member is dropped. Returns how many members
+        were removed; ``SynonymError`` names a member that is in no group.
+
+        مثال::
+
+            >>> index.remove_synonyms(["أمريكا"], whole_group=True)  # doctest: +SKIP
+            2
+        """
+        removed = 0
+
+        def change(groups: Groups) -> Groups:
+            nonlocal removed
+            changed, removed = without(groups, members, self.store.analyzer, whole_group=whole_group)
+            return changed
+
+        self.store.change_synonyms(change, wait)
+        return removed
+
     # --- writing ----------------------------------------------------------
 
     def add(
@@ -396,4 +479,13 @@ class Index:
         return self.store.delete(article_id)
 
 
-__all__ = ["AddReport", "Index", "IndexInfo", "Problem", "default_index_path", "index_path_for"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "AddReport",
+    "Index",
+    "IndexInfo",
+    "Problem",
+    "default_index_path",
+    "index_path_for",
+    "protected_words",
+]

@@ -168,7 +168,11 @@ def search(
     analyzer = snapshot.analyzer
     needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
     compiler = QueryCompiler(
-        snapshot, analyzer, ranking or Ranking(), snapshot.vocabulary() if needs_vocabulary else None
+        snapshot,
+        analyzer,
+        ranking or Ranking(),
+        snapshot.vocabulary() if needs_vocabulary else None,
+        snapshot.synonyms(),
     )
     compiled: Compiled = compiler.compile(parsed)
     warnings = [*parsed.warnings, *compiled.warnings]

@@ -21,13 +21,16 @@ from functools import lru_cache
 from typing import Literal
 
 from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
-from .stem import default_stemmer, root_of
+from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES, default_stemmer, root_of
 from .stopwords import default_stopwords
 from .tokenize import TOKEN_PATTERN, word_end, word_start
 
 Profile = Literal["exact", "light", "root"]
 PROFILES: tuple[Profile, ...] = ("exact", "light", "root")
 DEFAULT_PROFILE: Profile = "light"
+
+#: Proclitics a protected word may carry and still be itself (وأمريكا, لأمريكا, بالأمريكي).
+PROTECTED_WORD_PROCLITICS = tuple(sorted({*ARTICLE_PREFIXES, *AMBIGUOUS_PREFIXES}, key=lambda c: (-len(c), c)))
 
 #: Distinct surface forms remembered per analyzer: news text repeats a lot
 #: (SaudiNewsNet: 9.0M tokens, 320k distinct surfaces).
@@ -113,6 +116,7 @@ class Analyzer:
         *,
         stopwords: Iterable[str] | None = None,
         normalization: NormalizationOptions = NormalizationOptions(),
+        protected: Iterable[str] = (),
     ) -> None:
         if profile not in PROFILES:
             raise ValueError(f"unknown analysis profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -131,6 +135,8 @@ class Analyzer:
             else str
         )
         self._word_form = NormalizationOptions(normalization.fold_hamza_carriers, fold_teh_marbuta=False)
+        #: words never stemmed (nor reduced to a root), as normalized forms that keep ة
+        self.protected: frozenset[str] = frozenset(normalize_word(word, self._word_form) for word in protected)
         # Every surface met is analyzed once, into the current table; a full
         # table is replaced, not emptied, so a thread still reading the old
         # one sees consistent numbers. New words are added under the lock.
@@ -150,13 +156,34 @@ class Analyzer:
             if number is None:
                 form = normalize_word(surface, self._word_form)
                 normalized = fold_teh_marbuta(form) if self.normalization.fold_teh_marbuta else form
-                term = "" if not normalized or normalized in self.stopwords else self._stem_form(form)
+                if not normalized or normalized in self.stopwords:
+                    term = root = ""
+                elif (kept := self._protected(form)) is not None:
+                    term = root = fold_teh_marbuta(kept) if self.normalization.fold_teh_marbuta else kept
+                else:
+                    term = self._stem_form(form)
+                    root = root_of(term)
                 number = len(table.forms)
                 table.forms.append(normalized)
                 table.terms.append(term)
-                table.roots.append(root_of(term) if term else "")
+                table.roots.append(root)
                 table.numbers[surface] = number
             return number
+
+    def _protected(self, form: str) -> str | None:
+        """The protected word ``form`` is, alone or after proclitics (وماكرون, لماكرون, للتويتر), or None."""
+        if not self.protected or self.profile == "exact":
+            return None
+        if form in self.protected:
+            return form
+        for clitics in PROTECTED_WORD_PROCLITICS:
+            if form.startswith(clitics):
+                rest = form[len(clitics) :]
+                if rest in self.protected:
+                    return rest
+                if clitics.endswith("لل") and "ال" + rest in self.protected:
+                    return "ال" + rest  # للتويتر = ل + التويتر
+        return None
 
     def _number(self, table: WordTable, surface: str) -> int:
         number = table.numbers.get(surface)

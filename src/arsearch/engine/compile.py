@@ -9,6 +9,7 @@ terms; prefix words are expanded over the snapshot's term dictionary.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,6 +17,7 @@ from typing import Protocol
 from ..analysis import Analyzer
 from ..analysis.stem import root_of
 from ..query import ROOT_QUERY_FIELD, Bool, DateRange, Node, ParsedQuery, Phrase, Word
+from ..synonyms import Member, SynonymTable
 from .base import Snapshot
 from .queries import (
     AllQuery,
@@ -39,6 +41,8 @@ class NearTerms(Protocol):
     def within(self, term: str, distance: int, *, stemmed: bool = False) -> list[tuple[str, int]]: ...
 
 
+#: Where a synonym's rarity is judged: the text field holds the title's words too.
+RARITY_FIELD = "text"
 #: A prefix must have this many letters (after normalization): ``ا*`` is refused.
 MIN_PREFIX_LETTERS = 2
 #: Terms a prefix or fuzzy word may expand to (the most frequent are kept).
@@ -62,6 +66,10 @@ class Ranking:
     #: facets count real matches, unless the words themselves find almost
     #: nothing: then the search is widened to articles sharing only roots.
     root_boost: float = 1.0
+    #: weight of a synonym's match relative to the words typed (``synonyms``), after
+    #: evening out how rare each is: a synonym's match ranks below the same match
+    #: of the words typed
+    synonym_boost: float = 0.6
     #: bonus for the query's words appearing close together (0 = off)
     proximity_boost: float = 0.0
     proximity_slop: int = 5
@@ -90,11 +98,13 @@ class QueryCompiler:
         light: Analyzer,
         ranking: Ranking,
         vocabulary: NearTerms | None = None,
+        synonyms: SynonymTable | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.light = light
         self.ranking = ranking
         self._vocabulary = vocabulary
+        self._synonyms = synonyms if synonyms and ranking.synonym_boost > 0 else None
         self._roots_qualify = False
 
     def compile(self, parsed: ParsedQuery) -> Compiled:
@@ -134,7 +144,7 @@ class QueryCompiler:
             ("must_not", node.must_not, not negated),
         )
         for occur, nodes, inverted in occurrences:
-            clauses += [(occur, q) for n in nodes if (q := self._node(n, result, inverted)) is not None]
+            clauses += [(occur, q) for q in self._clauses(nodes, occur, result, inverted)]
         if not clauses:
             return None
         if all(occur == "must_not" for occur, _ in clauses):
@@ -142,6 +152,81 @@ class QueryCompiler:
         if len(clauses) == 1 and clauses[0][0] != "must_not":
             return clauses[0][1]
         return BooleanQuery(tuple(clauses))
+
+    def _clauses(self, nodes: Sequence[Node], occur: Occur, result: Compiled, negated: bool) -> list[EngineQuery]:
+        """Each node compiled; words (or a phrase) spelling a synonym also match the other members of its group."""
+        queries: list[EngineQuery] = []
+        start = 0
+        while start < len(nodes):
+            found = self._synonym_run(nodes, start) if self._synonyms is not None else None
+            count = found[0] if found else 1
+            typed = [q for n in nodes[start : start + count] if (q := self._node(n, result, negated)) is not None]
+            start += count
+            if found is None or not typed:
+                queries += typed
+                continue
+            _, group, stems, field_name = found
+            together: Occur = "must" if occur == "must" else "should"
+            typed_query = typed[0] if len(typed) == 1 else BooleanQuery(tuple((together, q) for q in typed))
+            assert self._synonyms is not None
+            weight = self.ranking.synonym_boost
+            typed_rarity = self._rarity(stems)
+            alternatives = []
+            for each in self._synonyms.others(group, stems):
+                # a rarer synonym would outweigh the words typed: its weight is scaled down to theirs
+                evened = weight * min(1.0, typed_rarity / self._rarity(each.stems))
+                alternatives.append(self._synonym(each, field_name, evened, result, negated))
+            queries.append(any_of([typed_query, *alternatives]))
+        return queries
+
+    def _synonym_run(self, nodes: Sequence[Node], start: int) -> tuple[int, int, tuple[str, ...], str | None] | None:
+        """The nodes from ``start`` that spell a synonym: (how many nodes, group, their terms, field)."""
+        assert self._synonyms is not None
+        first = nodes[start]
+        if isinstance(first, Phrase) and (first.field is None or first.field in TEXT_FIELDS):
+            stems = self._stems(first.text)
+            group = self._synonyms.group_of(stems)
+            return None if group is None else (1, group, stems, first.field)
+        run: list[tuple[str, ...]] = []
+        for node in nodes[start:]:
+            plain = isinstance(node, Word) and not (node.prefix or node.fuzzy)
+            if not plain or node.field != first.field or node.field not in (None, *TEXT_FIELDS):  # type: ignore[union-attr]
+                break
+            run.append(self._stems(node.text))  # type: ignore[union-attr]
+            if sum(map(len, run)) >= self._synonyms.longest:
+                break
+        for count in range(len(run), 0, -1):
+            stems = tuple(stem for word in run[:count] for stem in word)
+            group = self._synonyms.group_of(stems) if stems else None
+            if group is not None:
+                return count, group, stems, first.field  # type: ignore[union-attr]
+        return None
+
+    def _stems(self, text: str) -> tuple[str, ...]:
+        return tuple(token.stem for token in self.light.tokens(text) if token.stem)
+
+    def _rarity(self, stems: Sequence[str]) -> float:
+        """The summed BM25 idf of some stems in the text: what a match of them all is worth."""
+        total = max(self.snapshot.doc_count, 1)
+        frequencies = [self.snapshot.doc_freq(RARITY_FIELD, stem) for stem in stems]
+        return sum(math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies)
+
+    def _synonym(
+        self, synonym: Member, field_name: str | None, weight: float, result: Compiled, negated: bool
+    ) -> EngineQuery:
+        """Another member of a synonym's group, at ``weight``: a word as a word, a phrase as a phrase
+        (of stems, so بالولايات المتحدة matches الولايات المتحدة). No exact-form or root bonus: those
+        are the words typed's own, and keep them above."""
+        if not negated:
+            result.stems.update(synonym.stems)
+        clauses: list[EngineQuery] = []
+        for name in self._fields(field_name):
+            boost = self._boost(name) * weight
+            if len(synonym.stems) > 1:
+                clauses.append(boosted(PhraseQuery(name, synonym.stems, slop=synonym.gaps), boost))
+            else:
+                clauses.append(self._term(name, synonym.stems[0], boost))
+        return any_of(clauses)
 
     def _fields(self, field_name: str | None) -> tuple[str, ...]:
         return (field_name,) if field_name in TEXT_FIELDS else TEXT_FIELDS

@@ -1,0 +1,232 @@
+"""Synonyms applied at query time, and protected words (never stemmed), on real indexes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arsearch import Index
+from arsearch.analysis import get_analyzer
+from arsearch.cli import main
+from arsearch.errors import SynonymError
+from arsearch.index import SETTINGS_FILE
+from arsearch.synonyms import merged_groups, without
+
+ARTICLES = [
+    {"id": "typed", "title": "جولة في أمريكا", "text": "وصل الوزير إلى أمريكا في جولة رسمية لبحث التعاون"},
+    {"id": "phrase", "title": "جولة رسمية", "text": "وصل الوزير إلى الولايات المتحدة في جولة رسمية لبحث التعاون"},
+    {"id": "clitic", "title": "اتفاق تجاري", "text": "وقعت المملكة اتفاقا مع بالولايات المتحدة في مجال الطاقة"},
+    # both words of the phrase, but apart: a phrase synonym must not match it
+    {"id": "apart", "title": "نقل", "text": "الشركة المتحدة للنقل تخدم الولايات الشمالية"},
+    {"id": "un", "title": "قرار أممي", "text": "أصدرت المنظمة الدولية قرارا بشأن اللاجئين"},
+    {"id": "un-typed", "title": "قرار جديد", "text": "أصدرت الأمم المتحدة قرارا بشأن اللاجئين"},
+    {"id": "other", "title": "طقس", "text": "ترتفع درجات الحرارة في المنطقة الشرقية"},
+]
+GROUPS = [["أمريكا", "الولايات المتحدة"], ["الأمم المتحدة", "المنظمة الدولية"]]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    with Index.create(tmp_path_factory.mktemp("synonyms") / "ix") as index:
+        index.add(ARTICLES)
+        for group in GROUPS:
+            index.add_synonyms(group)
+        yield index
+
+
+def ranked(index: Index, query: str) -> list[str]:
+    return [hit.id for hit in index.search(query, limit=50, collapse=False).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "typed", "through_synonyms"),
+    [
+        # the words typed first, then the synonym's matches (a phrase as a phrase: not "apart")
+        ("أمريكا", {"typed"}, {"phrase", "clitic"}),
+        ("لأمريكا", {"typed"}, {"phrase", "clitic"}),
+        # a quoted phrase is exact word forms (بالولايات is not الولايات); its synonym is not
+        ('"الولايات المتحدة"', {"phrase"}, {"typed"}),
+        ("+أمريكا", {"typed"}, {"phrase", "clitic"}),
+        ("المنظمة الدولية", {"un"}, {"un-typed"}),
+        ('"الأمم المتحدة"', {"un-typed"}, {"un"}),
+        # a negated word excludes its synonyms too
+        ("جولة -أمريكا", set(), set()),
+        ("رسمية -الولايات", {"typed"}, set()),
+        # a field applies to the synonyms as well
+        ("title:أمريكا", {"typed"}, set()),
+    ],
+)
+def test_synonyms_match_and_rank_below_the_words_typed(
+    index: Index, query: str, typed: set[str], through_synonyms: set[str]
+) -> None:
+    found = ranked(index, query)
+    assert set(found[: len(typed)]) == typed
+    assert set(found[len(typed) :]) == through_synonyms
+
+
+def test_unquoted_phrase_words_keep_their_own_matches_and_add_the_synonym(index: Index) -> None:
+    found = ranked(index, "الولايات المتحدة")
+    assert set(found) == {"apart", "phrase", "clitic", "un-typed", "typed"}  # either word, or the synonym
+    assert found[-1] == "typed"  # the synonym's match ranks below every match of the words typed
+
+
+def test_synonym_matches_are_highlighted(index: Index) -> None:
+    hits = {hit.id: hit for hit in index.search("أمريكا", collapse=False).hits}
+    assert "[الولايات] [المتحدة]" in hits["phrase"].snippet
+    assert "[بالولايات] [المتحدة]" in hits["clitic"].snippet
+    assert hits["typed"].title_highlighted is not None and "[أمريكا]" in hits["typed"].title_highlighted.text
+
+
+def test_a_rarer_synonym_still_ranks_below_the_word_typed(tmp_path: Path) -> None:
+    # "common" is in many articles (low idf), its synonym "rare" in one: unevened, the rare one would win
+    articles = [{"id": f"filler{n}", "text": f"تقرير عن السياحة رقم {n}"} for n in range(30)]
+    articles += [{"id": "typed", "text": "تقرير عن السياحة في المصايف"}, {"id": "synonym", "text": "خبر عن المصطافين"}]
+    with Index.create(tmp_path / "ix") as index:
+        index.add(articles)
+        index.add_synonyms(["السياحة", "المصطافين"])
+        found = ranked(index, "السياحة")
+    assert found.index("synonym") > found.index("typed")
+    assert found[0] == "typed" or found.index("typed") < found.index("synonym")
+
+
+def test_synonyms_are_settings_written_atomically_and_seen_by_indexes_opened_before(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add(ARTICLES)
+    with Index.open(tmp_path / "ix") as reader, Index.open(tmp_path / "ix") as writer:
+        assert ranked(reader, "أمريكا") == ["typed"]
+        # another process adds the group: the open reader sees it at its next search
+        subprocess.run(
+            [sys.executable, "-m", "arsearch", "synonyms", "add", "أمريكا", "الولايات المتحدة"]
+            + ["--index", str(tmp_path / "ix")],
+            check=True,
+            capture_output=True,
+        )
+        found = ranked(reader, "أمريكا")
+        assert found[0] == "typed" and set(found[1:]) == {"phrase", "clitic"}
+        # a writer opened before the change commits later: the group survives its commit
+        writer.add([{"id": "new", "text": "خبر جديد عن أمريكا"}])
+    settings = orjson.loads((tmp_path / "ix" / SETTINGS_FILE).read_bytes())
+    assert settings["synonyms"] == [["أمريكا", "الولايات المتحدة"]]
+    with Index.open(tmp_path / "ix") as reopened:
+        assert reopened.synonyms() == [["أمريكا", "الولايات المتحدة"]]
+        assert set(ranked(reopened, "أمريكا")) == {"typed", "new", "phrase", "clitic"}
+
+
+def test_groups_merge_and_members_come_out(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        assert index.add_synonyms(["أمريكا", "الولايات المتحدة"]) == ["أمريكا", "الولايات المتحدة"]
+        # sharing a member (spelled differently: امريكا is أمريكا to a search) merges the groups
+        assert index.add_synonyms(["امريكا", "واشنطن"]) == ["أمريكا", "الولايات المتحدة", "واشنطن"]
+        index.add_synonyms(["غوغل", "جوجل"])
+        assert index.synonyms() == [["أمريكا", "الولايات المتحدة", "واشنطن"], ["غوغل", "جوجل"]]
+        assert index.remove_synonyms(["واشنطن"]) == 1
+        assert index.remove_synonyms(["جوجل"]) == 2  # the group left with one member goes too
+        assert index.synonyms() == [["أمريكا", "الولايات المتحدة"]]
+        assert index.remove_synonyms(["الولايات المتحدة"], whole_group=True) == 2
+        assert index.synonyms() == []
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        (["في", "أمريكا"], "'في' has only stop words"),
+        (["أمريكا"], "at least two different"),
+        (["أمريكا", "امريكا", "أمريكا"], "are one word to a search"),
+        (["", "أمريكا"], "an empty synonym"),
+        (["أمريكا", "كلمة " * 30], "longer than 100 characters"),
+    ],
+)
+def test_bad_groups_are_refused_with_the_reason(tmp_path: Path, members: list[str], message: str) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        with pytest.raises(SynonymError, match=message):
+            index.add_synonyms(members)
+        with pytest.raises(SynonymError, match="'مصر' is in no synonym group"):
+            index.remove_synonyms(["مصر"])
+        assert index.synonyms() == []
+
+
+ARABIC_WORDS = st.sampled_from(["أمريكا", "واشنطن", "الولايات المتحدة", "جوجل", "غوغل", "قوقل", "ترامب", "ترمب"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(ARABIC_WORDS, min_size=2, max_size=4, unique=True), max_size=6))
+def test_groups_stay_disjoint_whatever_is_added(additions: list[list[str]]) -> None:
+    analyzer = get_analyzer()
+    groups: list[list[str]] = []
+    for members in additions:
+        groups, group = merged_groups(groups, members, analyzer)
+        assert set(members) <= set(group)
+    everyone = [member for group in groups for member in group]
+    assert len(everyone) == len(set(everyone))  # a member is in one group only
+    assert all(len(group) >= 2 for group in groups)
+    for group in list(groups):
+        groups, removed = without(groups, [group[0]], analyzer, whole_group=True)
+        assert removed == len(group)
+    assert groups == []
+
+
+def test_the_synonyms_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = ["--index", str(tmp_path / "ix")]
+    Index.create(tmp_path / "ix").close()
+    added = runner.invoke(main, ["synonyms", "add", "أمريكا", "الولايات المتحدة", *index])
+    assert (added.exit_code, added.output) == (0, "أمريكا = الولايات المتحدة\n")
+    listed = runner.invoke(main, ["synonyms", "list", "--json", *index])
+    assert orjson.loads(listed.output) == [["أمريكا", "الولايات المتحدة"]]
+    refused = runner.invoke(main, ["synonyms", "add", "في", "من", *index])
+    assert refused.exit_code == 1
+    assert "'في' has only stop words" in refused.output
+    assert "Traceback" not in refused.output
+    removed = runner.invoke(main, ["synonyms", "remove", "أمريكا", "--group", *index])
+    assert (removed.exit_code, removed.output) == (0, "removed 2 members\n")
+    assert runner.invoke(main, ["synonyms", "list", *index]).output == ""
+
+
+# --- protected words ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("surface", "protected_term", "stemmed_term"),
+    [
+        # names the stemmer cuts, unprotected (ان, ون read as endings; و as a conjunction)
+        ("سلمان", "سلمان", "سلم"),
+        ("وماكرون", "ماكرون", "وماكر"),
+        ("لماكرون", "ماكرون", None),
+        ("وكورونا", "كورونا", "ورونا"),
+        ("للتويتر", "التويتر", None),  # ل + التويتر
+    ],
+)
+def test_protected_words_keep_their_letters_and_lose_their_proclitics(
+    tmp_path: Path, surface: str, protected_term: str, stemmed_term: str | None
+) -> None:
+    with Index.create(tmp_path / "ix", protected=["سلمان", "ماكرون", "كورونا", "التويتر"]) as index:
+        (token,) = index.store.analyzer.tokens(surface)
+        assert token.stem == protected_term
+        index.add([{"id": "1", "text": f"أعلنت {surface} نتائجها"}])
+        assert [hit.id for hit in index.search(protected_term).hits] == ["1"]
+    if stemmed_term is not None:
+        assert [token.stem for token in get_analyzer().tokens(surface)] == [stemmed_term]
+
+
+def test_protected_words_are_fixed_at_creation(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix", protected=["ماكرون", "ماكرون", "سلمان"]) as index:
+        assert index.protected_words == ["سلمان", "ماكرون"]
+        assert index.info().protected_words == ["سلمان", "ماكرون"]
+    with Index.open(tmp_path / "ix") as index:
+        (token,) = index.store.analyzer.tokens("وماكرون")
+        assert token.stem == "ماكرون"
+    result = CliRunner().invoke(
+        main, ["index", str(tmp_path / "missing.jsonl"), "--index", str(tmp_path / "ix"), "--protect", "نيوم"]
+    )
+    assert result.exit_code == 1
+    assert "created with protected words ['سلمان', 'ماكرون']" in result.output
+    with pytest.raises(ValueError, match="'الولايات المتحدة' is not one word"):
+        Index.create(tmp_path / "other", protected=["الولايات المتحدة"])

@@ -9,9 +9,12 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from arsearch import Index
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -25,6 +28,18 @@ def require(path: Path) -> Path:
     if not path.exists():
         sys.exit(f"error: {path} not found (the benchmark corpora live in ../shared next to the project)")
     return path
+
+
+def open_saudinewsnet_index(path: Path) -> Index:
+    """The SaudiNewsNet index at ``path``, built from the corpus first when it is missing."""
+    from arsearch import Index  # here: the indexing benchmark's baselines run without arsearch
+    from arsearch.ingest import read_records
+
+    if not path.exists():
+        print(f"building {path} from {SAUDINEWSNET.name} (once)...", flush=True)
+        with Index.create(path) as index:
+            index.add(read_records([str(require(SAUDINEWSNET))]))
+    return Index.open(path)
 
 
 def read_jsonl_gz(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:

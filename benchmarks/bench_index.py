@@ -1,6 +1,6 @@
 """Indexing speed: arsearch vs. plain Whoosh and Lucene's ArabicAnalyzer on SaudiNewsNet, in the same run.
 
-    python benchmarks/bench_index.py [--limit N] [--batch 5000] [--jobs N]
+    python benchmarks/bench_index.py [--limit N] [--batch 2500] [--jobs N]
     python benchmarks/bench_index.py --sizes 1000,10000,31030,100000 [--jobs N]
     python benchmarks/bench_index.py --cold-cli 3000
 

@@ -24,9 +24,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import SAUDINEWSNET, SAUDINEWSNET_INDEX, SHARED, print_report, read_jsonl_gz, require
+from _common import (
+    SAUDINEWSNET,
+    SAUDINEWSNET_INDEX,
+    SHARED,
+    open_saudinewsnet_index,
+    print_report,
+    read_jsonl_gz,
+    require,
+)
 from arsearch import Index
-from arsearch.ingest import read_records
 
 SEED = 20261125
 
@@ -76,22 +83,13 @@ def lists_with_copies(index: Index, queries: Sequence[str], collapse: bool) -> i
     return found
 
 
-def ensure_index(path: Path) -> Index:
-    if path.exists():
-        return Index.open(path)
-    print(f"building {path} from {SAUDINEWSNET.name} (once)...", flush=True)
-    index = Index.create(path)
-    index.add(read_records([str(require(SAUDINEWSNET))]))
-    return index
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=SAUDINEWSNET_INDEX)
     parser.add_argument("--queries", type=int, default=1000)
     args = parser.parse_args()
     rng = random.Random(SEED)
-    index = ensure_index(args.index)
+    index = open_saudinewsnet_index(args.index)
     kinds = {"title prefixes": title_queries(args.queries, rng), "arcd questions": question_queries(args.queries, rng)}
     words = [w for q in kinds["title prefixes"] for w in q.split() if len(w) >= 4]
     prefixes = [w[: rng.randint(1, 4)] for w in rng.sample(words, min(args.queries, len(words)))]

@@ -34,9 +34,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _common import SAUDINEWSNET, SAUDINEWSNET_INDEX, SHARED, print_report, read_jsonl_gz, require
+from _common import (
+    SAUDINEWSNET_INDEX,
+    SHARED,
+    open_saudinewsnet_index,
+    print_report,
+    read_jsonl_gz,
+    require,
+)
 from arsearch import Index, topics
-from arsearch.ingest import read_records
 
 ANT = SHARED / "corpora" / "antcorpus.jsonl.gz"
 SEED = 20261125
@@ -133,12 +139,8 @@ def jaccard(first: set[str], second: set[str]) -> float:
 
 
 def snn_related(index_path: Path, count: int, rng: random.Random) -> dict[str, Any]:
-    if not index_path.exists():
-        print(f"building {index_path} from {SAUDINEWSNET.name} (once)...", flush=True)
-        with Index.create(index_path) as index:
-            index.add(read_records([str(require(SAUDINEWSNET))]))
     figures: dict[str, Any] = {}
-    with Index.open(index_path) as index:
+    with open_saudinewsnet_index(index_path) as index:
         sample = rng.sample(sorted(index.ids()), count)
         index.related(sample[0])  # warm the analyzer
         for grouping in (True, False):

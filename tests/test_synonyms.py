@@ -98,14 +98,14 @@ def test_a_rarer_synonym_still_ranks_below_the_word_typed(tmp_path: Path) -> Non
 
 
 def test_synonyms_are_settings_written_atomically_and_seen_by_indexes_opened_before(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "ix") as index:
+    ix = tmp_path / "ix"
+    with Index.create(ix) as index:
         index.add(ARTICLES)
-    with Index.open(tmp_path / "ix") as reader, Index.open(tmp_path / "ix") as writer:
+    with Index.open(ix) as reader, Index.open(ix) as writer:
         assert ranked(reader, "أمريكا") == ["typed"]
         # another process adds the group: the open reader sees it at its next search
         subprocess.run(
-            [sys.executable, "-m", "arsearch", "synonyms", "add", "أمريكا", "الولايات المتحدة"]
-            + ["--index", str(tmp_path / "ix")],
+            [sys.executable, "-m", "arsearch", "synonyms", "add", "أمريكا", "الولايات المتحدة", "--index", str(ix)],
             check=True,
             capture_output=True,
         )

@@ -328,6 +328,9 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
 @click.option("--to", "date_to", metavar="DATE", help="Only articles dated on or before DATE.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--all-copies", is_flag=True, help="List every copy of a story (by default copies fold into one hit).")
+@click.option(
+    "--no-variants", is_flag=True, help="Only the spellings typed (by default ترمب also finds ترامب, ranked below)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @friendly_errors
 def search_command(
@@ -341,6 +344,7 @@ def search_command(
     date_to: str | None,
     sort: str,
     all_copies: bool,
+    no_variants: bool,
     as_json: bool,
 ) -> None:
     """Search the index for QUERY (see docs/search.md for the query language)."""
@@ -357,6 +361,7 @@ def search_command(
                 sort=sort,  # type: ignore[arg-type]
                 markers=markers,
                 collapse=not all_copies,
+                variants=not no_variants,
             )
         except ValueError as error:  # a bad filter value, e.g. an unparsable --from date
             raise click.BadParameter(str(error)) from None
@@ -473,6 +478,33 @@ def topics_command(index_path: Path | None, refit: bool, as_json: bool) -> None:
         click.echo(_dumps(info.as_dict() if info else None))
         return
     click.echo(_describe_topics(info))
+
+
+@main.command("variants")
+@click.argument("word")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def variants_command(word: str, index_path: Path | None, as_json: bool) -> None:
+    """The other spellings of a name or loanword that a search for WORD finds, and the evidence."""
+    with Index.open(index_path or default_index_path()) as index:
+        found = index.variants(word)
+    if as_json:
+        click.echo(_dumps(found.as_dict()))
+        return
+    if found.stem is None:
+        _fail(f"{word!r} is not one word that is searched (a stop word, or several words)")
+    if not found.fitted:
+        click.echo("no spelling variants yet: they are fitted with the topic model ('arsearch topics --refit')")
+    searched = "، ".join(found.searched) if found.searched else "no other spelling"
+    click.echo(f"{word} (term {found.stem}): a search also finds {searched}")
+    if found.candidates:
+        click.echo(f"candidates, judged when the variants were fitted ({found.fitted}):")
+    for candidate in found.candidates:
+        verdict = candidate.verdict
+        together = "" if verdict.together is None else f", in one article {verdict.together:.0%}"
+        evidence = f"{candidate.articles:,} articles, context {verdict.context:.2f}{together}"
+        click.echo(f"  {candidate.spelling}  {evidence}: {verdict.reason}")
 
 
 @main.group("synonyms")

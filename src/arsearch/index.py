@@ -49,6 +49,7 @@ from .store import (
 from .suggest import Suggestion, autocomplete
 from .synonyms import Groups, merged_groups, without
 from .topics import ModelInfo, TopicModel, fit_index, needs_fitting
+from .variants import WordVariants, fit_index_variants, word_variants
 
 DEFAULT_INDEX_DIR = Path("indexes") / "default"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
@@ -101,6 +102,8 @@ class IndexInfo:
     engine: str = DEFAULT_ENGINE
     protected_words: list[str] = field(default_factory=list)
     synonym_groups: int = 0
+    #: pairs of spellings of one name or loanword that searches join (``variants``)
+    spelling_variants: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, topics=self.topics.as_dict() if self.topics else None)
@@ -218,6 +221,7 @@ class Index:
             engine=self.store.kind.name,
             protected_words=self.protected_words,
             synonym_groups=len(self.store.synonym_groups()),
+            spelling_variants=len(table) if (table := snapshot.variants()) is not None else 0,
         )
 
     @property
@@ -244,6 +248,7 @@ class Index:
         ranking: Ranking | None = None,
         facets: bool = True,
         collapse: bool = True,
+        variants: bool = True,
     ) -> Results:
         """Ranked search. Never raises on a malformed query: see ``Results.warnings``.
 
@@ -254,6 +259,9 @@ class Index:
         ``collapse``: one story once: near-copies of a hit that rank lower are
         folded into it (``Hit.copies``); ``collapse=False`` lists every article.
         ``total`` and the facets count articles, copies included.
+        ``variants``: a word also finds the other spellings of a name or
+        loanword (ترمب finds ترامب, ranked below; see ``variants``);
+        ``variants=False`` searches the spellings typed only.
 
         مثال::
 
@@ -272,6 +280,7 @@ class Index:
             ranking=ranking,
             facets=facets,
             collapse=collapse,
+            variants=variants,
         )
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
@@ -356,11 +365,32 @@ class Index:
             100
         """
         self.store.check_writable()
+        snapshot = self.snapshot()
         try:
-            model = fit_index(self.snapshot(), self.analyzer, self.path)
+            model = fit_index(snapshot, self.analyzer, self.path)
+            if model is not None:
+                fit_index_variants(snapshot, model, self.path)
         except OSError as error:
             raise self.store.write_failure(error.strerror or str(error)) from None
         return model.info if model is not None else None
+
+    def variants(self, word: str) -> WordVariants:
+        """The spellings of a name or loanword a search for ``word`` also finds, and why.
+
+        Variants are found among the index's own words when the topic model is
+        fitted (``refit_topics``): same letters once the ones transliteration
+        varies are made one (ج/غ/ق/ك, ف/ڤ, ب/پ) and inner long vowels dropped,
+        shared contexts, seldom in one article, not two patterns of one Arabic root.
+
+        مثال::
+
+            >>> index.variants("ترمب").searched  # doctest: +SKIP
+            ['ترامب']
+        """
+        snapshot = self.snapshot()
+        tokens = list(self.analyzer.tokens(word))
+        stem = tokens[0].stem if len(tokens) == 1 else None
+        return word_variants(snapshot, snapshot.variants(), word, stem)
 
     # --- synonyms ---------------------------------------------------------
 

@@ -156,6 +156,7 @@ def search(
     ranking: Ranking | None = None,
     facets: bool = True,
     collapse: bool = True,
+    variants: bool = True,
 ) -> Results:
     """Search one commit of an index; see ``Index.search`` for the parameters."""
     started = time.perf_counter()
@@ -173,6 +174,7 @@ def search(
         ranking or Ranking(),
         snapshot.vocabulary() if needs_vocabulary else None,
         snapshot.synonyms(),
+        (table.as_mapping() if variants and (table := snapshot.variants()) is not None else None),
     )
     compiled: Compiled = compiler.compile(parsed)
     warnings = [*parsed.warnings, *compiled.warnings]

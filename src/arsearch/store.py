@@ -65,6 +65,7 @@ from .ingest import Record
 from .pipeline import DocumentMaker
 from .synonyms import Groups, SynonymTable
 from .topics import MODEL_FILE, ModelInfo, TopicModel, read_model
+from .variants import VARIANTS_FILE, VariantTable, read_variants
 from .version import __version__
 from .vocabulary import Vocabulary
 
@@ -75,10 +76,11 @@ WRITER_INFO_FILE = "writer.json"
 IGNORE_FILE = ".gitignore"
 FORMAT_NAME = "arsearch-index"
 #: Articles per commit of an import. Each commit closes a tantivy segment that
-#: later merges rewrite: on 31k articles, commits of 5,000 instead of 1,000 cut the
-#: importing process's CPU by ~6 s (a fifth) and the wall time by ~10%; a crash
-#: costs at most the articles since the last commit (a re-run adds them).
-DEFAULT_BATCH_SIZE = 5000
+#: later merges rewrite: on 31k articles, commits of 2,500 instead of 1,000 cut the
+#: importing process's CPU by ~5 s and the wall time by ~10%. 5,000 gains little
+#: more and took an import of 100k articles over 1 GB (1,009 MB; 884 MB at 2,500).
+#: A crash costs at most the articles since the last commit (a re-run adds them).
+DEFAULT_BATCH_SIZE = 2500
 #: The progress callback hears from an import at every commit and at least this often (articles).
 PROGRESS_EVERY = 500
 
@@ -294,6 +296,10 @@ class Snapshot:
         """The index's synonym groups, as stored now (they are settings, not part of a commit)."""
         return self.store.synonym_table()
 
+    def variants(self) -> VariantTable | None:
+        """The spelling variants of names and loanwords fitted with the topic model, or None."""
+        return self.store.variant_table()
+
 
 class Store:
     """An open index directory. Use ``Store.create`` or ``Store.open``."""
@@ -310,6 +316,7 @@ class Store:
         self._vocabulary: tuple[Hashable, Vocabulary] | None = None
         self._topics: tuple[tuple[int, int, int] | None, TopicModel | None] | None = None
         self._synonyms: tuple[tuple[int, int, int] | None, SynonymTable] | None = None
+        self._variants: tuple[tuple[int, int, int] | None, VariantTable | None] | None = None
         #: opened from storage this process cannot write: searches work, writes raise ``IndexWriteError``
         self.read_only = read_only
 
@@ -413,6 +420,14 @@ class Store:
         cached = self._topics
         if cached is None or cached[0] != signature:
             cached = self._topics = (signature, read_model(self.path / MODEL_FILE) if signature else None)
+        return cached[1]
+
+    def variant_table(self) -> VariantTable | None:
+        """The spelling variants fitted with the topic model, re-read when the file is replaced."""
+        signature = file_signature(self.path / VARIANTS_FILE)
+        cached = self._variants
+        if cached is None or cached[0] != signature:
+            cached = self._variants = (signature, read_variants(self.path / VARIANTS_FILE) if signature else None)
         return cached[1]
 
     def size_bytes(self) -> int:

@@ -114,6 +114,10 @@ class TopicModel:
         self.idf = idf
         self.basis = basis
         self.info = info
+        #: each stem's contexts, as fitted (not saved): the mean topic vector of the sampled articles
+        #: it is in, its own part taken out, less that of all articles. Two spellings of one name are
+        #: used among the same words even when no article has both (``variants``).
+        self.contexts: np.ndarray | None = None
 
     def vector(self, frequencies: Frequencies) -> np.ndarray | None:
         """The unit topic vector of a bag of stems (None when no stem is known to the model)."""
@@ -215,6 +219,16 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     # ARPACK, started from a seeded vector: the same articles always give the same model
     _, strengths, right = svds(matrix, k=dimensions, random_state=np.random.default_rng(SEED))
     right = right[np.argsort(-strengths)]  # strongest topic first (ARPACK gives them weakest first)
+    basis = np.ascontiguousarray(right.T, dtype=np.float32)
+    # each stem's contexts: the mean topic vector of the sampled articles it is in, its own part
+    # taken out (its weight in the article times its own row), less the mean of every article
+    articles_topics = matrix @ basis
+    present = matrix.copy()
+    present.data[:] = 1.0
+    own_weight = np.asarray(matrix.sum(axis=0)).ravel()[:, None]
+    in_articles = np.maximum(np.asarray(present.sum(axis=0)).ravel()[:, None], 1.0)
+    contexts = (np.asarray(present.T @ articles_topics) - own_weight * basis) / in_articles
+    contexts -= articles_topics.mean(axis=0)
     info = ModelInfo(
         articles=articles,
         sample=sample,
@@ -223,7 +237,9 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
         fitted=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - started, 3),
     )
-    return TopicModel(terms, idf.astype(np.float32), np.ascontiguousarray(right.T, dtype=np.float32), info)
+    model = TopicModel(terms, idf.astype(np.float32), basis, info)
+    model.contexts = contexts
+    return model
 
 
 def sample_bags(snapshot: Snapshot, analyzer: Analyzer) -> Iterator[dict[str, float]]:

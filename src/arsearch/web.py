@@ -14,7 +14,7 @@ Flask and Django (WSGI) can serve it through the ``a2wsgi`` package:
 
 Endpoints (JSON, UTF-8; errors are ``{"error": {"status", "message"}}``):
 
-* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=&collapse=``
+* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=&collapse=&variants=``
 * ``GET /articles/{id}``, ``GET /articles/{id}/related?limit=``, ``GET /articles/{id}/duplicates``
 * ``GET /suggest?q=&limit=``, ``GET /health``, ``GET /openapi.json``
 * ``GET /``: a right-to-left search page (``static/``) using the endpoints above
@@ -166,6 +166,7 @@ class Api:
             filters=filters or None,
             sort=sort,
             collapse=_flag(request, "collapse", default=True),
+            variants=_flag(request, "variants", default=True),
         )
         return OrjsonResponse(results.as_dict())
 
@@ -357,6 +358,11 @@ OPENAPI: dict[str, Any] = {
                     _parameter(
                         "collapse",
                         "fold near-copies of a story into its best hit (default true; false lists every copy)",
+                        {"type": "boolean", "default": True},
+                    ),
+                    _parameter(
+                        "variants",
+                        "also find other spellings of names and loanwords, ranked below (default true)",
                         {"type": "boolean", "default": True},
                     ),
                 ],

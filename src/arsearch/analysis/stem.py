@@ -222,6 +222,11 @@ def _likeliest_root(stemmer: ArabicLightStemmer, word: str, piece_root: Callable
     return max(sorted(set(roots)), key=roots.count) if roots else ""
 
 
+def is_dictionary_root(root: str) -> bool:
+    """Whether tashaphyne's dictionary of Arabic roots has ``root`` (names and loanwords seldom give one)."""
+    return bool(_root_extractor().is_root(root))
+
+
 @lru_cache(maxsize=PIECE_CACHE_SIZE)
 def _piece_root(piece: str) -> str:
     """tashaphyne's root of one segmentation's letters (what ``get_root(left, right)`` computes)."""

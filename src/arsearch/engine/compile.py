@@ -10,7 +10,7 @@ terms; prefix words are expanded over the snapshot's term dictionary.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,6 +70,8 @@ class Ranking:
     #: evening out how rare each is: a synonym's match ranks below the same match
     #: of the words typed
     synonym_boost: float = 0.6
+    #: weight of another spelling of a name or loanword (``variants``), evened out the same way
+    variant_boost: float = 0.6
     #: bonus for the query's words appearing close together (0 = off)
     proximity_boost: float = 0.0
     proximity_slop: int = 5
@@ -99,12 +101,14 @@ class QueryCompiler:
         ranking: Ranking,
         vocabulary: NearTerms | None = None,
         synonyms: SynonymTable | None = None,
+        variants: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.light = light
         self.ranking = ranking
         self._vocabulary = vocabulary
         self._synonyms = synonyms if synonyms and ranking.synonym_boost > 0 else None
+        self._variants = variants if variants and ranking.variant_boost > 0 else None
         self._roots_qualify = False
 
     def compile(self, parsed: ParsedQuery) -> Compiled:
@@ -261,9 +265,24 @@ class QueryCompiler:
                         clauses.append(self._term(*root))
                     else:
                         result.roots.append(root)
+            clauses += self._spellings(token.stem, word.field, result, negated)
         if not clauses:
             return None  # a stop word
         return any_of(clauses)
+
+    def _spellings(self, stem: str, field_name: str | None, result: Compiled, negated: bool) -> list[EngineQuery]:
+        """The other spellings of a name or loanword (ترمب for ترامب), below the one typed."""
+        others = self._variants.get(stem, ()) if self._variants is not None else ()
+        if not others:
+            return []
+        rarity = self._rarity((stem,))
+        clauses: list[EngineQuery] = []
+        for other in others:
+            if not negated:
+                result.stems.add(other)
+            weight = self.ranking.variant_boost * min(1.0, rarity / self._rarity((other,)))
+            clauses += [self._term(name, other, self._boost(name) * weight) for name in self._fields(field_name)]
+        return clauses
 
     def _root_word(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
         """``root:درس``: articles with any word of the root, in title (boosted) or text.

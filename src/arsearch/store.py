@@ -60,7 +60,7 @@ from .errors import (
     IndexWriteError,
     StrictModeError,
 )
-from .files import file_signature, write_atomically
+from .files import FileCache, write_atomically
 from .ingest import Record
 from .pipeline import DocumentMaker
 from .synonyms import Groups, SynonymTable
@@ -314,9 +314,13 @@ class Store:
         self.analyzer_options = analysis_options(settings["analysis"])
         self.analyzer = Analyzer(**self.analyzer_options)
         self._vocabulary: tuple[Hashable, Vocabulary] | None = None
-        self._topics: tuple[tuple[int, int, int] | None, TopicModel | None] | None = None
-        self._synonyms: tuple[tuple[int, int, int] | None, SynonymTable] | None = None
-        self._variants: tuple[tuple[int, int, int] | None, VariantTable | None] | None = None
+        self._topics = FileCache(path / MODEL_FILE, read_model, None)
+        self._variants = FileCache(path / VARIANTS_FILE, read_variants, None)
+        self._synonyms = FileCache(
+            path / SETTINGS_FILE,
+            lambda file: SynonymTable(read_settings(file.parent).get("synonyms", []), self.analyzer),
+            SynonymTable([], self.analyzer),
+        )
         #: opened from storage this process cannot write: searches work, writes raise ``IndexWriteError``
         self.read_only = read_only
 
@@ -416,19 +420,11 @@ class Store:
 
     def topic_model(self) -> TopicModel | None:
         """The topic model file's contents, re-read when its file is replaced."""
-        signature = file_signature(self.path / MODEL_FILE)
-        cached = self._topics
-        if cached is None or cached[0] != signature:
-            cached = self._topics = (signature, read_model(self.path / MODEL_FILE) if signature else None)
-        return cached[1]
+        return self._topics.get()
 
     def variant_table(self) -> VariantTable | None:
         """The spelling variants fitted with the topic model, re-read when the file is replaced."""
-        signature = file_signature(self.path / VARIANTS_FILE)
-        cached = self._variants
-        if cached is None or cached[0] != signature:
-            cached = self._variants = (signature, read_variants(self.path / VARIANTS_FILE) if signature else None)
-        return cached[1]
+        return self._variants.get()
 
     def size_bytes(self) -> int:
         return sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file())
@@ -476,12 +472,7 @@ class Store:
 
     def synonym_table(self) -> SynonymTable:
         """The synonym groups analyzed for searching, re-read when the settings file is replaced."""
-        signature = file_signature(self.path / SETTINGS_FILE)
-        cached = self._synonyms
-        if cached is None or cached[0] != signature:
-            groups = read_settings(self.path).get("synonyms", []) if signature else []
-            cached = self._synonyms = (signature, SynonymTable(groups, self.analyzer))
-        return cached[1]
+        return self._synonyms.get()
 
     def change_synonyms(self, change: Callable[[Groups], Groups], wait: float = 0.0) -> Groups:
         """Replace the synonym groups by ``change(groups)``, atomically and under the write lock."""

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from arsearch import Index
 from arsearch.cli import main
 from arsearch.ingest import read_records
+from arsearch.variants import VARIANTS_FILE, VariantTable, Verdict
 from arsearch.web import MAX_API_LIMIT, MAX_API_PAGE, OPENAPI, create_app
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
@@ -81,6 +82,7 @@ def test_search_filters_sort_and_pages(client: TestClient) -> None:
         ({"q": "x", "sort": "random"}, "'sort' must be one of relevance, newest, oldest"),
         ({"q": "x", "from": "not a date"}, "date"),
         ({"q": "x", "collapse": "maybe"}, "'collapse' must be true or false"),
+        ({"q": "x", "variants": "perhaps"}, "'variants' must be true or false"),
     ],
 )
 def test_bad_parameters_are_400_with_a_reason(client: TestClient, params: dict[str, str], message: str) -> None:
@@ -100,6 +102,18 @@ def test_copies_fold_unless_collapse_is_false(tmp_path: Path) -> None:
     assert len(folded["hits"]) == 1 and len(folded["hits"][0]["copies"]) == 2
     assert {copy["source"] for copy in folded["hits"][0]["copies"]} | {folded["hits"][0]["id"]} == {"a", "b", "c"}
     assert len(listed["hits"]) == 3 and all(hit["copies"] == [] for hit in listed["hits"])
+
+
+def test_other_spellings_are_found_unless_variants_is_false(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        # enough articles with the spelling typed that the search is not widened to its root
+        index.add([{"id": str(n), "text": f"زار {'ترامب' if n < 3 else 'ترمب'} المدينة"} for n in range(5)])
+    VariantTable([Verdict("ترامب", "ترمب", 0.9, 0.0)]).save(tmp_path / "ix" / VARIANTS_FILE)
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        both = client.get("/search", params={"q": "ترامب", "collapse": "false"}).json()
+        typed = client.get("/search", params={"q": "ترامب", "variants": "false"}).json()
+    assert (both["total"], typed["total"]) == (5, 3)
+    assert "[ترمب]" in both["hits"][-1]["snippets"][0]["text"]
 
 
 def test_article_related_duplicates_and_unknown_ids(client: TestClient) -> None:

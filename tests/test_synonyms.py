@@ -230,3 +230,19 @@ def test_protected_words_are_fixed_at_creation(tmp_path: Path) -> None:
     assert "created with protected words ['سلمان', 'ماكرون']" in result.output
     with pytest.raises(ValueError, match="'الولايات المتحدة' is not one word"):
         Index.create(tmp_path / "other", protected=["الولايات المتحدة"])
+
+
+def test_a_protected_word_is_its_own_root(tmp_path: Path) -> None:
+    """سلمان unprotected has the root سلم (سلام, سلامة); protected, a search for it never widens to them."""
+    articles = [
+        {"id": "name", "text": "استقبل الملك سلمان الوفد"},
+        {"id": "peace", "text": "دعوة إلى السلام والسلامة في المنطقة"},
+        {"id": "other", "text": "أخبار الطقس اليوم"},
+    ]
+    with Index.create(tmp_path / "plain") as plain, Index.create(tmp_path / "kept", protected=["سلمان"]) as kept:
+        plain.add(articles)
+        kept.add(articles)
+        assert {hit.id for hit in plain.search("سلمان").hits} == {"name", "peace"}  # widened to the root سلم
+        assert [hit.id for hit in kept.search("سلمان").hits] == ["name"]
+        assert [hit.id for hit in kept.search("root:سلمان").hits] == ["name"]
+        assert kept.store.analyzer.root("سلمان") == "سلمان"

@@ -137,6 +137,8 @@ class Analyzer:
         self._word_form = NormalizationOptions(normalization.fold_hamza_carriers, fold_teh_marbuta=False)
         #: words never stemmed (nor reduced to a root), as normalized forms that keep ة
         self.protected: frozenset[str] = frozenset(normalize_word(word, self._word_form) for word in protected)
+        fold = fold_teh_marbuta if normalization.fold_teh_marbuta else str
+        self._protected_terms = frozenset(map(fold, self.protected))
         # Every surface met is analyzed once, into the current table; a full
         # table is replaced, not emptied, so a thread still reading the old
         # one sees consistent numbers. New words are added under the lock.
@@ -169,6 +171,16 @@ class Analyzer:
                 table.roots.append(root)
                 table.numbers[surface] = number
             return number
+
+    def root(self, term: str) -> str:
+        """The root indexed for an index term: tashaphyne's, or the term itself for a protected word.
+
+        مثال::
+
+            >>> Analyzer(protected=["ماكرون"]).root("ماكرون"), get_analyzer().root("مدرس")
+            ('ماكرون', 'درس')
+        """
+        return term if term in self._protected_terms else root_of(term)
 
     def _protected(self, form: str) -> str | None:
         """The protected word ``form`` is, alone or after proclitics (وماكرون, لماكرون, للتويتر), or None."""

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..analysis import Analyzer
-from ..analysis.stem import root_of
 from ..query import ROOT_QUERY_FIELD, Bool, DateRange, Node, ParsedQuery, Phrase, Word
 from ..synonyms import Member, SynonymTable
 from .base import Snapshot
@@ -260,7 +259,7 @@ class QueryCompiler:
                 if self.ranking.exact_boost:
                     clauses.append(self._term(name + EXACT_SUFFIX, token.normalized, boost * self.ranking.exact_boost))
                 if self.ranking.root_boost and not negated:
-                    root = (name + ROOT_SUFFIX, root_of(token.stem), boost * self.ranking.root_boost)
+                    root = (name + ROOT_SUFFIX, self.light.root(token.stem), boost * self.ranking.root_boost)
                     if self._roots_qualify:
                         clauses.append(self._term(*root))
                     else:
@@ -292,7 +291,7 @@ class QueryCompiler:
         """
         clauses: list[EngineQuery] = []
         for token in self.light.tokens(word.text, keep_stopwords=True):
-            root = root_of(token.stem or token.normalized)
+            root = self.light.root(token.stem or token.normalized)
             if not negated:
                 result.searched_roots.add(root)
             clauses += [self._term(name + ROOT_SUFFIX, root, self._boost(name)) for name in TEXT_FIELDS]

@@ -250,3 +250,18 @@ def test_an_unknown_engine_is_refused_before_anything_is_written(tmp_path: Path)
     with pytest.raises(ValueError, match="unknown engine 'lucene'"):
         Index.create(tmp_path / "ix", engine="lucene")
     assert not (tmp_path / "ix").exists()
+
+
+def test_all_or_nothing_checks_every_record_first(tmp_path: Path) -> None:
+    from arsearch.errors import BatchRejectedError
+
+    good = [{"id": str(n), "text": f"خبر رقم {n}"} for n in range(5)]
+    with Index.create(tmp_path / "ix") as index:
+        with pytest.raises(BatchRejectedError, match=r"^2 bad records, nothing was written: item 3: no text") as caught:
+            index.add([*good[:2], {"id": "x"}, *good[2:], {"id": "0", "text": "مكرر"}], all_or_nothing=True)
+        assert [problem.location for problem in caught.value.problems] == ["item 3", "item 7"]
+        assert len(index) == 0
+        report = index.add(good, all_or_nothing=True, batch_size=2, item_outcomes=True)
+        assert (report.added, report.commits, len(index)) == (5, 1, 5)  # one commit, whatever batch_size says
+        again = index.add([good[0], {"id": "new", "text": "جديد"}], all_or_nothing=True, item_outcomes=True)
+        assert again.outcomes == ["unchanged", "added"]

@@ -170,6 +170,52 @@ def test_writes_with_the_token(tmp_path: Path) -> None:
         assert client.delete("/articles/web-1", headers=auth).status_code == 404
 
 
+def test_a_post_with_a_bad_record_writes_nothing_and_names_every_bad_one(tmp_path: Path) -> None:
+    Index.create(tmp_path / "ix").close()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    batch = [
+        {"id": "ok-1", "title": "خبر سليم", "text": "نص الخبر الأول"},
+        {"id": "no-text"},
+        {"id": "ok-2", "title": "خبر آخر", "text": "نص الخبر الثاني"},
+        {"id": "ok-1", "title": "تكرار", "text": "المعرف نفسه مرة أخرى"},
+        {"title": "بلا معرف", "text": "نص"},
+    ]
+    with TestClient(create_app(tmp_path / "ix", write_token=TOKEN)) as client:
+        rejected = client.post("/articles", json=batch, headers=auth)
+        assert rejected.status_code == 400
+        error = rejected.json()["error"]
+        assert error["message"].startswith("3 bad records, nothing was written: item 2: no text")
+        assert error["bad_records"] == 3
+        assert [problem["item"] for problem in error["problems"]] == [2, 4, 5]
+        assert "duplicate id 'ok-1' (first seen at item 1)" in error["problems"][1]["reason"]
+        assert client.get("/health").json()["articles"] == 0  # not even ok-1
+        # resent without the bad records: written, in one commit
+        fixed = client.post("/articles", json=[batch[0], batch[2]], headers=auth)
+        assert (fixed.status_code, fixed.json()) == (201, {"added": 2, "updated": 0, "unchanged": 0})
+        assert client.post("/articles?update=maybe", json=batch[0], headers=auth).status_code == 400
+
+
+def test_partial_posts_write_the_good_records_and_report_each_item(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": "old", "title": "قديم", "text": "خبر موجود من قبل"}])
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    batch = [
+        {"id": "new", "title": "جديد", "text": "خبر جديد"},
+        {"id": "broken", "title": ""},
+        {"id": "old", "title": "قديم", "text": "نسخة أخرى"},
+    ]
+    with TestClient(create_app(tmp_path / "ix", write_token=TOKEN)) as client:
+        answer = client.post("/articles", params={"partial": "1"}, json=batch, headers=auth)
+        assert answer.status_code == 200
+        body = answer.json()
+        assert (body["errors"], body["added"], body["unchanged"], body["skipped"]) == (True, 1, 1, 1)
+        assert [item["status"] for item in body["items"]] == ["added", "skipped", "unchanged"]
+        assert "no text" in body["items"][1]["reason"]
+        updated = client.post("/articles?partial=1&update=1", json=batch[2:], headers=auth).json()
+        assert (updated["errors"], updated["items"]) == (False, [{"item": 1, "status": "updated"}])
+        assert client.get("/articles/old").json()["text"] == "نسخة أخرى"
+
+
 def test_serve_refuses_a_missing_index_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "none")])
     assert result.exit_code == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 
 class ArsearchError(Exception):
     """Base class of every error arsearch raises deliberately."""
@@ -56,3 +58,27 @@ class AnalysisWorkerError(ArsearchError):
 
 class SynonymError(ArsearchError, ValueError):
     """A synonym group that cannot be stored; the message names the member and why."""
+
+
+class BadRecord(Protocol):
+    """Where a bad record is and what is wrong with it (``store.Problem``)."""
+
+    @property
+    def location(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+class BatchRejectedError(ArsearchError, ValueError):
+    """An all-or-nothing add (``Index.add(..., all_or_nothing=True)``) with bad records: nothing was written.
+
+    ``problems`` lists every bad record (its location and reason), in input order.
+    """
+
+    def __init__(self, problems: list[BadRecord], shown: int = 10) -> None:
+        self.problems = problems
+        listed = "; ".join(map(str, problems[:shown]))
+        more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+        count = f"{len(problems)} bad record{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"{count}, nothing was written: {listed}{more}")

@@ -466,6 +466,8 @@ class Index:
         wait: float = 0.0,
         progress: Callable[[AddReport], None] | None = None,
         jobs: int | None = None,
+        all_or_nothing: bool = False,
+        item_outcomes: bool = False,
     ) -> AddReport:
         """Index articles from any iterable (streamed), committing every ``batch_size``.
 
@@ -481,6 +483,17 @@ class Index:
         ``jobs``: processes analyzing articles (default: every core). Imports
         of up to ``pipeline.INLINE_ARTICLES`` articles stay in this process;
         commits are in input order whatever ``jobs`` is.
+
+        ``all_or_nothing``: every record is checked first; any bad one raises
+        ``BatchRejectedError`` listing them all, and nothing is written;
+        otherwise all are written in one commit (the items are held in memory:
+        for a request's worth, not an archive). ``item_outcomes``: fill
+        ``AddReport.outcomes`` with each item's fate, in input order.
+
+        مثال::
+
+            >>> index.add([{"id": "1", "text": "خبر"}, {"id": "2"}], all_or_nothing=True)  # doctest: +SKIP
+            BatchRejectedError: 1 bad record, nothing was written: item 2: no text: ...
         """
         report = self.store.add(
             articles,
@@ -491,6 +504,8 @@ class Index:
             wait=wait,
             progress=progress,
             jobs=jobs,
+            all_or_nothing=all_or_nothing,
+            item_outcomes=item_outcomes,
         )
         # after the writer is gone and merges are done (lower peak memory); a concurrent refit is
         # harmless: each writes a whole model and the last one stays

@@ -52,6 +52,7 @@ from .engine.schema import ID_FIELD, SCHEMA_VERSION, stored_article
 from .errors import (
     ArsearchError,
     ArticleNotFoundError,
+    BatchRejectedError,
     IndexCorruptError,
     IndexExistsError,
     IndexLockedError,
@@ -110,6 +111,9 @@ class AddReport:
     commits: int = 0
     elapsed: float = 0.0
     topics: ModelInfo | None = None  # set when the import (re)fitted the topic model
+    #: with ``item_outcomes=True``: each input item's fate, in input order: "added",
+    #: "updated", "unchanged" or "skipped" (why: the ``problems`` entry at its location)
+    outcomes: list[str] | None = None
 
     @property
     def indexed(self) -> int:
@@ -499,6 +503,8 @@ class Store:
         wait: float = 0.0,
         progress: Callable[[AddReport], None] | None = None,
         jobs: int | None = None,
+        all_or_nothing: bool = False,
+        item_outcomes: bool = False,
     ) -> AddReport:
         """Index articles, committing every ``batch_size``; see ``Index.add``.
 
@@ -508,10 +514,15 @@ class Store:
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        report = AddReport()
+        report = AddReport(outcomes=[] if item_outcomes else None)
         started = time.perf_counter()
         committed = self.snapshot()  # the ids indexed before this import (later ones are in seen_at)
         seen_at: dict[str, str] = {}
+        stop_at_first = strict and not all_or_nothing
+
+        def outcome(fate: str) -> None:
+            if report.outcomes is not None:
+                report.outcomes.append(fate)
 
         def planned() -> Iterator[_Write | Problem]:
             """What to write, in input order; in strict mode the first bad record ends it."""
@@ -528,15 +539,26 @@ class Store:
                         indexed = article.id in committed
                         if indexed and not update:
                             report.unchanged += 1
+                            outcome("unchanged")
                         else:
+                            outcome("updated" if indexed else "added")
                             yield _Write(article, indexed)
                         continue
                     problem = Problem(location, f"duplicate id {article.id!r} (first seen at {first})")
                     kind = "duplicate id"
-                if strict:
+                if stop_at_first:
                     yield problem
                     return
                 report.skip(problem, kind)
+                outcome("skipped")
+
+        plan: Iterable[_Write | Problem] = planned()
+        if all_or_nothing:
+            # every record is checked before anything is written; then one commit writes them all
+            plan = list(plan)
+            if report.problems:
+                raise BatchRejectedError(list(report.problems))
+            batch_size = max(1, len(plan))
 
         with contextlib.ExitStack() as stack:
             maker = stack.enter_context(DocumentMaker(self.analyzer, self.analyzer_options, jobs))
@@ -554,7 +576,7 @@ class Store:
                     progress(report)
 
             try:
-                for item, document in maker.analyzed(planned(), _article_to_write):
+                for item, document in maker.analyzed(plan, _article_to_write):
                     if isinstance(item, Problem):  # strict mode: stop after committing what came before
                         commit()
                         raise StrictModeError(str(item))

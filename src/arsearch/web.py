@@ -33,6 +33,7 @@ that) and new commits are picked up by the next request.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import inspect
 import os
@@ -50,7 +51,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .articles import ArticleError
-from .errors import ArsearchError, ArticleNotFoundError, IndexLockedError, IndexWriteError, StrictModeError
+from .errors import (
+    ArsearchError,
+    ArticleNotFoundError,
+    BatchRejectedError,
+    IndexLockedError,
+    IndexWriteError,
+    StrictModeError,
+)
 from .index import Index, default_index_path
 from .query import MAX_QUERY_CHARS
 from .search import SORTS
@@ -66,6 +74,8 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 WRITE_TOKEN_ENV_VAR = "ARSEARCH_WRITE_TOKEN"
 #: A write waits this long for another writer (another worker, an import) before a 409.
 WRITE_WAIT_SECONDS = 10.0
+#: Bad records listed one by one in a rejected POST (the count says how many there were).
+MAX_LISTED_PROBLEMS = 100
 #: The search page and its script and style, served by the app itself (no CDN).
 STATIC_DIR = Path(__file__).with_name("static")
 #: The page runs only its own script: no inline script, nothing from elsewhere,
@@ -94,8 +104,13 @@ class ApiError(Exception):
         self.message = message
 
 
-def error_response(status: int, message: str) -> OrjsonResponse:
-    return OrjsonResponse({"error": {"status": status, "message": message}}, status_code=status)
+def error_response(status: int, message: str, **details: Any) -> OrjsonResponse:
+    return OrjsonResponse({"error": {"status": status, "message": message, **details}}, status_code=status)
+
+
+def _item_number(location: str) -> int:
+    """The 1-based position of a request's item from its problem location ("item 3")."""
+    return int(location.removeprefix("item "))
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -208,11 +223,36 @@ class Api:
         articles = payload if isinstance(payload, list) else [payload]
         if not all(isinstance(article, dict) for article in articles):
             raise ApiError(400, "send one article (a JSON object) or a list of them")
-        update = request.query_params.get("update") in _YES
-        # indexing is blocking work: off the event loop, so searches keep being served
-        report = await run_in_threadpool(self.index.add, articles, update=update, strict=True, wait=WRITE_WAIT_SECONDS)
+        update = _flag(request, "update", default=False)
+        partial = _flag(request, "partial", default=False)
+        # indexing is blocking work: off the event loop, so searches keep being served; one commit
+        # for the whole request, made before the answer: a 2xx means every article written is durable
+        add = functools.partial(
+            self.index.add,
+            articles,
+            update=update,
+            batch_size=max(1, len(articles)),
+            wait=WRITE_WAIT_SECONDS,
+            all_or_nothing=not partial,
+            item_outcomes=partial,
+        )
+        try:
+            report = await run_in_threadpool(add)
+        except BatchRejectedError as rejected:
+            problems = [{"item": _item_number(bad.location), "reason": bad.reason} for bad in rejected.problems]
+            return error_response(
+                400, str(rejected), problems=problems[:MAX_LISTED_PROBLEMS], bad_records=len(problems)
+            )
+        counts = {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
+        if not partial:
+            return OrjsonResponse(counts, status_code=201)
+        reasons = {problem.location: problem.reason for problem in report.problems}
+        items = [
+            {"item": number, "status": fate, **({"reason": reasons[f"item {number}"]} if fate == "skipped" else {})}
+            for number, fate in enumerate(report.outcomes or [], 1)
+        ]
         return OrjsonResponse(
-            {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}, status_code=201
+            {**counts, "skipped": len(report.problems), "errors": bool(report.problems), "items": items}
         )
 
     def delete(self, request: Request) -> Response:
@@ -387,9 +427,31 @@ OPENAPI: dict[str, Any] = {
         },
         "/articles": {
             "post": {
-                "summary": "Add articles (needs the write token); ?update=1 replaces existing ids",
+                "summary": "Add articles (needs the write token): all or nothing, unless partial=1",
+                "description": (
+                    "Every record is checked first. Any bad one: 400 listing every bad record "
+                    "(error.problems: item, reason; error.bad_records: how many), and nothing is written. "
+                    "Otherwise all are written in one commit before the 201 answer: a 2xx means every "
+                    "article of the request is committed and survives a crash. partial=1: the good records "
+                    "are written, 200 with errors (true when any was skipped) and items (each item's "
+                    "status: added, updated, unchanged or skipped, with its reason)."
+                ),
                 "security": [{"bearer": []}],
-                "responses": {"201": {"description": "counts"}, "400": _ERROR, "401": _ERROR, "403": _ERROR},
+                "parameters": [
+                    _parameter("update", "replace articles whose id is indexed", {"type": "boolean", "default": False}),
+                    _parameter(
+                        "partial", "write the good records, report each item", {"type": "boolean", "default": False}
+                    ),
+                ],
+                "responses": {
+                    "201": {"description": "added, updated, unchanged (all or nothing: every article committed)"},
+                    "200": {"description": "partial=1: the counts, errors, and each item's outcome"},
+                    "400": _ERROR,
+                    "401": _ERROR,
+                    "403": _ERROR,
+                    "409": _ERROR,
+                    "507": _ERROR,
+                },
             }
         },
         "/articles/{article_id}": {

@@ -76,8 +76,13 @@ class TreeMemory:
 
     def _watch(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, sum(map(_rss_mb, _tree(self.pid))))
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
             self._stop.wait(self.interval)
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants now, in MB."""
+    return sum(map(_rss_mb, _tree(pid)))
 
 
 def _tree(pid: int) -> list[int]:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import orjson
 import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
@@ -21,6 +16,7 @@ from arsearch.cli import main
 from arsearch.ingest import read_records
 from arsearch.variants import VARIANTS_FILE, VariantTable, Verdict
 from arsearch.web import MAX_API_LIMIT, MAX_API_PAGE, OPENAPI, create_app
+from server_helpers import Server
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
 TOKEN = "s3cret-token"
@@ -222,36 +218,16 @@ def test_serve_refuses_a_missing_index_in_one_line(tmp_path: Path) -> None:
     assert "no index at" in result.output and "Traceback" not in result.output
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("workers", [1, 2])
 def test_arsearch_serve_answers_on_loopback(index_dir: Path, workers: int) -> None:
-    port = free_port()
-    command = [sys.executable, "-m", "arsearch", "serve", "--index", str(index_dir), "--port", str(port)]
-    command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = Server(index_dir, "--workers", str(workers))
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                    assert orjson.loads(response.read())["articles"] == 30
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "the server did not come up"
-                time.sleep(0.2)
-        query = urllib.parse.urlencode({"q": "المملكة"})
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?{query}", timeout=5) as response:
-            assert orjson.loads(response.read())["total"] > 0
+        assert server.get("/health")["articles"] == 30
+        assert server.get("/search?" + urllib.parse.urlencode({"q": "المملكة"}))["total"] > 0
     finally:
-        server.terminate()
-        _, errors = server.communicate(timeout=10)
+        errors = server.stop()
     processes = ", 2 processes" if workers == 2 else ""
-    assert f"serving {index_dir} on http://127.0.0.1:{port} (read-only{processes})" in errors
+    assert f"serving {index_dir} on http://127.0.0.1:{server.port} (read-only{processes})" in errors
 
 
 def test_the_app_mounts_inside_another_app(index_dir: Path) -> None:

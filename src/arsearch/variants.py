@@ -23,7 +23,8 @@ grows), and kept in ``variants.json`` beside it.
      words about one subject meet often (غرب/قرب, لائحة/لوائح);
    * *foreign words*: neither reads as an Arabic word, a root of the Arabic
      root dictionary (tashaphyne's) plus at most ``MAX_PATTERN_LETTERS``
-     letters of a pattern: a native word's patterns and inflections share
+     letters of a pattern, also once an inflection ending is set aside
+     (افتقادها, ارتدوه): a native word's patterns and inflections share
      letters and contexts too (اعتقاد/اعتقد, مثير/مثار), and a loanword must
      not swallow the native word it resembles.
 
@@ -71,6 +72,8 @@ MAX_TOGETHER = 0.2
 #: Letters an Arabic pattern adds to its root in a light stem (اعتقاد: عقد + ا ت ا); a longer stem
 #: whose "root" tashaphyne finds is taken for a foreign word.
 MAX_PATTERN_LETTERS = 3
+#: Endings a light stem keeps that Arabic inflection adds (pronouns, plural and dual, verb endings).
+INFLECTIONS = ("ها", "هم", "هما", "ه", "وا", "ان", "ين", "ون", "تم", "نا")
 #: The field whose article counts judge co-occurrence (it holds the title's words too).
 COUNT_FIELD = "text"
 
@@ -217,13 +220,17 @@ def _judged(snapshot: Snapshot, first: str, second: str, context: float) -> Verd
 
 
 def _arabic(stem: str) -> str | None:
-    """ "stem: root" when the stem reads as an Arabic word: a dictionary root plus a pattern's few letters.
+    """ "stem: root" when the stem, or the stem without an inflection ending, reads as an Arabic word:
+    a dictionary root plus a pattern's few letters.
 
     tashaphyne finds some dictionary root in most long loanwords too
     (كمبيوتر → بتر, نتنياهو → نوه); a pattern adds at most ``MAX_PATTERN_LETTERS``.
     """
-    root = root_of(stem)
-    return f"{stem}: {root}" if is_dictionary_root(root) and len(stem) <= len(root) + MAX_PATTERN_LETTERS else None
+    for form in (stem, *(stem[: -len(ending)] for ending in INFLECTIONS if stem.endswith(ending))):
+        root = root_of(form)
+        if len(form) >= 3 and is_dictionary_root(root) and len(form) <= len(root) + MAX_PATTERN_LETTERS:
+            return f"{stem}: {root}"
+    return None
 
 
 @dataclass(frozen=True)

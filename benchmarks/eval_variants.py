@@ -33,8 +33,9 @@ from typing import Any
 from _common import ROOT, SAUDINEWSNET_INDEX, open_saudinewsnet_index, print_report
 from arsearch import Index
 from arsearch.engine.queries import BooleanQuery, TermQuery
+from arsearch.engine.schema import ARTICLE_FIELD
 from arsearch.topics import fit_index
-from arsearch.variants import COUNT_FIELD, fit_index_variants
+from arsearch.variants import fit_index_variants
 
 DATA = ROOT / "benchmarks" / "data"
 SEED = 20261126
@@ -52,7 +53,7 @@ def stem_of(index: Index, word: str) -> str | None:
 
 
 def articles_with_only(index: Index, wanted: str, without: str) -> int:
-    query = BooleanQuery((("must", TermQuery(COUNT_FIELD, wanted)), ("must_not", TermQuery(COUNT_FIELD, without))))
+    query = BooleanQuery((("must", TermQuery(ARTICLE_FIELD, wanted)), ("must_not", TermQuery(ARTICLE_FIELD, without))))
     return index.snapshot().search(query, limit=1, count=True).total
 
 

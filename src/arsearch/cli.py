@@ -67,6 +67,11 @@ index_option = click.option(
 )
 
 
+wait_option = click.option(
+    "--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer."
+)
+
+
 def _dumps(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
@@ -204,7 +209,7 @@ def _describe_topics(info: ModelInfo | None) -> str:
     help="Commit every N articles (a crash loses at most the articles since the last commit).",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 1).")
-@click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
+@wait_option
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -515,7 +520,7 @@ def synonyms_group() -> None:
 @synonyms_group.command("add")
 @click.argument("members", nargs=-1, required=True)
 @index_option
-@click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
+@wait_option
 @friendly_errors
 def synonyms_add_command(members: tuple[str, ...], index_path: Path | None, wait: float) -> None:
     """Make MEMBERS (words, or phrases in quotes) one group of equivalents.
@@ -546,7 +551,7 @@ def synonyms_list_command(index_path: Path | None, as_json: bool) -> None:
 @click.argument("members", nargs=-1, required=True)
 @index_option
 @click.option("--group", "whole_group", is_flag=True, help="Remove the whole group of each member named.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0.0, help="Wait up to SECONDS for another writer.")
+@wait_option
 @friendly_errors
 def synonyms_remove_command(members: tuple[str, ...], index_path: Path | None, whole_group: bool, wait: float) -> None:
     """Take MEMBERS out of their groups (a group left with one member goes)."""

@@ -380,7 +380,8 @@ class Index:
         Variants are found among the index's own words when the topic model is
         fitted (``refit_topics``): same letters once the ones transliteration
         varies are made one (ج/غ/ق/ك, ف/ڤ, ب/پ) and inner long vowels dropped,
-        shared contexts, seldom in one article, not two patterns of one Arabic root.
+        shared contexts, seldom in one article, and neither reads as an Arabic
+        word (a dictionary root and a pattern's few letters).
 
         مثال::
 

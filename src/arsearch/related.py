@@ -29,7 +29,7 @@ from . import fingerprint
 from .articles import searchable_part
 from .engine.base import StoredDocument
 from .engine.queries import BooleanQuery, BoostQuery, EngineQuery, FilterQuery, Occur, TermQuery
-from .engine.schema import DUPLICATE_KEYS_FIELD, ID_FIELD, TEXT_FIELDS, stored_article, stored_sketch
+from .engine.schema import ARTICLE_FIELD, DUPLICATE_KEYS_FIELD, ID_FIELD, TEXT_FIELDS, stored_article, stored_sketch
 from .search import MAX_LIMIT, Filters, filter_query
 from .store import Snapshot
 from .topics import Frequencies, cosines, document_frequencies
@@ -72,7 +72,7 @@ def key_terms(snapshot: Snapshot, frequencies: Frequencies) -> list[tuple[str, f
     articles = max(1, snapshot.doc_count)
     weighted = []
     for term, frequency in frequencies.items():
-        documents = snapshot.doc_freq("text", term)  # the text field holds the title's words too
+        documents = snapshot.doc_freq(ARTICLE_FIELD, term)
         if documents < MIN_DOC_FREQ or documents > MAX_DOC_SHARE * articles:
             continue
         weighted.append((term, (1 + math.log(frequency)) * math.log(articles / documents)))

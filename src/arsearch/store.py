@@ -128,6 +128,11 @@ class AddReport:
         self.problems.append(problem)
 
 
+def item_location(number: int) -> str:
+    """Where a problem with the ``number``-th item (from 1) of an iterable of articles is reported."""
+    return f"item {number}"
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -479,8 +484,8 @@ class Store:
         return self._synonyms.get()
 
     def change_synonyms(self, change: Callable[[Groups], Groups], wait: float = 0.0) -> Groups:
-        """Replace the synonym groups by ``change(groups)``, atomically and under the write lock."""
-        self.check_writable()
+        """Replace the synonym groups by ``change(groups)``, atomically and under the write lock
+        (``writing`` refuses an index on read-only storage)."""
         changed: Groups = []
 
         def apply(settings: dict[str, Any]) -> None:
@@ -527,7 +532,7 @@ class Store:
         def planned() -> Iterator[_Write | Problem]:
             """What to write, in input order; in strict mode the first bad record ends it."""
             for number, item in enumerate(articles, 1):
-                location = item.location if isinstance(item, Record) else f"item {number}"
+                location = item.location if isinstance(item, Record) else item_location(number)
                 try:
                     article = _to_article(item, field_map)
                 except ArticleError as error:
@@ -565,15 +570,18 @@ class Store:
             writer: Writer | None = None
             pending = 0
 
+            def tell() -> None:
+                report.elapsed = time.perf_counter() - started
+                if progress is not None:
+                    progress(report)
+
             def commit() -> None:
                 nonlocal pending
                 if writer is not None and pending:
                     self.commit(writer)
                     pending = 0
                     report.commits += 1
-                report.elapsed = time.perf_counter() - started
-                if progress is not None:
-                    progress(report)
+                tell()
 
             try:
                 for item, document in maker.analyzed(plan, _article_to_write):
@@ -592,9 +600,8 @@ class Store:
                     pending += 1
                     if pending >= batch_size:
                         commit()
-                    elif progress is not None and pending % PROGRESS_EVERY == 0:
-                        report.elapsed = time.perf_counter() - started
-                        progress(report)
+                    elif pending % PROGRESS_EVERY == 0:
+                        tell()
                 commit()
             finally:
                 # the batch in progress is dropped (by ``writing``); every earlier commit stays

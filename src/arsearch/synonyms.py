@@ -13,7 +13,7 @@ fires for لأمريكا or امريكا, and the phrase الولايات الم
 مثال::
 
     >>> table = SynonymTable([["أمريكا", "الولايات المتحدة"]], get_analyzer())
-    >>> [member.text for member in table.others(table.match(["امريك"], 0)[1])]  # doctest: +SKIP
+    >>> [member.text for member in table.others(table.group_of(["امريك"]), ["امريك"])]  # doctest: +SKIP
     ['الولايات المتحدة']
 """
 
@@ -42,10 +42,6 @@ class Member:
     stems: tuple[str, ...]
     #: every word's normalized form, stop words included
     forms: tuple[str, ...]
-
-    @property
-    def is_phrase(self) -> bool:
-        return len(self.forms) > 1
 
     @property
     def gaps(self) -> int:
@@ -151,14 +147,6 @@ class SynonymTable:
 
     def __bool__(self) -> bool:
         return bool(self.groups)
-
-    def match(self, stems: Sequence[str], start: int) -> tuple[int, int] | None:
-        """The longest member spelled by ``stems[start:]``'s first terms: (how many terms, group)."""
-        for length in range(min(self.longest, len(stems) - start), 0, -1):
-            group = self._group_of.get(tuple(stems[start : start + length]))
-            if group is not None:
-                return length, group
-        return None
 
     def group_of(self, stems: Sequence[str]) -> int | None:
         """The group with a member of exactly these terms."""

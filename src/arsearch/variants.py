@@ -52,6 +52,7 @@ import orjson
 from .analysis.stem import is_arabic_word, is_dictionary_root, root_of
 from .engine.base import Snapshot
 from .engine.queries import BooleanQuery, TermQuery
+from .engine.schema import ARTICLE_FIELD
 from .files import write_atomically
 from .topics import TopicModel
 
@@ -74,8 +75,6 @@ MAX_TOGETHER = 0.2
 MAX_PATTERN_LETTERS = 3
 #: Endings a light stem keeps that Arabic inflection adds (pronouns, plural and dual, verb endings).
 INFLECTIONS = ("ها", "هم", "هما", "ه", "وا", "ان", "ين", "ون", "تم", "نا")
-#: The field whose article counts judge co-occurrence (it holds the title's words too).
-COUNT_FIELD = "text"
 
 
 def skeleton(stem: str) -> str | None:
@@ -213,8 +212,8 @@ def _judged(snapshot: Snapshot, first: str, second: str, context: float) -> Verd
     if context < MIN_CONTEXT:
         return Verdict(first, second, context)
     arabic = next(filter(None, map(_arabic, (first, second))), None)
-    rarer = max(1, min(snapshot.doc_freq(COUNT_FIELD, first), snapshot.doc_freq(COUNT_FIELD, second)))
-    both = BooleanQuery((("must", TermQuery(COUNT_FIELD, first)), ("must", TermQuery(COUNT_FIELD, second))))
+    rarer = max(1, min(snapshot.doc_freq(ARTICLE_FIELD, first), snapshot.doc_freq(ARTICLE_FIELD, second)))
+    both = BooleanQuery((("must", TermQuery(ARTICLE_FIELD, first)), ("must", TermQuery(ARTICLE_FIELD, second))))
     together = round(snapshot.search(both, limit=1, count=True).total / rarer, 3)
     return Verdict(first, second, context, together, arabic)
 
@@ -268,7 +267,7 @@ def word_variants(snapshot: Snapshot, table: VariantTable | None, word: str, ste
     if table is None or stem is None:
         return WordVariants(word, stem, [], [], table.fitted if table is not None else "")
     candidates = [
-        Candidate(verdict.other(stem), snapshot.doc_freq(COUNT_FIELD, verdict.other(stem)), verdict)
+        Candidate(verdict.other(stem), snapshot.doc_freq(ARTICLE_FIELD, verdict.other(stem)), verdict)
         for verdict in table.candidates(stem)
     ]
     return WordVariants(word, stem, table.of(stem), candidates, table.fitted)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .engine.base import Snapshot
-from .engine.schema import EXACT_SUFFIX
+from .engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 
 #: Letters tried when editing an Arabic word (normalized forms: no alef or yeh variants).
 ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
@@ -63,11 +63,11 @@ class Vocabulary:
     # the text fields hold the title's words too, so their counts are articles
     @cached_property
     def forms(self) -> dict[str, int]:
-        return self._counts("text" + EXACT_SUFFIX)
+        return self._counts(ARTICLE_FIELD + EXACT_SUFFIX)
 
     @cached_property
     def stems(self) -> dict[str, int]:
-        return self._counts("text")
+        return self._counts(ARTICLE_FIELD)
 
     def count(self, term: str, *, stemmed: bool = False) -> int:
         return (self.stems if stemmed else self.forms).get(term, 0)
@@ -98,4 +98,4 @@ class Vocabulary:
         return self._top_words(prefix, limit)
 
     def _top_words(self, prefix: str, limit: int) -> list[tuple[str, int]]:
-        return self._snapshot.terms("text" + EXACT_SUFFIX, prefix, limit=limit)
+        return self._snapshot.terms(ARTICLE_FIELD + EXACT_SUFFIX, prefix, limit=limit)

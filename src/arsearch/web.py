@@ -62,6 +62,7 @@ from .errors import (
 from .index import Index, default_index_path
 from .query import MAX_QUERY_CHARS
 from .search import SORTS
+from .store import item_location
 from .version import __version__
 
 #: Limits on what one request may ask for.
@@ -106,11 +107,6 @@ class ApiError(Exception):
 
 def error_response(status: int, message: str, **details: Any) -> OrjsonResponse:
     return OrjsonResponse({"error": {"status": status, "message": message, **details}}, status_code=status)
-
-
-def _item_number(location: str) -> int:
-    """The 1-based position of a request's item from its problem location ("item 3")."""
-    return int(location.removeprefix("item "))
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -239,7 +235,8 @@ class Api:
         try:
             report = await run_in_threadpool(add)
         except BatchRejectedError as rejected:
-            problems = [{"item": _item_number(bad.location), "reason": bad.reason} for bad in rejected.problems]
+            numbers = {item_location(number): number for number in range(1, len(articles) + 1)}
+            problems = [{"item": numbers[bad.location], "reason": bad.reason} for bad in rejected.problems]
             return error_response(
                 400, str(rejected), problems=problems[:MAX_LISTED_PROBLEMS], bad_records=len(problems)
             )
@@ -248,7 +245,11 @@ class Api:
             return OrjsonResponse(counts, status_code=201)
         reasons = {problem.location: problem.reason for problem in report.problems}
         items = [
-            {"item": number, "status": fate, **({"reason": reasons[f"item {number}"]} if fate == "skipped" else {})}
+            {
+                "item": number,
+                "status": fate,
+                **({"reason": reasons[item_location(number)]} if fate == "skipped" else {}),
+            }
             for number, fate in enumerate(report.outcomes or [], 1)
         ]
         return OrjsonResponse(

@@ -159,12 +159,12 @@ class Analyzer:
                 form = normalize_word(surface, self._word_form)
                 normalized = fold_teh_marbuta(form) if self.normalization.fold_teh_marbuta else form
                 if not normalized or normalized in self.stopwords:
-                    term = root = ""
+                    term = ""
                 elif (kept := self._protected(form)) is not None:
-                    term = root = fold_teh_marbuta(kept) if self.normalization.fold_teh_marbuta else kept
+                    term = fold_teh_marbuta(kept) if self.normalization.fold_teh_marbuta else kept
                 else:
                     term = self._stem_form(form)
-                    root = root_of(term)
+                root = self.root(term) if term else ""
                 number = len(table.forms)
                 table.forms.append(normalized)
                 table.terms.append(term)

@@ -31,7 +31,7 @@ from .queries import (
     any_of,
     boosted,
 )
-from .schema import EXACT_SUFFIX, KEYWORD_FIELDS, ROOT_SUFFIX, TEXT_FIELDS
+from .schema import ARTICLE_FIELD, EXACT_SUFFIX, KEYWORD_FIELDS, ROOT_SUFFIX, TEXT_FIELDS
 
 
 class NearTerms(Protocol):
@@ -40,8 +40,6 @@ class NearTerms(Protocol):
     def within(self, term: str, distance: int, *, stemmed: bool = False) -> list[tuple[str, int]]: ...
 
 
-#: Where a synonym's rarity is judged: the text field holds the title's words too.
-RARITY_FIELD = "text"
 #: A prefix must have this many letters (after normalization): ``ا*`` is refused.
 MIN_PREFIX_LETTERS = 2
 #: Terms a prefix or fuzzy word may expand to (the most frequent are kept).
@@ -174,11 +172,10 @@ class QueryCompiler:
             assert self._synonyms is not None
             weight = self.ranking.synonym_boost
             typed_rarity = self._rarity(stems)
-            alternatives = []
-            for each in self._synonyms.others(group, stems):
-                # a rarer synonym would outweigh the words typed: its weight is scaled down to theirs
-                evened = weight * min(1.0, typed_rarity / self._rarity(each.stems))
-                alternatives.append(self._synonym(each, field_name, evened, result, negated))
+            alternatives = [
+                self._synonym(each, field_name, self._evened(weight, typed_rarity, each.stems), result, negated)
+                for each in self._synonyms.others(group, stems)
+            ]
             queries.append(any_of([typed_query, *alternatives]))
         return queries
 
@@ -208,10 +205,15 @@ class QueryCompiler:
     def _stems(self, text: str) -> tuple[str, ...]:
         return tuple(token.stem for token in self.light.tokens(text) if token.stem)
 
+    def _evened(self, weight: float, typed_rarity: float, stems: Sequence[str]) -> float:
+        """``weight`` for a match of ``stems`` standing in for the words typed: a rarer stand-in
+        would outweigh them (BM25 favours rare terms), so its weight is scaled down to theirs."""
+        return weight * min(1.0, typed_rarity / self._rarity(stems))
+
     def _rarity(self, stems: Sequence[str]) -> float:
         """The summed BM25 idf of some stems in the text: what a match of them all is worth."""
         total = max(self.snapshot.doc_count, 1)
-        frequencies = [self.snapshot.doc_freq(RARITY_FIELD, stem) for stem in stems]
+        frequencies = [self.snapshot.doc_freq(ARTICLE_FIELD, stem) for stem in stems]
         return sum(math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies)
 
     def _synonym(
@@ -279,7 +281,7 @@ class QueryCompiler:
         for other in others:
             if not negated:
                 result.stems.add(other)
-            weight = self.ranking.variant_boost * min(1.0, rarity / self._rarity((other,)))
+            weight = self._evened(self.ranking.variant_boost, rarity, (other,))
             clauses += [self._term(name, other, self._boost(name) * weight) for name in self._fields(field_name)]
         return clauses
 

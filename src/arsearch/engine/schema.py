@@ -36,6 +36,9 @@ SCHEMA_VERSION = 4
 EXACT_SUFFIX = "_exact"
 ROOT_SUFFIX = "_root"
 TEXT_FIELDS = ("title", "text")
+#: The analyzed field that holds every word of an article (its title's, then its text's):
+#: a term's document count there is the number of articles with it.
+ARTICLE_FIELD = "text"
 #: Every analyzed field; those under ``ROOT_SUFFIX`` need no positions.
 ANALYZED_FIELDS = tuple(name + suffix for name in TEXT_FIELDS for suffix in ("", EXACT_SUFFIX, ROOT_SUFFIX))
 #: Exact-value fields (filters, facets, ``source:`` queries): the query model's list.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import random
 import subprocess
 import sys
@@ -51,10 +52,10 @@ class Readers:
             except urllib.error.HTTPError as error:
                 self.failures.append(f"HTTP {error.code}")
                 return
-            except OSError:
+            except (OSError, http.client.HTTPException) as error:  # refused, reset, or cut mid-answer
                 if self.stopping.is_set():
                     return  # the server was killed under us: expected from now on
-                self.failures.append("connection failed while the server was up")
+                self.failures.append(f"connection failed while the server was up ({error!r})")
                 return
             if total < last:
                 self.failures.append(f"the total went down from {last} to {total}")
@@ -85,7 +86,7 @@ def test_a_server_killed_while_writing_keeps_every_acknowledged_article(tmp_path
             in_flight[:] = [number]
             try:
                 status, answer = server.post("/articles", batch_of(number), TOKEN)
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 return  # killed mid-request: this batch's fate is unknown to the client
             if status != 201 or answer.get("added") != BATCH:
                 unexpected.append(f"batch {number}: {status} {answer}")

@@ -23,7 +23,7 @@ from .index import DEFAULT_BATCH_SIZE, INDEX_ENV_VAR, AddReport, Index, default_
 from .ingest import FORMATS, IngestError, ReadProgress, read_records
 from .maintenance import check_index, repair_index
 from .related import RelatedArticle
-from .search import MAX_LIMIT, MAX_PAGE, SORTS
+from .search import MAX_LIMIT, MAX_PAGE, SORTS, Results
 from .topics import ModelInfo
 from .version import __version__
 
@@ -194,20 +194,41 @@ def _describe_topics(info: ModelInfo | None) -> str:
     )
 
 
+problems_option = click.option(
+    "--problems",
+    "problems_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every skipped record (location and reason) to this file as JSON lines.",
+)
+
+
+def input_options(command: F) -> F:
+    """--format, --map and --update: how an import reads its records (``index`` and ``cluster build``)."""
+    for option in (
+        click.option(
+            "--update", is_flag=True, help="Replace articles whose id is already indexed (default: keep them)."
+        ),
+        click.option(
+            "--map", "field_map", metavar="OURS=THEIRS,...", help="Rename input keys, e.g. title=headline,text=body."
+        ),
+        click.option("--format", "input_format", type=click.Choice(FORMATS), default="auto", show_default=True),
+    ):
+        command = option(command)
+    return command
+
+
+def batch_option(help: str) -> Callable[[F], F]:
+    """--batch: articles per commit."""
+    return click.option(
+        "--batch", "batch_size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True, help=help
+    )
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True)
 @index_option
-@click.option("--format", "input_format", type=click.Choice(FORMATS), default="auto", show_default=True)
-@click.option("--map", "field_map", metavar="OURS=THEIRS,...", help="Rename input keys, e.g. title=headline,text=body.")
-@click.option("--update", is_flag=True, help="Replace articles whose id is already indexed (default: keep them).")
-@click.option(
-    "--batch",
-    "batch_size",
-    type=click.IntRange(min=1),
-    default=DEFAULT_BATCH_SIZE,
-    show_default=True,
-    help="Commit every N articles (a crash loses at most the articles since the last commit).",
-)
+@input_options
+@batch_option("Commit every N articles (a crash loses at most the articles since the last commit).")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 1).")
 @wait_option
 @click.option(
@@ -231,12 +252,7 @@ def _describe_topics(info: ModelInfo | None) -> str:
     help="A word never stemmed (a name the stemmer would cut), for a new index only; repeat for more.",
 )
 @click.option("--quiet", is_flag=True, help="No progress line, no summary; problems still go to stderr.")
-@click.option(
-    "--problems",
-    "problems_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write every skipped record (location and reason) to this file as JSON lines.",
-)
+@problems_option
 @friendly_errors
 def index_command(
     paths: tuple[str, ...],
@@ -291,6 +307,11 @@ def index_command(
             return
         finally:
             progress.done()
+    _report_import(report, problems_file, quiet)
+
+
+def _report_import(report: AddReport, problems_file: Path | None, quiet: bool) -> None:
+    """The skipped records (on stderr, and in ``problems_file``) and the closing summary of an import."""
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"skipped {problem}", err=True)
     if len(report.problems) > MAX_PROBLEMS_SHOWN:
@@ -322,25 +343,46 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
         click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")
 
 
+_SEARCH_OPTIONS = (
+    click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True),
+    click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True),
+    click.option("--source", multiple=True, help="Only this source (repeat for several)."),
+    click.option("--category", multiple=True, help="Only this category (repeat for several)."),
+    click.option("--from", "date_from", metavar="DATE", help="Only articles dated on or after DATE (2024-01-31)."),
+    click.option("--to", "date_to", metavar="DATE", help="Only articles dated on or before DATE."),
+    click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True),
+    click.option("--all-copies", is_flag=True, help="List every copy of a story (by default copies fold into one)."),
+    click.option(
+        "--no-variants", is_flag=True, help="Only the spellings typed (by default ترمب also finds ترامب, ranked below)."
+    ),
+    click.option("--json", "as_json", is_flag=True, help="Print the results as JSON."),
+)
+
+
+def search_options(command: F) -> F:
+    """The options of ``arsearch search``, shared by ``arsearch cluster search``."""
+    for option in reversed(_SEARCH_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command("search")
 @click.argument("query")
 @index_option
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
-@click.option("--source", multiple=True, help="Only this source (repeat for several).")
-@click.option("--category", multiple=True, help="Only this category (repeat for several).")
-@click.option("--from", "date_from", metavar="DATE", help="Only articles dated on or after DATE (2024-01-31).")
-@click.option("--to", "date_to", metavar="DATE", help="Only articles dated on or before DATE.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--all-copies", is_flag=True, help="List every copy of a story (by default copies fold into one hit).")
-@click.option(
-    "--no-variants", is_flag=True, help="Only the spellings typed (by default ترمب also finds ترامب, ranked below)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@search_options
 @friendly_errors
-def search_command(
+def search_command(query: str, index_path: Path | None, as_json: bool, **options: Any) -> None:
+    """Search the index for QUERY (see docs/search.md for the query language)."""
+    with Index.open(index_path or default_index_path()) as index:
+        results = _searched(index.search, query, as_json, **options)
+    _show_results(results, as_json)
+
+
+def _searched(
+    search: Callable[..., Results],
     query: str,
-    index_path: Path | None,
+    as_json: bool,
+    *,
     limit: int,
     page: int,
     source: tuple[str, ...],
@@ -350,26 +392,27 @@ def search_command(
     sort: str,
     all_copies: bool,
     no_variants: bool,
-    as_json: bool,
-) -> None:
-    """Search the index for QUERY (see docs/search.md for the query language)."""
+) -> Results:
+    """``search`` (an index's or a cluster's) called with the search command's options."""
     filters = {"source": list(source), "category": list(category), "date_from": date_from, "date_to": date_to}
     emphasize = sys.stdout.isatty() and not as_json
     markers = ("\033[1;33m", "\033[0m") if emphasize else ("", "")
-    with Index.open(index_path or default_index_path()) as index:
-        try:
-            results = index.search(
-                query,
-                limit=limit,
-                page=page,
-                filters=filters,
-                sort=sort,  # type: ignore[arg-type]
-                markers=markers,
-                collapse=not all_copies,
-                variants=not no_variants,
-            )
-        except ValueError as error:  # a bad filter value, e.g. an unparsable --from date
-            raise click.BadParameter(str(error)) from None
+    try:
+        return search(
+            query,
+            limit=limit,
+            page=page,
+            filters=filters,
+            sort=sort,
+            markers=markers,
+            collapse=not all_copies,
+            variants=not no_variants,
+        )
+    except ValueError as error:  # a bad filter value, e.g. an unparsable --from date
+        raise click.BadParameter(str(error)) from None
+
+
+def _show_results(results: Results, as_json: bool) -> None:
     if as_json:
         click.echo(_dumps(results.as_dict()))
         return
@@ -380,7 +423,7 @@ def search_command(
     if results.suggestion:
         click.echo(f"did you mean: {results.suggestion}")
     click.echo(f"{results.total:,} results ({results.took_ms:.1f} ms)")
-    for rank, hit in enumerate(results.hits, (page - 1) * limit + 1):
+    for rank, hit in enumerate(results.hits, (results.page - 1) * results.limit + 1):
         meta = " · ".join(x for x in (hit.date.date().isoformat() if hit.date else None, hit.source) if x)
         title = hit.title_highlighted.text if hit.title_highlighted else hit.title
         click.echo(f"\n{rank}. {title or hit.id}  [{hit.id}]")
@@ -600,6 +643,116 @@ def repair_command(index_path: Path | None) -> None:
     if report.refitted_topics:
         click.echo("fitted the topic model of related articles again")
     click.echo(f"{report.path}: {report.articles:,} articles")
+
+
+@main.group("cluster")
+def cluster_group() -> None:
+    """A sharded, replicated index on a Ray cluster (pip install 'arsearch[cluster]'; see docs/scaling.md)."""
+
+
+address_option = click.option(
+    "--address",
+    required=True,
+    metavar="HOST:PORT",
+    help="The Ray cluster's head node, as 'ray start --head' printed it ('auto': the one this machine belongs to).",
+)
+name_option = click.option("--name", required=True, help="The cluster index's name (letters, digits, _ . -).")
+
+
+def _cluster_module() -> Any:
+    """``arsearch.cluster``, loaded when a cluster command runs (Ray is an extra)."""
+    try:
+        import arsearch.cluster as cluster
+    except ImportError as error:
+        _fail(f"the cluster commands need Ray ({error}): pip install 'arsearch[cluster]'")
+    return cluster
+
+
+@cluster_group.command("build")
+@click.argument("paths", nargs=-1, required=True)
+@address_option
+@name_option
+@click.option("--data-dir", required=True, help="Where each node keeps its replicas (the same path on every node).")
+@click.option("--shards", type=click.IntRange(1, 1024), default=None, help="Shards, for a new index [default: 1].")
+@click.option(
+    "--replicas", type=click.IntRange(min=1), default=None, help="Copies of each shard, on distinct nodes [default: 1]."
+)
+@input_options
+@batch_option("Each shard commits every N of its articles.")
+@click.option("--quiet", is_flag=True, help="No summary; problems still go to stderr.")
+@problems_option
+@friendly_errors
+def cluster_build_command(
+    paths: tuple[str, ...],
+    address: str,
+    name: str,
+    data_dir: str,
+    shards: int | None,
+    replicas: int | None,
+    input_format: str,
+    field_map: str | None,
+    update: bool,
+    batch_size: int,
+    quiet: bool,
+    problems_file: Path | None,
+) -> None:
+    """Index articles from PATHS into the cluster index NAME, created if new.
+
+    Bad records are skipped and reported with file:line, as by 'arsearch
+    index'; re-running the same command finishes an interrupted build.
+    """
+    cluster = _cluster_module()
+    mapping = _parse_field_map(field_map)
+    try:
+        _, report = cluster.build_cluster(
+            list(paths),
+            address=address,
+            name=name,
+            data_dir=data_dir,
+            shards=shards,
+            replicas=replicas,
+            input_format=input_format,
+            field_map=mapping,
+            update=update,
+            batch_size=batch_size,
+        )
+    except (IngestError, ValueError) as error:
+        _fail(str(error))
+    _report_import(report, problems_file, quiet)
+
+
+@cluster_group.command("info")
+@address_option
+@name_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def cluster_info_command(address: str, name: str, as_json: bool) -> None:
+    """The cluster index's shards, replicas, article count, and each replica's node and state."""
+    info = _cluster_module().ClusterIndex.connect(address, name).info()
+    if as_json:
+        click.echo(_dumps(info.as_dict()))
+        return
+    click.echo(f"{info.name}: {info.doc_count:,} articles in {info.shards} shards x {info.replicas} replicas")
+    if info.missing_shards:
+        click.echo(f"shards with no replica answering: {', '.join(map(str, info.missing_shards))}")
+    for state in info.replica_states:
+        where = f"shard {state.shard} replica {state.replica} on node {state.node[:12]}"
+        if state.index is None:
+            click.echo(f"  {where}: down ({state.error})")
+        else:
+            click.echo(f"  {where}: {state.index.doc_count:,} articles, {state.index.size_bytes / 1e6:.1f} MB")
+
+
+@cluster_group.command("search")
+@click.argument("query")
+@address_option
+@name_option
+@search_options
+@friendly_errors
+def cluster_search_command(query: str, address: str, name: str, as_json: bool, **options: Any) -> None:
+    """Search the cluster index NAME for QUERY (the query language of 'arsearch search')."""
+    index = _cluster_module().ClusterIndex.connect(address, name)
+    _show_results(_searched(index.search, query, as_json, **options), as_json)
 
 
 @main.command("serve")

@@ -60,6 +60,11 @@ class SynonymError(ArsearchError, ValueError):
     """A synonym group that cannot be stored; the message names the member and why."""
 
 
+class ClusterError(ArsearchError):
+    """A cluster index cannot do what was asked: the cluster is unreachable, the index is
+    unknown there, or every replica of a shard that a write or count needs is down."""
+
+
 class BadRecord(Protocol):
     """Where a bad record is and what is wrong with it (``store.Problem``)."""
 

@@ -106,6 +106,9 @@ class Results:
     warnings: list[str] = field(default_factory=list)
     parsed: str = ""
     message: str | None = None
+    #: True when some of the index could not answer (a cluster with every replica of a
+    #: shard down): ``total``, ``facets`` and ``hits`` cover the rest, ``warnings`` say what is missing
+    partial: bool = False
 
     @property
     def pages(self) -> int:
@@ -157,8 +160,15 @@ def search(
     facets: bool = True,
     collapse: bool = True,
     variants: bool = True,
+    widen: bool | None = None,
 ) -> Results:
-    """Search one commit of an index; see ``Index.search`` for the parameters."""
+    """Search one commit of an index; see ``Index.search`` for the other parameters.
+
+    ``widen``: whether articles sharing only a root with the query's words are let in.
+    None (the default) decides from this commit's counts (fewer than ``WIDEN_BELOW``
+    articles without the filters); a sharded index decides once for all its shards
+    from their summed counts and passes True or False.
+    """
     started = time.perf_counter()
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
@@ -206,12 +216,14 @@ def search(
 
     found, query = run(compiled.query)
     roots = set(compiled.searched_roots)  # words matched only by their root are highlighted too
-    if compiled.widened is not None and found.total < WIDEN_BELOW:
-        # The words themselves find (almost) nothing: let a shared root qualify an
-        # article. Judged without the filters, so that a filtered page agrees with
-        # the facet counts of the unfiltered one.
-        unfiltered = found if restriction is None else snapshot.search(compiled.query, limit=1, count=True)
-        if unfiltered.total < WIDEN_BELOW:
+    if compiled.widened is not None and widen is not False:
+        if widen is None and found.total < WIDEN_BELOW:
+            # The words themselves find (almost) nothing: let a shared root qualify an
+            # article. Judged without the filters, so that a filtered page agrees with
+            # the facet counts of the unfiltered one.
+            unfiltered = found if restriction is None else snapshot.search(compiled.query, limit=1, count=True)
+            widen = unfiltered.total < WIDEN_BELOW
+        if widen:
             found, query = run(compiled.widened)
             roots.update(root for _, root, _ in compiled.roots)
     total = found.total

@@ -534,7 +534,7 @@ class Store:
             for number, item in enumerate(articles, 1):
                 location = item.location if isinstance(item, Record) else item_location(number)
                 try:
-                    article = _to_article(item, field_map)
+                    article = to_article(item, field_map)
                 except ArticleError as error:
                     problem, kind = Problem(location, str(error)), error.kind
                 else:
@@ -689,7 +689,8 @@ def _article_to_write(item: _Write | Problem) -> Article | None:
     return item.article if isinstance(item, _Write) else None
 
 
-def _to_article(item: ArticleLike, field_map: Mapping[str, str] | None) -> Article:
+def to_article(item: ArticleLike, field_map: Mapping[str, str] | None = None) -> Article:
+    """The article an input item stands for (``ArticleError`` naming what is wrong with it)."""
     if isinstance(item, Record):
         if item.error is not None:
             raise ArticleError(item.error, item.error_kind or "unreadable record")

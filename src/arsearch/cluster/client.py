@@ -1,0 +1,626 @@
+"""``ClusterIndex``: the ``Index`` API over a sharded, replicated index on a Ray cluster.
+
+Reads go to one live replica of every shard at once and are merged here:
+totals and facet counts are summed, hits merged in the order asked for, and
+near-copies folded across shards as within one. A replica that fails or does
+not answer in time is passed over for the shard's next replica; a shard with
+no replica left makes the answer partial (``Results.partial``, with a warning
+naming it), never an exception. Writes are routed by id to every replica of
+their shard and acknowledged once all live replicas have committed.
+
+مثال::
+
+    >>> from arsearch.cluster import ClusterIndex
+    >>> news = ClusterIndex.connect("10.0.0.5:6379", "news")      # doctest: +SKIP
+    >>> news.search("زيارة الوزير", filters={"source": "الوطن"}).total  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import ray
+from ray.exceptions import RayError, RayTaskError
+
+from .. import fingerprint
+from ..articles import Article, ArticleError
+from ..engine.compile import Ranking
+from ..errors import ArticleNotFoundError, ClusterError, IndexCorruptError, IndexWriteError
+from ..index import DEFAULT_BATCH_SIZE, AddReport, IndexInfo
+from ..ingest import Record
+from ..search import (
+    FACET_SIZE,
+    MAX_LIMIT,
+    MAX_PAGE,
+    SORTS,
+    WIDEN_BELOW,
+    Copy,
+    Filters,
+    Hit,
+    Results,
+    Sort,
+)
+from ..store import ArticleLike, Problem, item_location, to_article
+from .layout import NAMESPACE, Layout, catalog_name, replica_name, shard_of
+from .replica import Catalog, ShardReplica
+
+#: Seconds a replica may take to answer before the shard's next replica is asked.
+DEFAULT_TIMEOUT = 30.0
+#: Seconds a replica that failed is asked last (it may be restarting).
+DOWN_FOR = 10.0
+#: Extra hits asked of each shard, beyond the page's depth, so that folding copies across shards
+#: still fills the page.
+COLLAPSE_SLACK = 10
+
+ReplicaActor = ray.remote(ShardReplica)
+CatalogActor = ray.remote(Catalog)
+
+#: Failures of the replica rather than of the request: the shard's next replica is asked.
+_REPLICA_FAILURES = (IndexCorruptError, IndexWriteError, OSError)
+
+
+def start_ray(address: str | None) -> None:
+    """Join the Ray cluster at ``address`` ("auto": the local one) unless this process already has."""
+    if ray.is_initialized():
+        return
+    try:
+        ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING, log_to_driver=False)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        raise ClusterError(f"cannot join the Ray cluster at {address}: {error}") from None
+
+
+def read_layout(name: str, timeout: float = DEFAULT_TIMEOUT) -> Layout | None:
+    """The layout of the index ``name`` on the cluster this process has joined; None if there is none."""
+    try:
+        catalog = ray.get_actor(catalog_name(name), namespace=NAMESPACE)
+    except ValueError:
+        return None
+    try:
+        return Layout.from_dict(ray.get(catalog.layout.remote(), timeout=timeout))
+    except RayError as error:
+        raise ClusterError(f"the catalog of index {name!r} does not answer: {error}") from None
+
+
+@dataclass(frozen=True)
+class ReplicaInfo:
+    """One replica as ``ClusterIndex.info`` found it; ``index`` is None when it did not answer."""
+
+    shard: int
+    replica: int
+    node: str
+    path: str
+    index: IndexInfo | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    """A cluster index: its layout, its article count, and each replica's state."""
+
+    name: str
+    shards: int
+    replicas: int
+    doc_count: int
+    missing_shards: list[int]
+    replica_states: list[ReplicaInfo]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "shards": self.shards,
+            "replicas": self.replicas,
+            "doc_count": self.doc_count,
+            "missing_shards": self.missing_shards,
+            "replica_states": [
+                {
+                    "shard": state.shard,
+                    "replica": state.replica,
+                    "node": state.node,
+                    "path": state.path,
+                    "doc_count": state.index.doc_count if state.index else None,
+                    "size_bytes": state.index.size_bytes if state.index else None,
+                    "error": state.error,
+                }
+                for state in self.replica_states
+            ],
+        }
+
+
+class _Unanswered(Exception):
+    """A replica could not answer (down, gone, timed out, or its index unreadable)."""
+
+
+class ClusterIndex:
+    """A sharded, replicated index on a Ray cluster, read and written like an ``Index``.
+
+    One instance may be shared by threads. Get one with ``connect``.
+    """
+
+    def __init__(self, layout: Layout, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.layout = layout
+        self.name = layout.name
+        self.timeout = timeout
+        self._handles: dict[tuple[int, int], Any] = {}
+        self._down_since: dict[tuple[int, int], float] = {}
+        self._turn = 0
+
+    @classmethod
+    def connect(cls, address: str | None, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> ClusterIndex:
+        """Join the Ray cluster at ``address`` and open the index ``name`` built there."""
+        start_ray(address)
+        layout = read_layout(name, timeout)
+        if layout is None:
+            raise ClusterError(
+                f"no index named {name!r} on the Ray cluster at {address}; build it with 'arsearch cluster build'"
+            )
+        return cls(layout, timeout=timeout)
+
+    def __enter__(self) -> ClusterIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Forget the actor handles (the cluster and its replicas keep running)."""
+        self._handles.clear()
+
+    # --- calling replicas -------------------------------------------------------
+
+    def _handle(self, shard: int, replica: int) -> Any:
+        key = (shard, replica)
+        handle = self._handles.get(key)
+        if handle is None:
+            try:
+                handle = ray.get_actor(replica_name(self.name, shard, replica), namespace=NAMESPACE)
+            except ValueError:  # gone for good (its node died and it cannot be placed again)
+                raise _Unanswered(f"replica {replica} of shard {shard} is gone") from None
+            self._handles[key] = handle
+        return handle
+
+    def _order(self, shard: int) -> list[int]:
+        """The shard's replicas in the order to ask them: in turn, those that failed lately last."""
+        self._turn += 1
+        replicas = self.layout.replicas
+        turn = [(self._turn + offset) % replicas for offset in range(replicas)]
+        now = time.monotonic()
+        return sorted(turn, key=lambda r: now - self._down_since.get((shard, r), -math.inf) < DOWN_FOR)
+
+    def _mark_down(self, shard: int, replica: int) -> None:
+        self._down_since[(shard, replica)] = time.monotonic()
+        self._handles.pop((shard, replica), None)  # looked up again next time (it may have been restarted)
+
+    def _submit(self, shard: int, replica: int, method: str, args: tuple[Any, ...]) -> Any:
+        return getattr(self._handle(shard, replica), method).remote(*args)
+
+    def _gather(
+        self, method: str, args: Callable[[int], tuple[Any, ...]], shards: Iterable[int] | None = None
+    ) -> tuple[dict[int, Any], list[int]]:
+        """Ask one replica of every shard at once; a replica that fails or times out is replaced by
+        the shard's next one. Returns the answers by shard and the shards no replica answered for."""
+        answers: dict[int, Any] = {}
+        missing: list[int] = []
+        pending: dict[Any, tuple[int, int, list[int], float]] = {}
+
+        def ask(shard: int, candidates: list[int]) -> None:
+            while candidates:
+                replica = candidates.pop(0)
+                try:
+                    reference = self._submit(shard, replica, method, args(shard))
+                except _Unanswered:
+                    self._mark_down(shard, replica)
+                    continue
+                pending[reference] = (shard, replica, candidates, time.monotonic() + self.timeout)
+                return
+            missing.append(shard)
+
+        for shard in range(self.layout.shards) if shards is None else shards:
+            ask(shard, self._order(shard))
+        while pending:
+            wait_for = max(0.0, min(deadline for *_, deadline in pending.values()) - time.monotonic())
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=wait_for)
+            if not ready:  # the slowest replica is past its deadline: ask the shard's next one
+                reference = min(pending, key=lambda ref: pending[ref][3])
+                shard, replica, candidates, _ = pending.pop(reference)
+                ray.cancel(reference, force=False)
+                self._mark_down(shard, replica)
+                ask(shard, candidates)
+                continue
+            reference = ready[0]
+            shard, replica, candidates, _ = pending.pop(reference)
+            try:
+                answers[shard] = _value(reference)
+            except _Unanswered:
+                self._mark_down(shard, replica)
+                ask(shard, candidates)
+        return answers, sorted(missing)
+
+    def _everywhere(self, method: str, args: Callable[[int], tuple[Any, ...]]) -> dict[int, Any]:
+        """``_gather`` for a call that needs every shard (counts, ``info``): a missing shard is an error."""
+        answers, missing = self._gather(method, args)
+        if missing:
+            raise ClusterError(f"index {self.name!r}: {_describe_missing(missing)}")
+        return answers
+
+    # --- reading ------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return sum(self._everywhere("count", lambda shard: ()).values())
+
+    def __contains__(self, article_id: object) -> bool:
+        if not isinstance(article_id, str):
+            return False
+        try:
+            self.get(article_id)
+        except ArticleNotFoundError:
+            return False
+        return True
+
+    def get(self, article_id: str) -> Article:
+        """The article with this id (``ArticleNotFoundError`` if there is none)."""
+        shard = shard_of(article_id, self.layout.shards)
+        answers, missing = self._gather("get", lambda _: (article_id,), [shard])
+        if missing:
+            raise ClusterError(f"index {self.name!r}: cannot read article {article_id!r}: {_describe_missing(missing)}")
+        article: Article | None = answers[shard]
+        if article is None:
+            raise ArticleNotFoundError(f"no article with id {article_id!r} in cluster index {self.name!r}", article_id)
+        return article
+
+    def info(self) -> ClusterInfo:
+        """Every replica's state (each asked directly, so a down replica shows as such)."""
+        states: list[ReplicaInfo] = []
+        references: list[tuple[int, int, Any]] = []
+        for shard in range(self.layout.shards):
+            for replica in range(self.layout.replicas):
+                try:
+                    references.append((shard, replica, self._submit(shard, replica, "info", ())))
+                except _Unanswered as error:
+                    references.append((shard, replica, error))
+        counts: dict[int, int] = {}
+        for shard, replica, reference in references:
+            node, path = self.layout.nodes[shard][replica], self.layout.replica_path(shard, replica)
+            try:
+                if isinstance(reference, _Unanswered):
+                    raise reference
+                index_info: IndexInfo = _value(reference, self.timeout)
+            except _Unanswered as error:
+                states.append(ReplicaInfo(shard, replica, node, path, None, str(error)))
+                continue
+            states.append(ReplicaInfo(shard, replica, node, path, index_info))
+            counts.setdefault(shard, index_info.doc_count)
+        missing = [shard for shard in range(self.layout.shards) if shard not in counts]
+        return ClusterInfo(self.name, self.layout.shards, self.layout.replicas, sum(counts.values()), missing, states)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        filters: Filters | None = None,
+        sort: Sort = "relevance",
+        highlight: bool = True,
+        markers: tuple[str, str] = ("[", "]"),
+        ranking: Ranking | None = None,
+        facets: bool = True,
+        collapse: bool = True,
+        variants: bool = True,
+    ) -> Results:
+        """Ranked search over every shard; the parameters and answer are ``Index.search``'s.
+
+        When no replica of a shard answers, the results cover the other shards,
+        ``partial`` is true and a warning names the missing shards.
+        """
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        page = max(1, min(int(page), MAX_PAGE))
+        depth = page * limit + (COLLAPSE_SLACK if collapse else 0)
+        options: dict[str, Any] = {
+            "filters": filters,
+            "sort": sort,
+            "highlight": highlight,
+            "markers": markers,
+            "ranking": ranking,
+            "facets": facets,
+            "collapse": collapse,
+            "variants": variants,
+        }
+        answers, missing = self._gather("search", lambda _: (query, dict(options, widen=False), depth))
+        total = sum(results.total for results, _ in answers.values())
+        if answers and total < WIDEN_BELOW and self._should_widen(query, options, total):
+            # as in one index: the words find (almost) nothing anywhere, so shared roots qualify
+            answers, missing = self._gather("search", lambda _: (query, dict(options, widen=True), depth))
+        return _merged(query, answers, missing, page, limit, sort, collapse, started)
+
+    def _should_widen(self, query: str, options: dict[str, Any], total: int) -> bool:
+        """Whether the whole index finds fewer than ``WIDEN_BELOW`` articles without the filters."""
+        if not options["filters"]:
+            return True
+        unfiltered = dict(options, filters=None, facets=False, highlight=False, collapse=False, widen=False)
+        answers, _ = self._gather("search", lambda _: (query, unfiltered, 1))
+        return sum(int(results.total) for results, _ in answers.values()) < WIDEN_BELOW
+
+    # --- writing ------------------------------------------------------------------
+
+    def add(
+        self,
+        articles: Iterable[ArticleLike],
+        *,
+        update: bool = False,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        field_map: Mapping[str, str] | None = None,
+        progress: Callable[[AddReport], None] | None = None,
+    ) -> AddReport:
+        """Index articles, each on every replica of its shard (by a hash of its id).
+
+        As ``Index.add``: bad records are skipped and reported with their
+        location, an id already indexed is left alone unless ``update``, and
+        re-running an interrupted import converges. Each shard commits every
+        ``batch_size`` of its articles; a batch counts once every live replica of
+        its shard has committed it (``ClusterError`` when none is live).
+        """
+        writer = ShardedWriter(self, update=update, batch_size=batch_size, progress=progress)
+        return writer.write(articles, field_map)
+
+    def update(self, article: Article | Mapping[str, Any]) -> None:
+        """Add the article, or replace the one with the same id."""
+        report = self.add([article], update=True)
+        if report.problems:
+            raise ArticleError(report.problems[0].reason, "bad record")
+
+    def delete(self, article_id: str) -> bool:
+        """Delete an article from every replica of its shard; False when there was none."""
+        shard = shard_of(article_id, self.layout.shards)
+        answers = self._write_shard(shard, "delete", ([article_id],))
+        return any(deleted[0] for deleted in answers)
+
+    def _write_shard(self, shard: int, method: str, args: tuple[Any, ...]) -> list[Any]:
+        """Run a write on every replica of a shard and wait for all; the answers of those that committed."""
+        references = []
+        for replica in range(self.layout.replicas):
+            try:
+                references.append((replica, self._submit(shard, replica, method, args)))
+            except _Unanswered:
+                self._mark_down(shard, replica)
+        answers = []
+        for replica, reference in references:
+            try:
+                answers.append(_value(reference))
+            except _Unanswered:
+                self._mark_down(shard, replica)
+        if not answers:
+            raise ClusterError(f"index {self.name!r}: nothing written: {_describe_missing([shard])}")
+        return answers
+
+
+class ShardedWriter:
+    """Checks records in input order, routes each to its shard, and writes every shard's
+    batches to all its replicas, the shards in parallel (one batch in flight per shard)."""
+
+    def __init__(
+        self,
+        index: ClusterIndex,
+        *,
+        update: bool,
+        batch_size: int,
+        progress: Callable[[AddReport], None] | None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.index = index
+        self.update = update
+        self.batch_size = batch_size
+        self.progress = progress
+        self.report = AddReport()
+        self._started = time.perf_counter()
+        self._buffers: dict[int, list[Article]] = {}
+        self._in_flight: dict[int, list[tuple[int, Any]]] = {}
+
+    def write(self, items: Iterable[ArticleLike], field_map: Mapping[str, str] | None) -> AddReport:
+        seen_at: dict[str, str] = {}
+        shards = self.index.layout.shards
+        for number, item in enumerate(items, 1):
+            location = item.location if isinstance(item, Record) else item_location(number)
+            try:
+                article = to_article(item, field_map)
+            except ArticleError as error:
+                self.report.skip(Problem(location, str(error)), error.kind)
+                continue
+            first = seen_at.setdefault(article.id, location)
+            if first != location:
+                self.report.skip(
+                    Problem(location, f"duplicate id {article.id!r} (first seen at {first})"), "duplicate id"
+                )
+                continue
+            shard = shard_of(article.id, shards)
+            buffer = self._buffers.setdefault(shard, [])
+            buffer.append(article)
+            if len(buffer) >= self.batch_size:
+                self._send(shard)
+        for shard in list(self._buffers):
+            if self._buffers[shard]:
+                self._send(shard)
+        for shard in list(self._in_flight):
+            self._settle(shard)
+        self._tell()
+        return self.report
+
+    def _send(self, shard: int) -> None:
+        self._settle(shard)  # one batch in flight per shard: each replica commits them in input order
+        batch, self._buffers[shard] = self._buffers[shard], []
+        sent = []
+        for replica in range(self.index.layout.replicas):
+            try:
+                sent.append((replica, self.index._submit(shard, replica, "add", (batch, self.update, len(batch)))))
+            except _Unanswered:
+                self.index._mark_down(shard, replica)
+        if not sent:
+            raise ClusterError(
+                f"index {self.index.name!r}: {len(batch):,} articles not written: {_describe_missing([shard])}"
+            )
+        self._in_flight[shard] = sent
+
+    def _settle(self, shard: int) -> None:
+        sent = self._in_flight.pop(shard, [])
+        if not sent:
+            return
+        reports: list[AddReport] = []
+        for replica, reference in sent:
+            try:
+                reports.append(_value(reference))
+            except _Unanswered:
+                self.index._mark_down(shard, replica)
+        if not reports:
+            raise ClusterError(f"index {self.index.name!r}: a batch was not written: {_describe_missing([shard])}")
+        first = reports[0]  # every replica of a shard holds the same articles, so they agree
+        self.report.added += first.added
+        self.report.updated += first.updated
+        self.report.unchanged += first.unchanged
+        self.report.commits += first.commits
+        self._tell()
+
+    def _tell(self) -> None:
+        self.report.elapsed = time.perf_counter() - self._started
+        if self.progress is not None:
+            self.progress(self.report)
+
+
+def _value(reference: Any, timeout: float | None = None) -> Any:
+    """A replica's answer; its own errors (a bad filter...) are raised as they are, its failures
+    (gone, timed out, index unreadable) as ``_Unanswered``."""
+    try:
+        return ray.get(reference, timeout=timeout)
+    except RayTaskError as error:
+        cause = error.cause
+        if isinstance(cause, _REPLICA_FAILURES):
+            raise _Unanswered(str(cause)) from None
+        if isinstance(cause, Exception):
+            raise cause from None
+        raise _Unanswered(str(error)) from None
+    except RayError as error:
+        raise _Unanswered(f"{type(error).__name__}: {error}") from None
+
+
+def _describe_missing(shards: Sequence[int]) -> str:
+    listed = ", ".join(str(shard) for shard in shards)
+    return f"no replica of shard{'s' if len(shards) > 1 else ''} {listed} answered"
+
+
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _sort_key(sort: Sort) -> Callable[[tuple[Hit, tuple[int, ...]]], Any]:
+    if sort == "relevance":
+        return lambda pair: (-pair[0].score, pair[0].id)
+
+    def dated(pair: tuple[Hit, tuple[int, ...]]) -> Any:
+        hit = pair[0]
+        stamp = _aware(hit.date).timestamp() if hit.date is not None else None
+        undated = stamp is None  # last, whichever the direction
+        value = 0.0 if stamp is None else (-stamp if sort == "newest" else stamp)
+        return (undated, value, -hit.score, hit.id)
+
+    return dated
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _merged(
+    query: str,
+    answers: dict[int, tuple[Results, list[tuple[int, ...]]]],
+    missing: list[int],
+    page: int,
+    limit: int,
+    sort: Sort,
+    collapse: bool,
+    started: float,
+) -> Results:
+    """One page of results from every shard's answer."""
+    shard_results = [answers[shard][0] for shard in sorted(answers)]
+    ranked = sorted(
+        (
+            pair
+            for results, sketches in (answers[shard] for shard in sorted(answers))
+            for pair in zip(results.hits, sketches, strict=True)
+        ),
+        key=_sort_key(sort),
+    )
+    hits = _folded(ranked) if collapse else [hit for hit, _ in ranked]
+    facets: dict[str, Counter[str]] = {}
+    for results in shard_results:
+        for name, counts in results.facets.items():
+            facets.setdefault(name, Counter()).update(counts)
+    suggestions = Counter(results.suggestion for results in shard_results if results.suggestion)
+    first = shard_results[0] if shard_results else None
+    warnings = list(first.warnings) if first else []
+    if missing:
+        warnings.append(f"partial results: {_describe_missing(missing)}; their articles are not counted")
+    offset = (page - 1) * limit
+    return Results(
+        query=query,
+        total=sum(results.total for results in shard_results),
+        hits=hits[offset : offset + limit],
+        page=page,
+        limit=limit,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        facets={
+            name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE])
+            for name, counts in facets.items()
+        },
+        suggestion=suggestions.most_common(1)[0][0] if suggestions else None,
+        warnings=warnings,
+        parsed=first.parsed if first else "",
+        message=first.message if first else None,
+        partial=bool(missing),
+    )
+
+
+def _folded(ranked: list[tuple[Hit, tuple[int, ...]]]) -> list[Hit]:
+    """Hits with the near-copies that rank lower, from other shards, folded into them."""
+    grouper = fingerprint.StoryGrouper()
+    stories: list[tuple[Hit, list[Copy]]] = []
+    for hit, sketch in ranked:
+        story = grouper.add(sketch)
+        if story is None:
+            stories.append((hit, []))
+        else:
+            stories[story][1].extend([_as_copy(hit), *hit.copies])
+    return [dataclasses.replace(hit, copies=[*hit.copies, *more]) if more else hit for hit, more in stories]
+
+
+def _as_copy(hit: Hit) -> Copy:
+    return Copy(id=hit.id, title=hit.title, source=hit.source, date=hit.date, url=hit.url)
+
+
+def iter_layout_replicas(layout: Layout) -> Iterator[tuple[int, int, str]]:
+    """Every replica of a layout: shard, replica, node id."""
+    for shard, nodes in enumerate(layout.nodes):
+        for replica, node in enumerate(nodes):
+            yield shard, replica, node
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "CatalogActor",
+    "ClusterIndex",
+    "ClusterInfo",
+    "ReplicaActor",
+    "ReplicaInfo",
+    "ShardedWriter",
+    "iter_layout_replicas",
+    "read_layout",
+    "start_ray",
+]

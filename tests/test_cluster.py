@@ -1,0 +1,226 @@
+"""A cluster index on a real local Ray cluster: a head and two worker nodes, each its own raylet.
+
+The cluster is started once for the module (Ray takes seconds to start) and
+its last test takes the worker nodes away, so the tests run in file order.
+Every node listens on loopback only.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # before Ray loads: every node on 127.0.0.1
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+ray = pytest.importorskip("ray", reason="the cluster tests need Ray: pip install -e '.[dev]'")
+from ray.cluster_utils import Cluster  # noqa: E402
+
+from arsearch import Index  # noqa: E402
+from arsearch.cli import main  # noqa: E402
+from arsearch.cluster import ClusterIndex, build_cluster, shard_of  # noqa: E402
+from arsearch.errors import ArticleNotFoundError, ClusterError  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "news.jsonl"
+QUERIES = ["وزارة", "الوزير", "المنتخب", "معرض الكتاب", "النفط", "أمطار", "التعليم", "الرياض", "اقتصاد", "تطبيق"]
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[tuple[Any, list[Any]]]:
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    workers = [cluster.add_node(num_cpus=1) for _ in range(2)]
+    cluster.wait_for_nodes()
+    ray.init(address=cluster.address, log_to_driver=False)
+    try:
+        yield cluster, workers
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's 30 articles, each also under a second id (60), and two bad records at known lines."""
+    records = [orjson.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    lines = [orjson.dumps(record).decode() for record in records]
+    lines += [
+        orjson.dumps(dict(record, id=record["id"] + "-b", title=record["title"] + " ثانية")).decode()
+        for record in records
+    ]
+    lines.insert(10, '{"id": "broken", "title": ')
+    lines.insert(20, orjson.dumps({"id": "no-text", "source": "الوطن"}).decode())
+    path = tmp_path_factory.mktemp("corpus") / "news.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(ray_cluster: Any, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    cluster, _ = ray_cluster
+    data_dir = tmp_path_factory.mktemp("data")
+    index, report = build_cluster(
+        [str(corpus)], address=cluster.address, name="news", data_dir=str(data_dir), shards=3, replicas=2
+    )
+    single = Index.create(tmp_path_factory.mktemp("single") / "index")
+    single_report = single.add([orjson.loads(line) for line in corpus.read_text().splitlines() if _parses(line)])
+    return {"index": index, "report": report, "single": single, "single_report": single_report, "data": data_dir}
+
+
+def _parses(line: str) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def test_build_reports_bad_records_by_line_and_counts_like_one_index(built: dict[str, Any], corpus: Path) -> None:
+    report = built["report"]
+    assert report.added == built["single_report"].added == 60
+    locations = sorted(problem.location for problem in report.problems)
+    assert locations == [f"{corpus}:11", f"{corpus}:21"]
+    assert sum(report.skipped.values()) == 2
+    assert [problem.reason[:12] for problem in report.problems] == [
+        problem.reason[:12] for problem in built["single_report"].problems
+    ] or len(built["single_report"].problems) == 1  # the single import never saw the malformed line
+
+
+def test_replicas_are_plain_indexes_on_distinct_nodes(built: dict[str, Any]) -> None:
+    index: ClusterIndex = built["index"]
+    layout = index.layout
+    assert all(len(set(nodes)) == layout.replicas for nodes in layout.nodes)
+    per_shard = [0] * layout.shards
+    for article_id in built["single"].ids():
+        per_shard[shard_of(article_id, layout.shards)] += 1
+    for shard in range(layout.shards):
+        for replica in range(layout.replicas):
+            with Index.open(layout.replica_path(shard, replica)) as replica_index:  # an ordinary index directory
+                assert len(replica_index) == per_shard[shard]
+                assert all(shard_of(i, layout.shards) == shard for i in replica_index.ids())
+    info = index.info()
+    assert info.doc_count == len(index) == 60 and not info.missing_shards
+    assert len(info.replica_states) == 6 and all(state.index is not None for state in info.replica_states)
+
+
+def test_get_finds_every_article_and_refuses_unknown_ids(built: dict[str, Any]) -> None:
+    index: ClusterIndex = built["index"]
+    for article_id in built["single"].ids():
+        assert index.get(article_id) == built["single"].get(article_id)
+    with pytest.raises(ArticleNotFoundError):
+        index.get("no-such-id")
+    assert "sample-01" in index and "no-such-id" not in index
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_matches_one_index_totals_facets_and_hits(built: dict[str, Any], query: str) -> None:
+    index: ClusterIndex = built["index"]
+    single: Index = built["single"]
+    for collapse in (False, True):
+        ours = index.search(query, limit=100, collapse=collapse)
+        theirs = single.search(query, limit=100, collapse=collapse)
+        assert ours.total == theirs.total
+        assert ours.facets == theirs.facets
+        assert not ours.partial
+        # the same stories, each head with its copies (which copy heads a story may differ: the scores
+        # are each shard's own BM25)
+        assert _stories(ours) == _stories(theirs)
+
+
+def _stories(results: Any) -> set[frozenset[str]]:
+    return {frozenset([hit.id, *(copy.id for copy in hit.copies)]) for hit in results.hits}
+
+
+def test_filters_sorting_and_pages_agree_with_one_index(built: dict[str, Any]) -> None:
+    index: ClusterIndex = built["index"]
+    single: Index = built["single"]
+    filters = {"source": ["الوطن", "جريدة الصباح"], "date_from": "2024-01-01"}
+    ours = index.search("الوزير OR وزارة OR التعليم", filters=filters, sort="newest", collapse=False, limit=100)
+    theirs = single.search("الوزير OR وزارة OR التعليم", filters=filters, sort="newest", collapse=False, limit=100)
+    assert ours.total == theirs.total > 0
+    assert [hit.date for hit in ours.hits] == [hit.date for hit in theirs.hits]
+    assert {hit.source for hit in ours.hits} <= {"الوطن", "جريدة الصباح"}
+    pages = [index.search("وزارة OR الوزير", limit=3, page=page, collapse=False) for page in (1, 2, 3)]
+    whole = index.search("وزارة OR الوزير", limit=9, collapse=False)
+    assert [hit.id for page in pages for hit in page.hits] == [hit.id for hit in whole.hits]
+    assert "[" in (whole.hits[0].title_highlighted.text if whole.hits[0].title_highlighted else "[")
+
+
+def test_bad_filter_is_the_callers_error_not_a_failover(built: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="date_from"):
+        built["index"].search("وزارة", filters={"date_from": "not a date"})
+
+
+def test_writes_reach_every_replica_of_the_shard(built: dict[str, Any]) -> None:
+    index: ClusterIndex = built["index"]
+    article = {"id": "fresh-1", "title": "افتتاح مكتبة رقمية جديدة", "text": "افتتحت المكتبة الرقمية أبوابها للقراء."}
+    report = index.add([article, {"id": "bad"}])
+    assert report.added == 1 and [p.location for p in report.problems] == ["item 2"]
+    assert index.search("المكتبة الرقمية").hits[0].id == "fresh-1"
+    shard = shard_of("fresh-1", index.layout.shards)
+    for replica in range(index.layout.replicas):
+        with Index.open(index.layout.replica_path(shard, replica)) as replica_index:
+            assert "fresh-1" in replica_index
+    index.update(dict(article, title="مكتبة رقمية للأطفال"))
+    assert index.get("fresh-1").title == "مكتبة رقمية للأطفال"
+    assert index.delete("fresh-1") is True and index.delete("fresh-1") is False
+    assert "fresh-1" not in index and len(index) == 60
+
+
+def test_rebuild_converges_and_a_different_layout_is_refused(
+    built: dict[str, Any], ray_cluster: Any, corpus: Path
+) -> None:
+    cluster, _ = ray_cluster
+    data = str(built["data"])
+    index, report = build_cluster([str(corpus)], address=cluster.address, name="news", data_dir=data)
+    assert report.added == 0 and report.unchanged == 60 and len(index) == 60
+    with pytest.raises(ClusterError, match="exists with 3 shards, not 4"):
+        build_cluster([str(corpus)], address=cluster.address, name="news", data_dir=data, shards=4)
+
+
+def test_cli_cluster_commands(built: dict[str, Any], ray_cluster: Any) -> None:
+    cluster, _ = ray_cluster
+    runner = CliRunner()
+    where = ["--address", cluster.address, "--name", "news"]
+    result = runner.invoke(main, ["cluster", "search", "وزارة", *where, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = orjson.loads(result.output)
+    assert answer["total"] == built["single"].search("وزارة").total and answer["partial"] is False
+    result = runner.invoke(main, ["cluster", "info", *where])
+    assert result.exit_code == 0 and "60 articles in 3 shards x 2 replicas" in result.output
+    result = runner.invoke(main, ["cluster", "info", "--address", cluster.address, "--name", "nothing"])
+    assert result.exit_code != 0 and "no index named 'nothing'" in result.output
+
+
+def test_losing_nodes_loses_no_query_then_answers_partially(built: dict[str, Any], ray_cluster: Any) -> None:
+    """Runs last: it takes the worker nodes away."""
+    cluster, workers = ray_cluster
+    index: ClusterIndex = built["index"]
+    expected = {query: built["single"].search(query, limit=100, collapse=False) for query in QUERIES}
+    cluster.remove_node(workers[0])
+    for query in QUERIES:  # every shard still has a live replica: exact answers
+        results = index.search(query, limit=100, collapse=False)
+        assert not results.partial and results.total == expected[query].total
+        assert {hit.id for hit in results.hits} == {hit.id for hit in expected[query].hits}
+    assert len(index) == 60
+    cluster.remove_node(workers[1])
+    head = ray.get_runtime_context().get_node_id()
+    lost = [shard for shard, nodes in enumerate(index.layout.nodes) if head not in nodes]
+    assert lost, "the layout should leave some shard with no replica on the head node"
+    for query in QUERIES:
+        results = index.search(query, limit=100, collapse=False)
+        kept = {hit.id for hit in expected[query].hits if shard_of(hit.id, index.layout.shards) not in lost}
+        found = {hit.id for hit in results.hits}
+        # every hit of the live shards is there (a query left with fewer than 3 may widen to shared roots)
+        assert kept <= found and all(shard_of(hit, index.layout.shards) not in lost for hit in found)
+        assert results.total >= len(kept)
+        assert results.partial and any(f"shard {lost[0]}" in warning for warning in results.warnings)
+    with pytest.raises(ClusterError, match="no replica of shard"):
+        len(index)

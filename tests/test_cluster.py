@@ -153,6 +153,13 @@ def test_filters_sorting_and_pages_agree_with_one_index(built: dict[str, Any]) -
     assert "[" in (whole.hits[0].title_highlighted.text if whole.hits[0].title_highlighted else "[")
 
 
+@pytest.mark.parametrize("prefix", ["ال", "وز", "مع"])
+def test_suggestions_sum_every_shard(built: dict[str, Any], prefix: str) -> None:
+    ours = built["index"].suggest(prefix, limit=5)
+    theirs = built["single"].suggest(prefix, limit=5)
+    assert ours and [(s.text, s.doc_count) for s in ours] == [(s.text, s.doc_count) for s in theirs]
+
+
 def test_bad_filter_is_the_callers_error_not_a_failover(built: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="date_from"):
         built["index"].search("وزارة", filters={"date_from": "not a date"})
@@ -197,6 +204,20 @@ def test_cli_cluster_commands(built: dict[str, Any], ray_cluster: Any) -> None:
     assert result.exit_code == 0 and "60 articles in 3 shards x 2 replicas" in result.output
     result = runner.invoke(main, ["cluster", "info", "--address", cluster.address, "--name", "nothing"])
     assert result.exit_code != 0 and "no index named 'nothing'" in result.output
+
+
+def test_an_address_nobody_listens_at_fails_at_once() -> None:
+    import socket
+
+    from arsearch.cluster.client import _check_reachable
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # bound, not listening: connections are refused
+        with pytest.raises(ClusterError, match=f"cannot reach the Ray cluster at 127.0.0.1:{port}"):
+            _check_reachable(f"127.0.0.1:{port}")
+    with pytest.raises(ClusterError, match="HOST:PORT"):
+        _check_reachable("no-port-here")
 
 
 def test_losing_nodes_loses_no_query_then_answers_partially(built: dict[str, Any], ray_cluster: Any) -> None:

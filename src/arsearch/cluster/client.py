@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -49,13 +50,18 @@ from ..search import (
     Sort,
 )
 from ..store import ArticleLike, Problem, item_location, to_article
+from ..suggest import Suggestion
 from .layout import NAMESPACE, Layout, catalog_name, replica_name, shard_of
 from .replica import Catalog, ShardReplica
 
 #: Seconds a replica may take to answer before the shard's next replica is asked.
 DEFAULT_TIMEOUT = 30.0
+#: Seconds to wait for the head node's port to accept a connection.
+CONNECT_TIMEOUT = 5.0
 #: Seconds a replica that failed is asked last (it may be restarting).
 DOWN_FOR = 10.0
+#: Words each shard proposes per suggestion wanted.
+SUGGEST_FACTOR = 10
 #: Extra hits asked of each shard, beyond the page's depth, so that folding copies across shards
 #: still fills the page.
 COLLAPSE_SLACK = 10
@@ -71,10 +77,24 @@ def start_ray(address: str | None) -> None:
     """Join the Ray cluster at ``address`` ("auto": the local one) unless this process already has."""
     if ray.is_initialized():
         return
+    _check_reachable(address)
     try:
         ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING, log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as error:
         raise ClusterError(f"cannot join the Ray cluster at {address}: {error}") from None
+
+
+def _check_reachable(address: str | None) -> None:
+    """Fail at once on an address nobody listens at (Ray itself retries for a minute or more)."""
+    if not address or address == "auto" or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterError(f"bad Ray address {address!r}: give the head node as HOST:PORT, e.g. 10.0.0.5:6379")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as error:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {error}") from None
 
 
 def read_layout(name: str, timeout: float = DEFAULT_TIMEOUT) -> Layout | None:
@@ -299,6 +319,25 @@ class ClusterIndex:
             counts.setdefault(shard, index_info.doc_count)
         missing = [shard for shard in range(self.layout.shards) if shard not in counts]
         return ClusterInfo(self.name, self.layout.shards, self.layout.replicas, sum(counts.values()), missing, states)
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        """Autocomplete over every shard: each word's article counts summed (``Index.suggest``).
+
+        Each shard proposes ``SUGGEST_FACTOR`` times ``limit`` words, so a word common
+        overall but not in one shard's list still gets its count from the others.
+        """
+        answers, _ = self._gather("suggest", lambda _: (prefix, max(1, limit) * SUGGEST_FACTOR))
+        candidates: Counter[str] = Counter()
+        for suggestions in answers.values():
+            for suggestion in suggestions:
+                candidates[suggestion.text] += suggestion.doc_count
+        chosen = [text for text, _ in candidates.most_common(max(1, limit) * SUGGEST_FACTOR)]
+        # exact counts of the chosen words from every shard (a shard may not have listed a word)
+        words = [text.rpartition(" ")[2] for text in chosen]
+        counted, _ = self._gather("word_counts", lambda _: (words,))
+        totals = [sum(column) for column in zip(*counted.values(), strict=True)] if counted else [0] * len(chosen)
+        ranked = sorted(zip(chosen, totals, strict=True), key=lambda pair: (-pair[1], pair[0]))
+        return [Suggestion(text, count) for text, count in ranked[: max(0, limit)] if count]
 
     def search(
         self,

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..articles import Article
-from ..engine.schema import stored_sketch
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, stored_sketch
 from ..errors import ArticleNotFoundError
 from ..index import AddReport, Index, IndexInfo
 from ..search import MAX_LIMIT, Results, search
+from ..suggest import Suggestion
 
 
 class ShardReplica:
@@ -39,6 +40,14 @@ class ShardReplica:
 
     def delete(self, article_ids: Sequence[str]) -> list[bool]:
         return [self.index.delete(article_id) for article_id in article_ids]
+
+    def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
+        return self.index.suggest(prefix, limit)
+
+    def word_counts(self, words: Sequence[str]) -> list[int]:
+        """How many articles contain each (normalized) word: the counts ``suggest`` gives."""
+        snapshot = self.index.snapshot()
+        return [snapshot.doc_freq(ARTICLE_FIELD + EXACT_SUFFIX, word) for word in words]
 
     def get(self, article_id: str) -> Article | None:
         try:

@@ -26,6 +26,7 @@ from arsearch import Index  # noqa: E402
 from arsearch.cli import main  # noqa: E402
 from arsearch.cluster import ClusterIndex, build_cluster, shard_of  # noqa: E402
 from arsearch.errors import ArticleNotFoundError, ClusterError  # noqa: E402
+from arsearch.ingest import read_records  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -190,6 +191,20 @@ def test_rebuild_converges_and_a_different_layout_is_refused(
     assert report.added == 0 and report.unchanged == 60 and len(index) == 60
     with pytest.raises(ClusterError, match="exists with 3 shards, not 4"):
         build_cluster([str(corpus)], address=cluster.address, name="news", data_dir=data, shards=4)
+
+
+def test_a_file_given_twice_reports_each_repeat_like_one_index(
+    built: dict[str, Any], ray_cluster: Any, corpus: Path, tmp_path: Path
+) -> None:
+    cluster, _ = ray_cluster
+    _, report = build_cluster(
+        [str(corpus), str(corpus)], address=cluster.address, name="twice", data_dir=str(tmp_path), shards=2
+    )
+    with Index.create(tmp_path / "single") as single:
+        expected = single.add(read_records([str(corpus), str(corpus)]))
+    assert report.added == expected.added == 60
+    assert report.skipped == expected.skipped and report.skipped["duplicate id"] == 60
+    assert [str(p) for p in report.problems] == [str(p) for p in expected.problems]
 
 
 def test_cli_cluster_commands(built: dict[str, Any], ray_cluster: Any) -> None:

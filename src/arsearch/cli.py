@@ -202,19 +202,25 @@ problems_option = click.option(
 )
 
 
-def input_options(command: F) -> F:
-    """--format, --map and --update: how an import reads its records (``index`` and ``cluster build``)."""
-    for option in (
-        click.option(
-            "--update", is_flag=True, help="Replace articles whose id is already indexed (default: keep them)."
-        ),
-        click.option(
-            "--map", "field_map", metavar="OURS=THEIRS,...", help="Rename input keys, e.g. title=headline,text=body."
-        ),
-        click.option("--format", "input_format", type=click.Choice(FORMATS), default="auto", show_default=True),
-    ):
-        command = option(command)
-    return command
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying ``options`` in the order listed (as if stacked top to bottom)."""
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+#: --format, --map and --update: how an import reads its records (``index`` and ``cluster build``).
+input_options = _options(
+    click.option("--format", "input_format", type=click.Choice(FORMATS), default="auto", show_default=True),
+    click.option(
+        "--map", "field_map", metavar="OURS=THEIRS,...", help="Rename input keys, e.g. title=headline,text=body."
+    ),
+    click.option("--update", is_flag=True, help="Replace articles whose id is already indexed (default: keep them)."),
+)
 
 
 def batch_option(help: str) -> Callable[[F], F]:
@@ -343,7 +349,8 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
         click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")
 
 
-_SEARCH_OPTIONS = (
+#: The options of ``arsearch search``, shared by ``arsearch cluster search``.
+search_options = _options(
     click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True),
     click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True),
     click.option("--source", multiple=True, help="Only this source (repeat for several)."),
@@ -357,13 +364,6 @@ _SEARCH_OPTIONS = (
     ),
     click.option("--json", "as_json", is_flag=True, help="Print the results as JSON."),
 )
-
-
-def search_options(command: F) -> F:
-    """The options of ``arsearch search``, shared by ``arsearch cluster search``."""
-    for option in reversed(_SEARCH_OPTIONS):
-        command = option(command)
-    return command
 
 
 @main.command("search")

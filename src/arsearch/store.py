@@ -128,6 +128,35 @@ class AddReport:
         self.problems.append(problem)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An input item that is not written: where and why (``problem``), and its report category."""
+
+    problem: Problem
+    kind: str
+
+
+def checked_articles(
+    items: Iterable[ArticleLike], field_map: Mapping[str, str] | None = None
+) -> Iterator[Article | Skipped]:
+    """Each input item, in order, as its article, or as ``Skipped`` when it is not a valid
+    article or repeats an earlier item's id (the first one is kept)."""
+    seen_at: dict[str, str] = {}
+    for number, item in enumerate(items, 1):
+        location = item.location if isinstance(item, Record) else item_location(number)
+        try:
+            article = to_article(item, field_map)
+        except ArticleError as error:
+            yield Skipped(Problem(location, str(error)), error.kind)
+            continue
+        first = seen_at.get(article.id)
+        if first is None:
+            seen_at[article.id] = location
+            yield article
+        else:
+            yield Skipped(Problem(location, f"duplicate id {article.id!r} (first seen at {first})"), "duplicate id")
+
+
 def item_location(number: int) -> str:
     """Where a problem with the ``number``-th item (from 1) of an iterable of articles is reported."""
     return f"item {number}"
@@ -521,8 +550,7 @@ class Store:
             raise ValueError("batch_size must be at least 1")
         report = AddReport(outcomes=[] if item_outcomes else None)
         started = time.perf_counter()
-        committed = self.snapshot()  # the ids indexed before this import (later ones are in seen_at)
-        seen_at: dict[str, str] = {}
+        committed = self.snapshot()  # the ids indexed before this import (repeats within it are skipped)
         stop_at_first = strict and not all_or_nothing
 
         def outcome(fate: str) -> None:
@@ -531,30 +559,20 @@ class Store:
 
         def planned() -> Iterator[_Write | Problem]:
             """What to write, in input order; in strict mode the first bad record ends it."""
-            for number, item in enumerate(articles, 1):
-                location = item.location if isinstance(item, Record) else item_location(number)
-                try:
-                    article = to_article(item, field_map)
-                except ArticleError as error:
-                    problem, kind = Problem(location, str(error)), error.kind
-                else:
-                    first = seen_at.get(article.id)
-                    if first is None:
-                        seen_at[article.id] = location
-                        indexed = article.id in committed
-                        if indexed and not update:
-                            report.unchanged += 1
-                            outcome("unchanged")
-                        else:
-                            outcome("updated" if indexed else "added")
-                            yield _Write(article, indexed)
-                        continue
-                    problem = Problem(location, f"duplicate id {article.id!r} (first seen at {first})")
-                    kind = "duplicate id"
+            for article in checked_articles(articles, field_map):
+                if isinstance(article, Article):
+                    indexed = article.id in committed
+                    if indexed and not update:
+                        report.unchanged += 1
+                        outcome("unchanged")
+                    else:
+                        outcome("updated" if indexed else "added")
+                        yield _Write(article, indexed)
+                    continue
                 if stop_at_first:
-                    yield problem
+                    yield article.problem
                     return
-                report.skip(problem, kind)
+                report.skip(article.problem, article.kind)
                 outcome("skipped")
 
         plan: Iterable[_Write | Problem] = planned()

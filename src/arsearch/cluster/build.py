@@ -20,7 +20,7 @@ from ..errors import ClusterError
 from ..index import DEFAULT_BATCH_SIZE, AddReport
 from ..ingest import Format, read_records
 from ..store import protected_words
-from .client import DEFAULT_TIMEOUT, CatalogActor, ClusterIndex, ReplicaActor, read_layout, start_ray
+from .client import DEFAULT_TIMEOUT, CatalogActor, ClusterIndex, ReplicaActor, catalog_layout, read_layout, start_ray
 from .layout import NAMESPACE, Layout, catalog_name, check_name, place, replica_name
 
 #: Searches one replica answers at once (its actor's threads); writes take the index's own lock.
@@ -57,7 +57,7 @@ def open_or_create_cluster(
             name=catalog_name(name), namespace=NAMESPACE, lifetime="detached", get_if_exists=True, max_restarts=-1
         ).remote(wanted.as_dict())
         # another build may have created it first: its layout wins
-        layout = Layout.from_dict(ray.get(catalog.layout.remote(), timeout=timeout))
+        layout = catalog_layout(catalog, name, timeout)
     else:
         _check_same(layout, shards, replicas, data_dir)
     handles: list[Any] = [

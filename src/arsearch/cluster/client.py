@@ -23,7 +23,7 @@ import math
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -36,7 +36,6 @@ from ..articles import Article, ArticleError
 from ..engine.compile import Ranking
 from ..errors import ArticleNotFoundError, ClusterError, IndexCorruptError, IndexWriteError
 from ..index import DEFAULT_BATCH_SIZE, AddReport, IndexInfo
-from ..ingest import Record
 from ..search import (
     FACET_SIZE,
     MAX_LIMIT,
@@ -49,7 +48,7 @@ from ..search import (
     Results,
     Sort,
 )
-from ..store import ArticleLike, Problem, item_location, to_article
+from ..store import ArticleLike, Skipped, checked_articles
 from ..suggest import Suggestion
 from .layout import NAMESPACE, Layout, catalog_name, replica_name, shard_of
 from .replica import Catalog, ShardReplica
@@ -103,6 +102,11 @@ def read_layout(name: str, timeout: float = DEFAULT_TIMEOUT) -> Layout | None:
         catalog = ray.get_actor(catalog_name(name), namespace=NAMESPACE)
     except ValueError:
         return None
+    return catalog_layout(catalog, name, timeout)
+
+
+def catalog_layout(catalog: Any, name: str, timeout: float = DEFAULT_TIMEOUT) -> Layout:
+    """The layout a catalog actor keeps."""
     try:
         return Layout.from_dict(ray.get(catalog.layout.remote(), timeout=timeout))
     except RayError as error:
@@ -421,25 +425,36 @@ class ClusterIndex:
     def delete(self, article_id: str) -> bool:
         """Delete an article from every replica of its shard; False when there was none."""
         shard = shard_of(article_id, self.layout.shards)
-        answers = self._write_shard(shard, "delete", ([article_id],))
+        answers = self._write_shard(shard, "delete", ([article_id],), f"the deletion of {article_id!r}")
         return any(deleted[0] for deleted in answers)
 
-    def _write_shard(self, shard: int, method: str, args: tuple[Any, ...]) -> list[Any]:
+    def _write_shard(self, shard: int, method: str, args: tuple[Any, ...], what: str) -> list[Any]:
         """Run a write on every replica of a shard and wait for all; the answers of those that committed."""
-        references = []
+        return self._committed(shard, self._send_to_all(shard, method, args, what), what)
+
+    def _send_to_all(self, shard: int, method: str, args: tuple[Any, ...], what: str) -> list[tuple[int, Any]]:
+        """Start a write on every replica of a shard that can be reached (``ClusterError`` if none)."""
+        sent = []
         for replica in range(self.layout.replicas):
             try:
-                references.append((replica, self._submit(shard, replica, method, args)))
+                sent.append((replica, self._submit(shard, replica, method, args)))
             except _Unanswered:
                 self._mark_down(shard, replica)
+        if not sent:
+            raise ClusterError(f"index {self.name!r}: {what} not written: {_describe_missing([shard])}")
+        return sent
+
+    def _committed(self, shard: int, sent: list[tuple[int, Any]], what: str) -> list[Any]:
+        """Wait for the replicas a write went to: the answers of those that committed
+        (``ClusterError`` if none did)."""
         answers = []
-        for replica, reference in references:
+        for replica, reference in sent:
             try:
                 answers.append(_value(reference))
             except _Unanswered:
                 self._mark_down(shard, replica)
         if not answers:
-            raise ClusterError(f"index {self.name!r}: nothing written: {_describe_missing([shard])}")
+            raise ClusterError(f"index {self.name!r}: {what} not written: {_describe_missing([shard])}")
         return answers
 
 
@@ -464,23 +479,13 @@ class ShardedWriter:
         self.report = AddReport()
         self._started = time.perf_counter()
         self._buffers: dict[int, list[Article]] = {}
-        self._in_flight: dict[int, list[tuple[int, Any]]] = {}
+        self._in_flight: dict[int, tuple[str, list[tuple[int, Any]]]] = {}
 
     def write(self, items: Iterable[ArticleLike], field_map: Mapping[str, str] | None) -> AddReport:
-        seen_at: dict[str, str] = {}
         shards = self.index.layout.shards
-        for number, item in enumerate(items, 1):
-            location = item.location if isinstance(item, Record) else item_location(number)
-            try:
-                article = to_article(item, field_map)
-            except ArticleError as error:
-                self.report.skip(Problem(location, str(error)), error.kind)
-                continue
-            first = seen_at.setdefault(article.id, location)
-            if first != location:
-                self.report.skip(
-                    Problem(location, f"duplicate id {article.id!r} (first seen at {first})"), "duplicate id"
-                )
+        for article in checked_articles(items, field_map):
+            if isinstance(article, Skipped):
+                self.report.skip(article.problem, article.kind)
                 continue
             shard = shard_of(article.id, shards)
             buffer = self._buffers.setdefault(shard, [])
@@ -498,30 +503,14 @@ class ShardedWriter:
     def _send(self, shard: int) -> None:
         self._settle(shard)  # one batch in flight per shard: each replica commits them in input order
         batch, self._buffers[shard] = self._buffers[shard], []
-        sent = []
-        for replica in range(self.index.layout.replicas):
-            try:
-                sent.append((replica, self.index._submit(shard, replica, "add", (batch, self.update, len(batch)))))
-            except _Unanswered:
-                self.index._mark_down(shard, replica)
-        if not sent:
-            raise ClusterError(
-                f"index {self.index.name!r}: {len(batch):,} articles not written: {_describe_missing([shard])}"
-            )
-        self._in_flight[shard] = sent
+        what = f"a batch of {len(batch):,} articles"
+        self._in_flight[shard] = (what, self.index._send_to_all(shard, "add", (batch, self.update, len(batch)), what))
 
     def _settle(self, shard: int) -> None:
-        sent = self._in_flight.pop(shard, [])
-        if not sent:
+        if shard not in self._in_flight:
             return
-        reports: list[AddReport] = []
-        for replica, reference in sent:
-            try:
-                reports.append(_value(reference))
-            except _Unanswered:
-                self.index._mark_down(shard, replica)
-        if not reports:
-            raise ClusterError(f"index {self.index.name!r}: a batch was not written: {_describe_missing([shard])}")
+        what, sent = self._in_flight.pop(shard)
+        reports: list[AddReport] = self.index._committed(shard, sent, what)
         first = reports[0]  # every replica of a shard holds the same articles, so they agree
         self.report.added += first.added
         self.report.updated += first.updated
@@ -644,13 +633,6 @@ def _as_copy(hit: Hit) -> Copy:
     return Copy(id=hit.id, title=hit.title, source=hit.source, date=hit.date, url=hit.url)
 
 
-def iter_layout_replicas(layout: Layout) -> Iterator[tuple[int, int, str]]:
-    """Every replica of a layout: shard, replica, node id."""
-    for shard, nodes in enumerate(layout.nodes):
-        for replica, node in enumerate(nodes):
-            yield shard, replica, node
-
-
 __all__ = [
     "DEFAULT_TIMEOUT",
     "CatalogActor",
@@ -659,7 +641,7 @@ __all__ = [
     "ReplicaActor",
     "ReplicaInfo",
     "ShardedWriter",
-    "iter_layout_replicas",
+    "catalog_layout",
     "read_layout",
     "start_ray",
 ]

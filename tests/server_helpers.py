@@ -25,13 +25,16 @@ def free_port() -> int:
 class Server:
     """``arsearch serve`` on a free loopback port, in a session of its own (so a SIGKILL reaches every process)."""
 
-    def __init__(self, index_dir: Path, *options: str) -> None:
+    def __init__(self, index_dir: Path | None, *options: str, start_within: float = 30) -> None:
+        """``index_dir`` None: the options say what to serve (``--cluster ADDR --name NAME``)."""
         self.port = free_port()
-        command = [sys.executable, "-m", "arsearch", "serve", "--index", str(index_dir), "--port", str(self.port)]
+        command = [sys.executable, "-m", "arsearch", "serve", "--port", str(self.port)]
+        if index_dir is not None:
+            command += ["--index", str(index_dir)]
         self.process = subprocess.Popen(
             [*command, *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_within
         while True:
             try:
                 self.get("/health")

@@ -8,10 +8,13 @@ Every node listens on loopback only.
 from __future__ import annotations
 
 import os
+import urllib.request
+from urllib.parse import quote
 
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # before Ray loads: every node on 127.0.0.1
 
 from collections.abc import Iterator
+from itertools import combinations, islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,8 @@ from arsearch.cli import main  # noqa: E402
 from arsearch.cluster import ClusterIndex, build_cluster, shard_of  # noqa: E402
 from arsearch.errors import ArticleNotFoundError, ClusterError  # noqa: E402
 from arsearch.ingest import read_records  # noqa: E402
+from arsearch.topics import document_frequencies  # noqa: E402
+from server_helpers import Server  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -233,6 +238,131 @@ def test_an_address_nobody_listens_at_fails_at_once() -> None:
             _check_reachable(f"127.0.0.1:{port}")
     with pytest.raises(ClusterError, match="HOST:PORT"):
         _check_reachable("no-port-here")
+
+
+def test_the_http_api_serves_a_cluster_index(built: dict[str, Any], ray_cluster: Any) -> None:
+    """``arsearch serve --cluster --name``: a real server process that joins the Ray cluster."""
+    cluster, _ = ray_cluster
+    single: Index = built["single"]
+    server = Server(None, "--cluster", cluster.address, "--name", "news", "--write-token", "secret", start_within=90)
+    try:
+        assert server.get("/health")["articles"] == 60
+        answer = server.get("/search?q=" + quote("وزارة") + "&limit=50&collapse=false")
+        assert answer["total"] == single.search("وزارة").total and answer["partial"] is False
+        expected = single.search("وزارة", limit=50, collapse=False)
+        assert {hit["id"] for hit in answer["hits"]} == {hit.id for hit in expected.hits}
+        some_id = answer["hits"][0]["id"]
+        assert server.get(f"/articles/{quote(some_id)}")["id"] == some_id
+        related = server.get(f"/articles/{quote(some_id)}/related")
+        assert related == [
+            item.as_dict() | {"date": item.date and item.date.isoformat()} for item in built["index"].related(some_id)
+        ]
+        assert server.get("/suggest?q=" + quote("وز"))[0]["doc_count"] == single.suggest("وز")[0].doc_count
+        fresh = {"id": "web-1", "title": "افتتاح حديقة عامة", "text": "افتتحت البلدية حديقة عامة جديدة."}
+        status, body = server.post("/articles", [fresh, {"id": "web-2"}], "secret")  # all or nothing
+        assert status == 400 and body["error"]["bad_records"] == 1 and "web-1" not in built["index"]
+        status, body = server.post("/articles?partial=true", [fresh, {"id": "web-2"}, fresh], "secret")
+        assert status == 200 and [item["status"] for item in body["items"]] == ["added", "skipped", "skipped"]
+        assert server.get("/search?q=" + quote("حديقة عامة"))["hits"][0]["id"] == "web-1"
+        request = urllib.request.Request(server.url("/articles/web-1"), method="DELETE")
+        request.add_header("Authorization", "Bearer secret")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 204
+        assert "web-1" not in built["index"] and len(built["index"]) == 60
+    finally:
+        server.stop()
+
+
+# --- one topic model, one variant table, related articles across shards -----------
+
+ARCHIVE_ARTICLES = 1000  # enough for a topic model and a dozen spelling variants
+
+
+@pytest.fixture(scope="module")
+def archive(ray_cluster: Any, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The first 2,100 SaudiNewsNet articles: a cluster of 3 shards and one index built from the
+    first 1,000, the rest kept to grow them."""
+    cluster, _ = ray_cluster
+    corpus_path = shared_dir / "corpora" / "saudinewsnet.jsonl.gz"
+    records = list(islice(read_records([str(corpus_path)]), 2 * ARCHIVE_ARTICLES + 100))  # a few lack text
+    first = tmp_path_factory.mktemp("archive") / "first.jsonl"
+    first.write_bytes(b"".join(orjson.dumps(record.data) + b"\n" for record in records[:ARCHIVE_ARTICLES]))
+    index, report = build_cluster(
+        [str(first)], address=cluster.address, name="archive", data_dir=str(first.parent / "data"), shards=3
+    )
+    single = Index.create(first.parent / "single")
+    single.add(record.data for record in records[:ARCHIVE_ARTICLES])
+    return {"index": index, "report": report, "single": single, "rest": [r.data for r in records[ARCHIVE_ARTICLES:]]}
+
+
+def _replica_snapshots(index: ClusterIndex) -> list[Any]:
+    return [
+        Index.open(index.layout.replica_path(shard, replica)).snapshot()
+        for shard in range(index.layout.shards)
+        for replica in range(index.layout.replicas)
+    ]
+
+
+def test_every_shard_has_the_model_and_variants_one_index_would_fit(archive: dict[str, Any]) -> None:
+    index: ClusterIndex = archive["index"]
+    single: Index = archive["single"]
+    fitted = index.topics_info()
+    assert fitted is not None and archive["report"].topics == fitted and fitted.articles == len(index) == len(single)
+    expected = single.snapshot().variants()
+    assert expected is not None and len(expected) >= 5
+    for snapshot in _replica_snapshots(index):  # a shard's own fit (a third of the articles) finds other pairs
+        assert snapshot.topic_model().info == fitted
+        assert snapshot.variants().pairs == expected.pairs
+    # the same topic space: articles are as close under the cluster's model as under the index's
+    ours, theirs = _replica_snapshots(index)[0].topic_model(), single.topics()
+    snapshot = single.snapshot()
+    bags = [document_frequencies(snapshot.analyzer, snapshot.document(a.id)) for a in _sampled(single, 6)]
+    for a, b in combinations(bags, 2):
+        expected_cosine = float(theirs.vector(a) @ theirs.vector(b))
+        assert float(ours.vector(a) @ ours.vector(b)) == pytest.approx(expected_cosine, abs=0.01)
+
+
+def test_totals_match_one_index_with_spelling_variants_joined(archive: dict[str, Any]) -> None:
+    index: ClusterIndex = archive["index"]
+    single: Index = archive["single"]
+    pairs = single.snapshot().variants().pairs
+    queries = [word for pair in pairs for word in pair] + [r.title for r in _sampled(single, 30)]
+    for query in queries:
+        assert index.search(query).total == single.search(query).total, query
+    joined = single.search(pairs[0][0]).total
+    assert joined > single.search(pairs[0][0], variants=False).total  # the query above did join spellings
+
+
+def _sampled(single: Index, count: int) -> list[Any]:
+    snapshot = single.snapshot()
+    return [single.get(article_id) for article_id in sorted(snapshot.ids())[:: max(1, len(single) // count)]]
+
+
+def test_related_and_duplicates_span_every_shard(archive: dict[str, Any]) -> None:
+    index: ClusterIndex = archive["index"]
+    single: Index = archive["single"]
+    overlaps, shards_seen = [], set()
+    for article in _sampled(single, 40):
+        ours = index.related(article.id, limit=5)
+        theirs = [item.id for item in single.related(article.id, limit=5)]
+        assert article.id not in {item.id for item in ours} and all(item.id in single for item in ours)
+        overlaps.append(len({item.id for item in ours} & set(theirs)) / max(1, len(theirs)))
+        shards_seen.update(shard_of(item.id, index.layout.shards) for item in ours)
+        assert index.duplicates(article.id) == single.duplicates(article.id)
+    assert sum(overlaps) / len(overlaps) >= 0.8 and shards_seen == {0, 1, 2}
+    copies = next(a.id for a in _sampled(single, 1000) if single.duplicates(a.id))  # a story printed twice
+    assert index.duplicates(copies) == single.duplicates(copies) != []
+    text = _sampled(single, 5)[2].text
+    assert {i.id for i in index.related_to_text(text)} & {i.id for i in single.related_to_text(text)}
+    with pytest.raises(ArticleNotFoundError):
+        index.related("no-such-article")
+
+
+def test_growth_refits_one_model_for_every_shard(archive: dict[str, Any]) -> None:
+    index: ClusterIndex = archive["index"]
+    report = index.add(archive["rest"])  # the index doubles: the import ends by refitting
+    assert report.topics is not None and report.topics.articles == len(index) > ARCHIVE_ARTICLES
+    assert {snapshot.topic_model().info for snapshot in _replica_snapshots(index)} == {report.topics}
 
 
 def test_losing_nodes_loses_no_query_then_answers_partially(built: dict[str, Any], ray_cluster: Any) -> None:

@@ -148,7 +148,7 @@ def test_when_an_index_refits(fitted_on: int | None, articles: int, expected: bo
     model = None
     if fitted_on is not None:
         model = topics.fit(subject_bags(20), fitted_on)
-    assert topics.needs_fitting(model, articles) is expected
+    assert topics.needs_fitting(model.info if model is not None else None, articles) is expected
 
 
 # --- an index and its model ----------------------------------------------------

@@ -757,6 +757,13 @@ def cluster_search_command(query: str, address: str, name: str, as_json: bool, *
 
 @main.command("serve")
 @index_option
+@click.option(
+    "--cluster",
+    "cluster_address",
+    metavar="HOST:PORT",
+    help="Serve a cluster index instead: the Ray head node ('arsearch cluster build'); needs --name.",
+)
+@click.option("--name", "cluster_name", help="The cluster index to serve (with --cluster).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
@@ -772,24 +779,43 @@ def cluster_search_command(query: str, address: str, name: str, as_json: bool, *
     help="Server processes (searches are CPU-bound Python: about one per core).",
 )
 @friendly_errors
-def serve_command(index_path: Path | None, host: str, port: int, write_token: str | None, workers: int) -> None:
+def serve_command(
+    index_path: Path | None,
+    cluster_address: str | None,
+    cluster_name: str | None,
+    host: str,
+    port: int,
+    write_token: str | None,
+    workers: int,
+) -> None:
     """Serve the index over HTTP: the JSON API and a search page at / (see arsearch.web)."""
     try:
         import uvicorn
 
-        from .web import create_app
+        from .web import CLUSTER_ENV_VAR, CLUSTER_INDEX_ENV_VAR, create_app
     except ImportError:
         _fail("the web server needs extra packages: pip install 'arsearch[web]'")
-    path = index_path or default_index_path()
-    app = create_app(path, write_token=write_token)  # opens the index: a bad path fails here, in one line
+    if (cluster_address is None) != (cluster_name is None):
+        _fail("serving a cluster index takes both --cluster HOST:PORT and --name NAME")
+    if cluster_address is not None and index_path is not None:
+        _fail("give --index or --cluster, not both")
+    served: Any
+    if cluster_address is not None and cluster_name is not None:
+        served = _cluster_module().ClusterIndex.connect(cluster_address, cluster_name)
+        what = f"cluster index {cluster_name!r} at {cluster_address}"
+        os.environ[CLUSTER_ENV_VAR], os.environ[CLUSTER_INDEX_ENV_VAR] = cluster_address, cluster_name
+    else:
+        served = index_path or default_index_path()
+        what = str(served)
+        os.environ[INDEX_ENV_VAR] = str(served)
+    app = create_app(served, write_token=write_token)  # opens the index: a bad path fails here, in one line
     mode = "read-write (token set)" if write_token else "read-only"
     processes = f", {workers} processes" if workers > 1 else ""
-    click.echo(f"serving {path} on http://{host}:{port} ({mode}{processes})", err=True)
+    click.echo(f"serving {what} on http://{host}:{port} ({mode}{processes})", err=True)
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
     # each worker process builds its own app from the environment (uvicorn imports it by name)
-    os.environ[INDEX_ENV_VAR] = str(path)
     if write_token:
         os.environ["ARSEARCH_WRITE_TOKEN"] = write_token
     uvicorn.run(

@@ -48,8 +48,8 @@ from .store import (
 )
 from .suggest import Suggestion, autocomplete
 from .synonyms import Groups, merged_groups, without
-from .topics import ModelInfo, TopicModel, fit_index, needs_fitting
-from .variants import WordVariants, fit_index_variants, word_variants
+from .topics import MODEL_FILE, ModelInfo, TopicModel, fit_index, needs_fitting
+from .variants import VARIANTS_FILE, VariantTable, WordVariants, fit_index_variants, word_variants
 
 DEFAULT_INDEX_DIR = Path("indexes") / "default"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
@@ -374,6 +374,20 @@ class Index:
             raise self.store.write_failure(error.strerror or str(error)) from None
         return model.info if model is not None else None
 
+    def use_topics(self, model: TopicModel, variants: VariantTable) -> None:
+        """Adopt a topic model and spelling variants fitted elsewhere, in place of the index's own.
+
+        A cluster fits one of each over all its shards (``ClusterIndex.refit_topics``),
+        so that every shard joins the same spellings and scores related articles alike;
+        pass ``fit_topics=False`` to ``add`` so that imports keep them.
+        """
+        self.store.check_writable()
+        try:
+            model.save(self.path / MODEL_FILE)
+            variants.save(self.path / VARIANTS_FILE)
+        except OSError as error:
+            raise self.store.write_failure(error.strerror or str(error)) from None
+
     def variants(self, word: str) -> WordVariants:
         """The spellings of a name or loanword a search for ``word`` also finds, and why.
 
@@ -469,6 +483,7 @@ class Index:
         jobs: int | None = None,
         all_or_nothing: bool = False,
         item_outcomes: bool = False,
+        fit_topics: bool = True,
     ) -> AddReport:
         """Index articles from any iterable (streamed), committing every ``batch_size``.
 
@@ -479,7 +494,8 @@ class Index:
         re-running an interrupted import converges without duplicates. Once the
         index holds ``topics.MIN_ARTICLES`` articles, and whenever it has doubled
         since, the import ends by fitting the topic model of related articles
-        (about 4 s for 31k articles; ``AddReport.topics``).
+        (about 4 s for 31k articles; ``AddReport.topics``); ``fit_topics=False``
+        leaves the model as it is (a cluster fits one over all its shards).
 
         ``jobs``: processes analyzing articles (default: every core). Imports
         of up to ``pipeline.INLINE_ARTICLES`` articles stay in this process;
@@ -510,7 +526,7 @@ class Index:
         )
         # after the writer is gone and merges are done (lower peak memory); a concurrent refit is
         # harmless: each writes a whole model and the last one stays
-        if report.indexed and needs_fitting(self.topics(), len(self)):
+        if fit_topics and report.indexed and needs_fitting(_info(self.topics()), len(self)):
             fitting_started = time.perf_counter()
             report.topics = self.refit_topics()
             report.elapsed += time.perf_counter() - fitting_started
@@ -523,6 +539,10 @@ class Index:
     def delete(self, article_id: str) -> bool:
         """Delete an article; returns False when there was none with that id."""
         return self.store.delete(article_id)
+
+
+def _info(model: TopicModel | None) -> ModelInfo | None:
+    return model.info if model is not None else None
 
 
 __all__ = [

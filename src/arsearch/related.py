@@ -23,10 +23,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from . import fingerprint
-from .articles import searchable_part
+from .articles import Article, searchable_part
 from .engine.base import StoredDocument
 from .engine.queries import BooleanQuery, BoostQuery, EngineQuery, FilterQuery, Occur, TermQuery
 from .engine.schema import ARTICLE_FIELD, DUPLICATE_KEYS_FIELD, ID_FIELD, TEXT_FIELDS, stored_article, stored_sketch
@@ -67,12 +67,21 @@ class RelatedArticle:
         return dict(self.__dict__, date=self.date.isoformat() if self.date else None)
 
 
-def key_terms(snapshot: Snapshot, frequencies: Frequencies) -> list[tuple[str, float]]:
+class TermStatistics(Protocol):
+    """Article counts key terms are weighted by: a snapshot's, or summed over a cluster's shards."""
+
+    @property
+    def doc_count(self) -> int: ...
+
+    def doc_freq(self, field: str, term: str) -> int: ...
+
+
+def key_terms(statistics: TermStatistics, frequencies: Frequencies) -> list[tuple[str, float]]:
     """The article's most characteristic stems with their tf-idf weights, best first."""
-    articles = max(1, snapshot.doc_count)
+    articles = max(1, statistics.doc_count)
     weighted = []
     for term, frequency in frequencies.items():
-        documents = snapshot.doc_freq(ARTICLE_FIELD, term)
+        documents = statistics.doc_freq(ARTICLE_FIELD, term)
         if documents < MIN_DOC_FREQ or documents > MAX_DOC_SHARE * articles:
             continue
         weighted.append((term, (1 + math.log(frequency)) * math.log(articles / documents)))
@@ -94,21 +103,34 @@ def _recency_factor(date: datetime | None, reference: datetime | None, half_life
     return 0.5 + 0.5 * math.pow(0.5, days / half_life_days)
 
 
-def find_related(
+@dataclass(frozen=True)
+class RelatedCandidate:
+    """An article the key-term query found, before ranking: its query score, its topic similarity
+    to the article asked about (None without a topic model) and its near-duplicate sketch."""
+
+    article: Article
+    score: float
+    similarity: float | None
+    sketch: tuple[int, ...]
+
+
+def candidates_wanted(limit: int, include_duplicates: bool, recency_days: float | None, topics: bool) -> int:
+    """Candidates the key-term query fetches for ``limit`` related articles."""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    wanted = limit if include_duplicates and not recency_days else limit * CANDIDATES_PER_RESULT
+    return max(wanted, TOPIC_CANDIDATES) if topics else wanted
+
+
+def related_candidates(
     snapshot: Snapshot,
+    terms: list[tuple[str, float]],
     frequencies: Frequencies,
     *,
+    wanted: int,
     exclude_id: str | None = None,
-    own_sketch: tuple[int, ...] = (),
-    date: datetime | None = None,
-    limit: int = 5,
     filters: Filters | None = None,
-    include_duplicates: bool = False,
-    recency_days: float | None = None,
-) -> list[RelatedArticle]:
-    """Related articles for a bag of stems (``topics.term_frequencies``); see ``Index.related``."""
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    terms = key_terms(snapshot, frequencies)
+) -> list[RelatedCandidate]:
+    """The ``wanted`` best articles of the query over ``key_terms``, best first."""
     if not terms:
         return []
     clauses: list[tuple[Occur, EngineQuery]] = [("must", _terms_query(terms))]
@@ -117,30 +139,49 @@ def find_related(
         clauses.append(("must", FilterQuery(restriction)))
     if exclude_id is not None:
         clauses.append(("must_not", TermQuery(ID_FIELD, exclude_id)))
-    model = snapshot.topic_model()
-    own_vector = model.vector(frequencies) if model is not None else None
-    wanted = limit if include_duplicates and not recency_days else limit * CANDIDATES_PER_RESULT
-    if own_vector is not None:
-        wanted = max(wanted, TOPIC_CANDIDATES)
     found = snapshot.search(BooleanQuery(tuple(clauses)), limit=wanted, count=False).hits
-    if not found:
-        return []
     documents = [snapshot.stored(address) for _, address in found]
     articles = [stored_article(document) for document in documents]
-    scores = [float(score or 0.0) for score, _ in found]
+    model = snapshot.topic_model()
+    own_vector = model.vector(frequencies) if model is not None else None
+    similarities: list[float | None] = [None] * len(found)
     if model is not None and own_vector is not None:
-        best = max(scores) or 1.0
         bags = (document_frequencies(snapshot.analyzer, d, a.title) for d, a in zip(documents, articles, strict=True))
-        similarities = cosines(model, own_vector, bags)
-        scores = [
-            TOPIC_WEIGHT * similarity + (1 - TOPIC_WEIGHT) * score / best
-            for similarity, score in zip(similarities, scores, strict=True)
-        ]
-    scores = [score * _recency_factor(a.date, date, recency_days) for score, a in zip(scores, articles, strict=True)]
+        similarities = list(cosines(model, own_vector, bags))
+    return [
+        RelatedCandidate(article, float(score or 0.0), similarity, stored_sketch(document))
+        for (score, _), document, article, similarity in zip(found, documents, articles, similarities, strict=True)
+    ]
+
+
+def rank_related(
+    candidates: list[RelatedCandidate],
+    *,
+    own_sketch: tuple[int, ...] = (),
+    date: datetime | None = None,
+    limit: int = 5,
+    include_duplicates: bool = False,
+    recency_days: float | None = None,
+) -> list[RelatedArticle]:
+    """The related list from the candidates: topic similarity and query score together, the
+    dates' distance, copies of the article itself left out and copies of an entry grouped in it."""
+    if not candidates:
+        return []
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    best = max(candidate.score for candidate in candidates) or 1.0
+    scores = [
+        candidate.score
+        if candidate.similarity is None
+        else TOPIC_WEIGHT * candidate.similarity + (1 - TOPIC_WEIGHT) * candidate.score / best
+        for candidate in candidates
+    ]
+    scores = [
+        score * _recency_factor(candidate.article.date, date, recency_days)
+        for score, candidate in zip(scores, candidates, strict=True)
+    ]
     entries: list[tuple[RelatedArticle, tuple[int, ...]]] = []
-    for position in sorted(range(len(found)), key=lambda position: -scores[position]):
-        article = articles[position]
-        sketch = stored_sketch(documents[position])
+    for position in sorted(range(len(candidates)), key=lambda position: -scores[position]):
+        article, sketch = candidates[position].article, candidates[position].sketch
         if not include_duplicates:
             if fingerprint.is_duplicate(own_sketch, sketch):
                 continue  # a copy of the article itself is not "related"
@@ -165,6 +206,38 @@ def find_related(
     return [entry for entry, _ in entries]
 
 
+def find_related(
+    snapshot: Snapshot,
+    frequencies: Frequencies,
+    *,
+    exclude_id: str | None = None,
+    own_sketch: tuple[int, ...] = (),
+    date: datetime | None = None,
+    limit: int = 5,
+    filters: Filters | None = None,
+    include_duplicates: bool = False,
+    recency_days: float | None = None,
+) -> list[RelatedArticle]:
+    """Related articles for a bag of stems (``topics.term_frequencies``); see ``Index.related``."""
+    topics = (model := snapshot.topic_model()) is not None and model.vector(frequencies) is not None
+    candidates = related_candidates(
+        snapshot,
+        key_terms(snapshot, frequencies),
+        frequencies,
+        wanted=candidates_wanted(limit, include_duplicates, recency_days, topics),
+        exclude_id=exclude_id,
+        filters=filters,
+    )
+    return rank_related(
+        candidates,
+        own_sketch=own_sketch,
+        date=date,
+        limit=limit,
+        include_duplicates=include_duplicates,
+        recency_days=recency_days,
+    )
+
+
 def related(snapshot: Snapshot, article_id: str, **options: Any) -> list[RelatedArticle]:
     """Related articles for an indexed article (``ArticleNotFoundError`` for an unknown id)."""
     document = snapshot.document(article_id)
@@ -181,24 +254,37 @@ def related(snapshot: Snapshot, article_id: str, **options: Any) -> list[Related
 
 def related_to_text(snapshot: Snapshot, text: str, **options: Any) -> list[RelatedArticle]:
     """Articles related to any text (a draft, a page of another site)."""
+    frequencies, sketch = text_frequencies(snapshot, text)
+    return find_related(snapshot, frequencies, own_sketch=sketch, **options)
+
+
+def text_frequencies(snapshot: Snapshot, text: str) -> tuple[dict[str, float], tuple[int, ...]]:
+    """A text's stem counts and near-duplicate sketch, as the index analyzes an article's text."""
     terms, forms = snapshot.analyzer.index_forms(searchable_part(text))
-    return find_related(snapshot, dict(Counter(terms)), own_sketch=fingerprint.sketch(forms), **options)
+    return {term: float(count) for term, count in Counter(terms).items()}, fingerprint.sketch(forms)
 
 
 def duplicates(snapshot: Snapshot, article_id: str) -> list[str]:
     """Ids of the near-copies of an article (same story, other outlets or titles), closest first."""
-    own = stored_sketch(snapshot.document(article_id))
+    return [copy_id for _, copy_id in copies_of(snapshot, stored_sketch(snapshot.document(article_id)), article_id)]
+
+
+def copies_of(snapshot: Snapshot, own: tuple[int, ...], article_id: str | None = None) -> list[tuple[float, str]]:
+    """(similarity, id) of the snapshot's near-copies of a sketch, the article ``article_id`` left out,
+    closest first (a sharded index merges its shards' lists)."""
     if not own:
         return []
     keys = BooleanQuery(
         tuple(("should", TermQuery(DUPLICATE_KEYS_FIELD, key)) for key in fingerprint.band_keys(own)),
         minimum_should_match=fingerprint.MIN_SHARED_KEYS,
     )
-    query = BooleanQuery((("must", keys), ("must_not", TermQuery(ID_FIELD, article_id))))
+    query: EngineQuery = keys
+    if article_id is not None:
+        query = BooleanQuery((("must", keys), ("must_not", TermQuery(ID_FIELD, article_id))))
     copies = []
     for _, address in snapshot.search(query, limit=MAX_DUPLICATE_CANDIDATES, count=False).hits:
         document: StoredDocument = snapshot.stored(address)
         similarity = fingerprint.similarity(own, stored_sketch(document))
         if similarity >= fingerprint.DUPLICATE_SIMILARITY:
             copies.append((similarity, document.id))
-    return [copy_id for _, copy_id in sorted(copies, key=lambda pair: (-pair[0], pair[1]))]
+    return sorted(copies, key=lambda pair: (-pair[0], pair[1]))

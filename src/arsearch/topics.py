@@ -242,29 +242,35 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     return model
 
 
-def sample_bags(snapshot: Snapshot, analyzer: Analyzer) -> Iterator[dict[str, float]]:
+def sample_bags(snapshot: Snapshot, analyzer: Analyzer, chosen: set[str] | None = None) -> Iterator[dict[str, float]]:
     """The stem bags of the snapshot's articles, one by one: all of them, or the ``FIT_SAMPLE``
-    whose ids hash lowest (the same articles however the engine happens to lay them out)."""
-    chosen: set[str] | None = None
-    if snapshot.doc_count > FIT_SAMPLE:
-        chosen = set(
-            heapq.nsmallest(FIT_SAMPLE, snapshot.ids(), key=lambda article_id: (_hash(article_id), article_id))
-        )
+    whose ids hash lowest (the same articles however the engine happens to lay them out).
+
+    ``chosen``: the ids to take instead (a sharded index chooses its sample over all shards).
+    """
+    if chosen is None and snapshot.doc_count > FIT_SAMPLE:
+        chosen = {article_id for _, article_id in sample_keys(snapshot.ids())}
     for address in snapshot.addresses():
         document = snapshot.stored(address)
         if chosen is None or document.id in chosen:
             yield document_frequencies(analyzer, document)
 
 
+def sample_keys(ids: Iterable[str], size: int = FIT_SAMPLE) -> list[tuple[int, str]]:
+    """The ``size`` ids the model is fitted on when there are more, as (hash, id), lowest first:
+    merging the lists of several shards and keeping the lowest gives the sample of them all."""
+    return heapq.nsmallest(size, ((_hash(article_id), article_id) for article_id in ids))
+
+
 def _hash(article_id: str) -> int:
     return zlib.crc32(article_id.encode("utf-8", "surrogatepass"))
 
 
-def needs_fitting(model: TopicModel | None, articles: int) -> bool:
-    """Whether an index of this many articles should (re)fit its model."""
-    if model is None:
+def needs_fitting(fitted: ModelInfo | None, articles: int) -> bool:
+    """Whether an index of this many articles should (re)fit its model (``fitted``: the model's info)."""
+    if fitted is None:
         return articles >= MIN_ARTICLES
-    return articles >= REFIT_GROWTH * model.info.articles
+    return articles >= REFIT_GROWTH * fitted.articles
 
 
 def fit_index(snapshot: Snapshot, analyzer: Analyzer, directory: Path) -> TopicModel | None:

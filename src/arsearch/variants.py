@@ -41,7 +41,7 @@ the candidates of a word and the evidence for each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,12 +180,22 @@ def read_variants(path: Path) -> VariantTable | None:
         return None
 
 
+#: Articles holding a pair's first stem, its second, and both (the evidence ``MAX_TOGETHER`` is about).
+PairCounts = tuple[int, int, int]
+
+
 def fit_variants(snapshot: Snapshot, model: TopicModel) -> VariantTable:
     """Judge every candidate pair among the model's stems on ``snapshot``.
 
     The contexts come from a model just fitted (``TopicModel.contexts``, not
     saved); pairs whose contexts are not even alike (< ``KEPT_CONTEXT``) are not kept.
     """
+    return judged_table(candidate_pairs(model), lambda pairs: pair_counts(snapshot, pairs))
+
+
+def candidate_pairs(model: TopicModel) -> list[tuple[str, str, float]]:
+    """Stems of one skeleton whose contexts are at least ``KEPT_CONTEXT`` alike: (first, second, cosine),
+    each pair in alphabetical order."""
     if model.contexts is None:
         raise ValueError("variants are fitted with a topic model just fitted (its contexts are not saved)")
     norms = np.linalg.norm(model.contexts, axis=1, keepdims=True)
@@ -195,7 +205,7 @@ def fit_variants(snapshot: Snapshot, model: TopicModel) -> VariantTable:
         key = skeleton(term)
         if key is not None:
             by_skeleton.setdefault(key, []).append(term)
-    verdicts: list[Verdict] = []
+    pairs: list[tuple[str, str, float]] = []
     for group in by_skeleton.values():
         if len(group) < 2:
             continue
@@ -203,18 +213,43 @@ def fit_variants(snapshot: Snapshot, model: TopicModel) -> VariantTable:
         contexts = rows @ rows.T
         for i, j in zip(*np.nonzero(np.triu(contexts >= KEPT_CONTEXT, k=1)), strict=True):
             first, second = sorted((group[i], group[j]))
-            verdicts.append(_judged(snapshot, first, second, round(float(contexts[i, j]), 3)))
+            pairs.append((first, second, round(float(contexts[i, j]), 3)))
+    return pairs
+
+
+def judged_table(
+    pairs: Sequence[tuple[str, str, float]], count: Callable[[list[tuple[str, str]]], Sequence[PairCounts]]
+) -> VariantTable:
+    """The table of ``candidate_pairs``; ``count`` gives the ``PairCounts`` of the pairs whose contexts
+    agree (asked once, for all of them: a sharded index sums every shard's)."""
+    needed = [(first, second) for first, second, context in pairs if context >= MIN_CONTEXT]
+    counted = dict(zip(needed, count(needed), strict=True)) if needed else {}
+    verdicts = [_judged(first, second, context, counted.get((first, second))) for first, second, context in pairs]
     return VariantTable(verdicts, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
-def _judged(snapshot: Snapshot, first: str, second: str, context: float) -> Verdict:
+def pair_counts(snapshot: Snapshot, pairs: Sequence[tuple[str, str]]) -> list[PairCounts]:
+    """The ``PairCounts`` of each pair in ``snapshot``."""
+    counts = []
+    for first, second in pairs:
+        both = BooleanQuery((("must", TermQuery(ARTICLE_FIELD, first)), ("must", TermQuery(ARTICLE_FIELD, second))))
+        counts.append(
+            (
+                snapshot.doc_freq(ARTICLE_FIELD, first),
+                snapshot.doc_freq(ARTICLE_FIELD, second),
+                snapshot.search(both, limit=1, count=True).total,
+            )
+        )
+    return counts
+
+
+def _judged(first: str, second: str, context: float, counts: PairCounts | None) -> Verdict:
     """The evidence on a pair: the counts and roots are looked at only when the contexts agree."""
-    if context < MIN_CONTEXT:
+    if context < MIN_CONTEXT or counts is None:
         return Verdict(first, second, context)
     arabic = next(filter(None, map(_arabic, (first, second))), None)
-    rarer = max(1, min(snapshot.doc_freq(ARTICLE_FIELD, first), snapshot.doc_freq(ARTICLE_FIELD, second)))
-    both = BooleanQuery((("must", TermQuery(ARTICLE_FIELD, first)), ("must", TermQuery(ARTICLE_FIELD, second))))
-    together = round(snapshot.search(both, limit=1, count=True).total / rarer, 3)
+    in_first, in_second, both = counts
+    together = round(both / max(1, min(in_first, in_second)), 3)
     return Verdict(first, second, context, together, arabic)
 
 
@@ -283,11 +318,15 @@ def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -
 __all__ = [
     "VARIANTS_FILE",
     "Candidate",
+    "PairCounts",
     "VariantTable",
     "Verdict",
     "WordVariants",
+    "candidate_pairs",
     "fit_index_variants",
     "fit_variants",
+    "judged_table",
+    "pair_counts",
     "read_variants",
     "skeleton",
     "word_variants",

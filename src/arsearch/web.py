@@ -23,7 +23,10 @@ Endpoints (JSON, UTF-8; errors are ``{"error": {"status", "message"}}``):
   sent as ``Authorization: Bearer TOKEN``; refused otherwise.
 
 The index is shared by the server's worker threads (``Index`` is safe for
-that) and new commits are picked up by the next request.
+that) and new commits are picked up by the next request. A cluster index
+(``arsearch.cluster.ClusterIndex``) is served the same way: ``create_app(cluster_index)``,
+or ``arsearch serve --cluster HOST:PORT --name NAME``; when a shard has no replica
+left, searches answer ``partial: true`` and writes to it ``503``.
 
 مثال::
 
@@ -39,7 +42,7 @@ import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import orjson
 from starlette.applications import Starlette
@@ -55,6 +58,7 @@ from .errors import (
     ArsearchError,
     ArticleNotFoundError,
     BatchRejectedError,
+    ClusterError,
     IndexLockedError,
     IndexWriteError,
     StrictModeError,
@@ -65,6 +69,12 @@ from .search import SORTS
 from .store import item_location
 from .version import __version__
 
+if TYPE_CHECKING:  # imported only when one is served: Ray is an extra
+    from .cluster import ClusterIndex
+
+#: What the app serves: an index on this machine, or a cluster index.
+Served: TypeAlias = "Index | ClusterIndex"
+
 #: Limits on what one request may ask for.
 MAX_API_LIMIT = 50
 MAX_API_PAGE = 100
@@ -73,6 +83,9 @@ MAX_RELATED_LIMIT = 20
 #: Largest POST body accepted (an import of many articles belongs in ``arsearch index``).
 MAX_BODY_BYTES = 10 * 1024 * 1024
 WRITE_TOKEN_ENV_VAR = "ARSEARCH_WRITE_TOKEN"
+#: Where ``app_from_environment`` finds a cluster index (``arsearch serve --cluster --name``).
+CLUSTER_ENV_VAR = "ARSEARCH_CLUSTER"
+CLUSTER_INDEX_ENV_VAR = "ARSEARCH_CLUSTER_INDEX"
 #: A write waits this long for another writer (another worker, an import) before a 409.
 WRITE_WAIT_SECONDS = 10.0
 #: Bad records listed one by one in a rejected POST (the count says how many there were).
@@ -146,7 +159,7 @@ def _values(request: Request, name: str) -> list[str] | None:
 class Api:
     """The endpoints, bound to one index."""
 
-    def __init__(self, index: Index, write_token: str | None) -> None:
+    def __init__(self, index: Served, write_token: str | None) -> None:
         self.index = index
         self.write_token = write_token
 
@@ -291,6 +304,8 @@ def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
             return 404, f"no article with id {error.article_id!r}"
         if isinstance(error, IndexLockedError):
             return 409, "another writer holds the index; retry later"
+        if isinstance(error, ClusterError):  # a shard with no live replica: the others are fine
+            return 503, str(error)
         if isinstance(error, IndexWriteError):
             return 507, "the server cannot write to the index (disk full or read-only); nothing was changed"
         if isinstance(error, (ArticleError, StrictModeError, ValueError)):
@@ -316,10 +331,11 @@ def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
     return run
 
 
-def create_app(index_or_path: Index | str | os.PathLike[str], *, write_token: str | None = None) -> Starlette:
-    """The ASGI app serving one index. ``write_token`` (or ``$ARSEARCH_WRITE_TOKEN``)
-    enables ``POST /articles`` and ``DELETE /articles/{id}``; without one they are refused."""
-    index = index_or_path if isinstance(index_or_path, Index) else Index.open(Path(index_or_path))
+def create_app(index_or_path: Served | str | os.PathLike[str], *, write_token: str | None = None) -> Starlette:
+    """The ASGI app serving one index (an ``Index``, its path, or a ``ClusterIndex``).
+    ``write_token`` (or ``$ARSEARCH_WRITE_TOKEN``) enables ``POST /articles`` and
+    ``DELETE /articles/{id}``; without one they are refused."""
+    index = Index.open(Path(index_or_path)) if isinstance(index_or_path, (str, os.PathLike)) else index_or_path
     api = Api(index, write_token or os.environ.get(WRITE_TOKEN_ENV_VAR) or None)
     routes = [
         Route("/health", _guarded(api.health)),
@@ -367,8 +383,13 @@ class NoSniff:
 
 
 def app_from_environment() -> Starlette:
-    """The app for ``$ARSEARCH_INDEX`` (and ``$ARSEARCH_WRITE_TOKEN``): what each worker
-    process of ``arsearch serve --workers N`` runs."""
+    """The app for ``$ARSEARCH_INDEX``, or the cluster index ``$ARSEARCH_CLUSTER_INDEX`` on the Ray
+    cluster at ``$ARSEARCH_CLUSTER`` (and ``$ARSEARCH_WRITE_TOKEN``): what each worker process
+    of ``arsearch serve --workers N`` runs."""
+    if address := os.environ.get(CLUSTER_ENV_VAR):
+        from .cluster import ClusterIndex
+
+        return create_app(ClusterIndex.connect(address, os.environ.get(CLUSTER_INDEX_ENV_VAR, "")))
     return create_app(default_index_path())
 
 

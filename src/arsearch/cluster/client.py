@@ -18,6 +18,7 @@ their shard and acknowledged once all live replicas have committed.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import logging
 import math
 import socket
@@ -26,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import chain
 from typing import Any
 
 import ray
@@ -34,8 +36,16 @@ from ray.exceptions import RayError, RayTaskError
 from .. import fingerprint
 from ..articles import Article, ArticleError
 from ..engine.compile import Ranking
-from ..errors import ArticleNotFoundError, ClusterError, IndexCorruptError, IndexWriteError
+from ..errors import (
+    ArticleNotFoundError,
+    BadRecord,
+    BatchRejectedError,
+    ClusterError,
+    IndexCorruptError,
+    IndexWriteError,
+)
 from ..index import DEFAULT_BATCH_SIZE, AddReport, IndexInfo
+from ..related import RelatedArticle, candidates_wanted, key_terms, rank_related
 from ..search import (
     FACET_SIZE,
     MAX_LIMIT,
@@ -50,8 +60,10 @@ from ..search import (
 )
 from ..store import ArticleLike, Skipped, checked_articles
 from ..suggest import Suggestion
+from ..topics import FIT_SAMPLE, ModelInfo, fit, needs_fitting
+from ..variants import PairCounts, candidate_pairs, judged_table
 from .layout import NAMESPACE, Layout, catalog_name, replica_name, shard_of
-from .replica import Catalog, ShardReplica
+from .replica import Catalog, RelatedSource, ShardReplica
 
 #: Seconds a replica may take to answer before the shard's next replica is asked.
 DEFAULT_TIMEOUT = 30.0
@@ -135,6 +147,8 @@ class ClusterInfo:
     doc_count: int
     missing_shards: list[int]
     replica_states: list[ReplicaInfo]
+    #: the latest change of any replica (ISO time; "" when none answered)
+    updated: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +157,7 @@ class ClusterInfo:
             "replicas": self.replicas,
             "doc_count": self.doc_count,
             "missing_shards": self.missing_shards,
+            "updated": self.updated,
             "replica_states": [
                 {
                     "shard": state.shard,
@@ -156,6 +171,17 @@ class ClusterInfo:
                 for state in self.replica_states
             ],
         }
+
+
+@dataclass(frozen=True)
+class _SummedStatistics:
+    """Article counts summed over the shards (``related.TermStatistics``), for the terms asked about."""
+
+    doc_count: int
+    doc_freqs: dict[str, int]
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self.doc_freqs.get(term, 0)
 
 
 class _Unanswered(Exception):
@@ -290,14 +316,18 @@ class ClusterIndex:
 
     def get(self, article_id: str) -> Article:
         """The article with this id (``ArticleNotFoundError`` if there is none)."""
+        article: Article = self._from_shard_of(article_id, "get")
+        return article
+
+    def _from_shard_of(self, article_id: str, method: str) -> Any:
+        """A replica's answer about one article, asked of its shard (None from it: no such article)."""
         shard = shard_of(article_id, self.layout.shards)
-        answers, missing = self._gather("get", lambda _: (article_id,), [shard])
+        answers, missing = self._gather(method, lambda _: (article_id,), [shard])
         if missing:
             raise ClusterError(f"index {self.name!r}: cannot read article {article_id!r}: {_describe_missing(missing)}")
-        article: Article | None = answers[shard]
-        if article is None:
+        if answers[shard] is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in cluster index {self.name!r}", article_id)
-        return article
+        return answers[shard]
 
     def info(self) -> ClusterInfo:
         """Every replica's state (each asked directly, so a down replica shows as such)."""
@@ -322,7 +352,10 @@ class ClusterIndex:
             states.append(ReplicaInfo(shard, replica, node, path, index_info))
             counts.setdefault(shard, index_info.doc_count)
         missing = [shard for shard in range(self.layout.shards) if shard not in counts]
-        return ClusterInfo(self.name, self.layout.shards, self.layout.replicas, sum(counts.values()), missing, states)
+        updated = max((state.index.updated for state in states if state.index is not None), default="")
+        return ClusterInfo(
+            self.name, self.layout.shards, self.layout.replicas, sum(counts.values()), missing, states, updated
+        )
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         """Autocomplete over every shard: each word's article counts summed (``Index.suggest``).
@@ -342,6 +375,115 @@ class ClusterIndex:
         totals = [sum(column) for column in zip(*counted.values(), strict=True)] if counted else [0] * len(chosen)
         ranked = sorted(zip(chosen, totals, strict=True), key=lambda pair: (-pair[1], pair[0]))
         return [Suggestion(text, count) for text, count in ranked[: max(0, limit)] if count]
+
+    def related(
+        self,
+        article_id: str,
+        limit: int = 5,
+        filters: Filters | None = None,
+        *,
+        include_duplicates: bool = False,
+        recency_days: float | None = None,
+    ) -> list[RelatedArticle]:
+        """Related articles from every shard (``Index.related``): the key terms weighted on the
+        whole index's counts, the topic model the cluster's own (``refit_topics``)."""
+        source: RelatedSource = self._from_shard_of(article_id, "related_source")
+        return self._related(source, limit, filters, include_duplicates, recency_days)
+
+    def related_to_text(
+        self, text: str, limit: int = 5, filters: Filters | None = None, *, include_duplicates: bool = False
+    ) -> list[RelatedArticle]:
+        """Articles related to any text (``Index.related_to_text``), from every shard."""
+        analyzed, missing = self._gather("text_source", lambda _: (text,), [0])
+        if missing:  # any shard analyzes alike: ask the others in turn
+            analyzed, _ = self._gather("text_source", lambda _: (text,), range(1, self.layout.shards))
+        if not analyzed:
+            raise ClusterError(f"index {self.name!r}: no replica answered")
+        source: RelatedSource = next(iter(analyzed.values()))
+        return self._related(source, limit, filters, include_duplicates, None)
+
+    def _related(
+        self,
+        source: RelatedSource,
+        limit: int,
+        filters: Filters | None,
+        include_duplicates: bool,
+        recency_days: float | None,
+    ) -> list[RelatedArticle]:
+        terms = list(source.frequencies)
+        counted = self._everywhere("term_statistics", lambda _: (terms,))
+        statistics = _SummedStatistics(
+            sum(articles for articles, _ in counted.values()),
+            dict(zip(terms, map(sum, zip(*(counts for _, counts in counted.values()), strict=True)), strict=True)),
+        )
+        chosen = key_terms(statistics, source.frequencies)
+        wanted = candidates_wanted(limit, include_duplicates, recency_days, source.topical)
+        found, missing = self._gather("related_candidates", lambda _: (chosen, source, wanted, filters))
+        if missing:
+            raise ClusterError(f"index {self.name!r}: related articles not found: {_describe_missing(missing)}")
+        # the ``wanted`` best on the query, as one index fetches them, then ranked as one index ranks them
+        pool = sorted(chain.from_iterable(found.values()), key=lambda candidate: -candidate.score)[:wanted]
+        return rank_related(
+            pool,
+            own_sketch=source.sketch,
+            date=source.date,
+            limit=limit,
+            include_duplicates=include_duplicates,
+            recency_days=recency_days,
+        )
+
+    def duplicates(self, article_id: str) -> list[str]:
+        """Ids of near-copies of an article in every shard, closest first (``Index.duplicates``)."""
+        source: RelatedSource = self._from_shard_of(article_id, "related_source")
+        found = self._everywhere("copies_of", lambda _: (source.sketch, article_id))
+        copies = sorted(chain.from_iterable(found.values()), key=lambda pair: (-pair[0], pair[1]))
+        return [copy_id for _, copy_id in copies]
+
+    # --- one topic model and one variant table over every shard -------------------
+
+    def topics_info(self) -> ModelInfo | None:
+        """What the cluster's topic model was fitted on; None before it has one (or while a shard lacks it)."""
+        fitted: list[ModelInfo | None] = list(self._everywhere("model_info", lambda _: ()).values())
+        known = [info for info in fitted if info is not None]
+        if not known or len(known) < len(fitted):
+            return None
+        return min(known, key=lambda info: info.articles)
+
+    def refit_topics(self) -> ModelInfo | None:
+        """Fit one topic model and one spelling-variant table over all the shards' articles and give
+        them to every replica (imports do it as the index grows, as ``Index.add`` does).
+
+        The model is fitted on the same sample as one index of the same articles
+        (the ``topics.FIT_SAMPLE`` ids that hash lowest), and the variants are
+        judged on article counts summed over the shards: searches join the same
+        spellings in every shard, and related articles are scored alike. None when
+        there is too little text to learn topics from.
+        """
+        articles = len(self)
+        chosen: dict[int, list[str] | None] = dict.fromkeys(range(self.layout.shards))
+        if articles > FIT_SAMPLE:  # each shard's lowest hashes, merged: the lowest of all
+            keys = self._everywhere("sample_keys", lambda _: (FIT_SAMPLE,))
+            lowest = set(heapq.nsmallest(FIT_SAMPLE, chain.from_iterable(keys.values())))
+            chosen = {shard: [pair[1] for pair in keys[shard] if pair in lowest] for shard in keys}
+        bags = self._everywhere("sample_bags", lambda shard: (chosen[shard],))
+        model = fit(chain.from_iterable(bags[shard] for shard in sorted(bags)), articles)
+        if model is None:
+            return None
+        table = judged_table(candidate_pairs(model), self._pair_counts)
+        model.contexts = None  # only fitting uses them
+        what = "the topic model"
+        shards = range(self.layout.shards)
+        sent = {shard: self._send_to_all(shard, "use_topics", (model, table), what) for shard in shards}
+        for shard, references in sent.items():
+            self._committed(shard, references, what)
+        return model.info
+
+    def _pair_counts(self, pairs: list[tuple[str, str]]) -> list[PairCounts]:
+        counted = self._everywhere("pair_counts", lambda _: (pairs,))
+        return [
+            (sum(first for first, _, _ in row), sum(second for _, second, _ in row), sum(both for _, _, both in row))
+            for row in zip(*counted.values(), strict=True)
+        ]
 
     def search(
         self,
@@ -403,7 +545,10 @@ class ClusterIndex:
         update: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
         field_map: Mapping[str, str] | None = None,
+        wait: float = 0.0,
         progress: Callable[[AddReport], None] | None = None,
+        all_or_nothing: bool = False,
+        item_outcomes: bool = False,
     ) -> AddReport:
         """Index articles, each on every replica of its shard (by a hash of its id).
 
@@ -412,9 +557,20 @@ class ClusterIndex:
         re-running an interrupted import converges. Each shard commits every
         ``batch_size`` of its articles; a batch counts once every live replica of
         its shard has committed it (``ClusterError`` when none is live).
+        ``all_or_nothing``: every record is checked first and any bad one raises
+        ``BatchRejectedError`` with nothing written; then each shard writes its
+        part in one commit (a shard with no live replica fails alone: the
+        ``ClusterError`` names it). ``wait`` and ``item_outcomes`` are ``Index.add``'s.
         """
-        writer = ShardedWriter(self, update=update, batch_size=batch_size, progress=progress)
-        return writer.write(articles, field_map)
+        writer = ShardedWriter(
+            self, update=update, batch_size=batch_size, wait=wait, progress=progress, item_outcomes=item_outcomes
+        )
+        report = writer.write(articles, field_map, all_or_nothing=all_or_nothing)
+        if report.indexed and needs_fitting(self.topics_info(), len(self)):
+            fitting_started = time.perf_counter()
+            report.topics = self.refit_topics()
+            report.elapsed += time.perf_counter() - fitting_started
+        return report
 
     def update(self, article: Article | Mapping[str, Any]) -> None:
         """Add the article, or replace the one with the same id."""
@@ -469,27 +625,43 @@ class ShardedWriter:
         update: bool,
         batch_size: int,
         progress: Callable[[AddReport], None] | None,
+        wait: float = 0.0,
+        item_outcomes: bool = False,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.index = index
         self.update = update
         self.batch_size = batch_size
+        self.wait = wait
         self.progress = progress
-        self.report = AddReport()
+        self.report = AddReport(outcomes=[] if item_outcomes else None)
         self._started = time.perf_counter()
-        self._buffers: dict[int, list[Article]] = {}
-        self._in_flight: dict[int, tuple[str, list[tuple[int, Any]]]] = {}
+        #: each shard's articles not yet sent, and their places in the input (for ``outcomes``)
+        self._buffers: dict[int, list[tuple[int, Article]]] = {}
+        self._in_flight: dict[int, tuple[str, list[int], list[tuple[int, Any]]]] = {}
+        self._fates: list[str] = []
 
-    def write(self, items: Iterable[ArticleLike], field_map: Mapping[str, str] | None) -> AddReport:
+    def write(
+        self, items: Iterable[ArticleLike], field_map: Mapping[str, str] | None, *, all_or_nothing: bool = False
+    ) -> AddReport:
+        checked: Iterable[Article | Skipped] = checked_articles(items, field_map)
+        if all_or_nothing:
+            checked = list(checked)
+            rejected: list[BadRecord] = [item.problem for item in checked if isinstance(item, Skipped)]
+            if rejected:
+                raise BatchRejectedError(rejected)
+            self.batch_size = max(1, len(checked))
         shards = self.index.layout.shards
-        for article in checked_articles(items, field_map):
+        for place, article in enumerate(checked):
             if isinstance(article, Skipped):
                 self.report.skip(article.problem, article.kind)
+                self._fates.append("skipped")
                 continue
+            self._fates.append("")  # known once its shard has committed it
             shard = shard_of(article.id, shards)
             buffer = self._buffers.setdefault(shard, [])
-            buffer.append(article)
+            buffer.append((place, article))
             if len(buffer) >= self.batch_size:
                 self._send(shard)
         for shard in list(self._buffers):
@@ -497,6 +669,8 @@ class ShardedWriter:
                 self._send(shard)
         for shard in list(self._in_flight):
             self._settle(shard)
+        if self.report.outcomes is not None:
+            self.report.outcomes.extend(self._fates)
         self._tell()
         return self.report
 
@@ -504,18 +678,22 @@ class ShardedWriter:
         self._settle(shard)  # one batch in flight per shard: each replica commits them in input order
         batch, self._buffers[shard] = self._buffers[shard], []
         what = f"a batch of {len(batch):,} articles"
-        self._in_flight[shard] = (what, self.index._send_to_all(shard, "add", (batch, self.update, len(batch)), what))
+        articles = [article for _, article in batch]
+        sent = self.index._send_to_all(shard, "add", (articles, self.update, len(batch), self.wait), what)
+        self._in_flight[shard] = (what, [place for place, _ in batch], sent)
 
     def _settle(self, shard: int) -> None:
         if shard not in self._in_flight:
             return
-        what, sent = self._in_flight.pop(shard)
+        what, places, sent = self._in_flight.pop(shard)
         reports: list[AddReport] = self.index._committed(shard, sent, what)
         first = reports[0]  # every replica of a shard holds the same articles, so they agree
         self.report.added += first.added
         self.report.updated += first.updated
         self.report.unchanged += first.unchanged
         self.report.commits += first.commits
+        for place, fate in zip(places, first.outcomes or [], strict=True):
+            self._fates[place] = fate
         self._tell()
 
     def _tell(self) -> None:

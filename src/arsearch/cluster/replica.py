@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .. import topics
 from ..articles import Article
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, stored_sketch
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, stored_article, stored_sketch
 from ..errors import ArticleNotFoundError
 from ..index import AddReport, Index, IndexInfo
-from ..search import MAX_LIMIT, Results, search
+from ..related import RelatedCandidate, copies_of, related_candidates, text_frequencies
+from ..search import MAX_LIMIT, Filters, Results, search
+from ..store import Snapshot
 from ..suggest import Suggestion
+from ..topics import ModelInfo, TopicModel, document_frequencies
+from ..variants import PairCounts, VariantTable, pair_counts
 
 
 class ShardReplica:
@@ -34,9 +41,13 @@ class ShardReplica:
     def info(self) -> IndexInfo:
         return self.index.info()
 
-    def add(self, articles: Sequence[Article], update: bool, batch_size: int) -> AddReport:
-        """Write articles already checked by the client (ids unique, every record valid)."""
-        return self.index.add(articles, update=update, batch_size=max(1, batch_size))
+    def add(self, articles: Sequence[Article], update: bool, batch_size: int, wait: float = 0.0) -> AddReport:
+        """Write articles already checked by the client (ids unique, every record valid); the report
+        says each one's fate."""
+        # the topic model is the cluster's, fitted over every shard (``ClusterIndex.refit_topics``)
+        return self.index.add(
+            articles, update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics=False
+        )
 
     def delete(self, article_ids: Sequence[str]) -> list[bool]:
         return [self.index.delete(article_id) for article_id in article_ids]
@@ -71,6 +82,75 @@ class ShardReplica:
             stored_sketch(document) if (document := snapshot.find(hit.id)) is not None else () for hit in results.hits
         ]
         return results, sketches
+
+    # --- one topic model and one variant table for the whole cluster ----------------
+
+    def model_info(self) -> ModelInfo | None:
+        return model.info if (model := self.index.topics()) is not None else None
+
+    def sample_keys(self, size: int) -> list[tuple[int, str]]:
+        return topics.sample_keys(self.index.snapshot().ids(), size)
+
+    def sample_bags(self, chosen: Sequence[str] | None) -> list[dict[str, float]]:
+        snapshot = self.index.snapshot()
+        return list(topics.sample_bags(snapshot, snapshot.analyzer, set(chosen) if chosen is not None else None))
+
+    def pair_counts(self, pairs: Sequence[tuple[str, str]]) -> list[PairCounts]:
+        return pair_counts(self.index.snapshot(), pairs)
+
+    def use_topics(self, model: TopicModel, variants: VariantTable) -> None:
+        self.index.use_topics(model, variants)
+
+    # --- related articles and copies ---------------------------------------------
+
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, list[int]]:
+        """The shard's article count and each term's article count (key terms are weighted on the sums)."""
+        snapshot = self.index.snapshot()
+        return snapshot.doc_count, [snapshot.doc_freq(ARTICLE_FIELD, term) for term in terms]
+
+    def related_source(self, article_id: str) -> RelatedSource | None:
+        """What ``related`` needs of an article of this shard; None when it has no such article."""
+        snapshot = self.index.snapshot()
+        try:
+            document = snapshot.document(article_id)
+        except ArticleNotFoundError:
+            return None
+        article = stored_article(document)
+        frequencies = document_frequencies(snapshot.analyzer, document, article.title)
+        sketch, topical = stored_sketch(document), _topical(snapshot, frequencies)
+        return RelatedSource(article.id, frequencies, sketch, article.date, topical)
+
+    def text_source(self, text: str) -> RelatedSource:
+        """``related_source`` of any text, analyzed as this shard's index does."""
+        snapshot = self.index.snapshot()
+        frequencies, sketch = text_frequencies(snapshot, text)
+        return RelatedSource(None, frequencies, sketch, None, _topical(snapshot, frequencies))
+
+    def related_candidates(
+        self, terms: list[tuple[str, float]], source: RelatedSource, wanted: int, filters: Filters | None
+    ) -> list[RelatedCandidate]:
+        return related_candidates(
+            self.index.snapshot(), terms, source.frequencies, wanted=wanted, exclude_id=source.id, filters=filters
+        )
+
+    def copies_of(self, sketch: tuple[int, ...], article_id: str) -> list[tuple[float, str]]:
+        return copies_of(self.index.snapshot(), sketch, article_id)
+
+
+@dataclass(frozen=True)
+class RelatedSource:
+    """The article (or text) related articles are sought for, as its shard analyzed it."""
+
+    id: str | None
+    frequencies: dict[str, float]
+    sketch: tuple[int, ...]
+    date: datetime | None
+    #: whether the topic model knows some of its stems (candidates are then ranked on topics too)
+    topical: bool
+
+
+def _topical(snapshot: Snapshot, frequencies: dict[str, float]) -> bool:
+    return (model := snapshot.topic_model()) is not None and model.vector(frequencies) is not None
 
 
 class Catalog:

@@ -27,7 +27,7 @@ from ray.cluster_utils import Cluster  # noqa: E402
 
 from arsearch import Index  # noqa: E402
 from arsearch.cli import main  # noqa: E402
-from arsearch.cluster import ClusterIndex, build_cluster, shard_of  # noqa: E402
+from arsearch.cluster import ClusterIndex, build_cluster, open_or_create_cluster, shard_of  # noqa: E402
 from arsearch.errors import ArticleNotFoundError, ClusterError  # noqa: E402
 from arsearch.ingest import read_records  # noqa: E402
 from arsearch.topics import document_frequencies  # noqa: E402
@@ -271,6 +271,40 @@ def test_the_http_api_serves_a_cluster_index(built: dict[str, Any], ray_cluster:
         assert "web-1" not in built["index"] and len(built["index"]) == 60
     finally:
         server.stop()
+
+
+def test_a_replica_that_missed_writes_catches_up_before_it_answers(built: dict[str, Any], ray_cluster: Any) -> None:
+    cluster, _ = ray_cluster
+    index: ClusterIndex = built["index"]
+    late = {"id": "late-1", "title": "مهرجان الزهور في الطائف", "text": "انطلق مهرجان الزهور في الطائف بمشاركة واسعة."}
+    shard = shard_of("late-1", index.layout.shards)
+
+    def replica(number: int) -> Any:
+        return ray.get_actor(f"news/shard-{shard:04d}/replica-{number}", namespace="arsearch")
+
+    ray.kill(replica(1), no_restart=True)  # down for good while the article is written
+    assert index.add([late]).added == 1 and "late-1" in index  # acknowledged by the live replica
+    with Index.open(index.layout.replica_path(shard, 1)) as stale:
+        assert "late-1" not in stale
+    # the replica is started again over its old directory (as a re-run of 'cluster build' does)
+    open_or_create_cluster(cluster.address, "news", data_dir=str(built["data"]))
+    assert ray.get(replica(1).get.remote("late-1")) is not None  # it copied replica 0 before answering
+    assert ray.get(replica(1).writes.remote()) == ray.get(replica(0).writes.remote())
+    with Index.open(index.layout.replica_path(shard, 1)) as caught_up:
+        assert "late-1" in caught_up and len(caught_up) == len(Index.open(index.layout.replica_path(shard, 0)))
+    ray.kill(replica(0), no_restart=True)  # now only the replica that caught up serves the shard
+    fresh = ClusterIndex.connect(cluster.address, "news")
+    assert fresh.get("late-1").title == late["title"] and fresh.search("مهرجان الزهور").hits[0].id == "late-1"
+    open_or_create_cluster(cluster.address, "news", data_dir=str(built["data"]))  # replica 0 back, caught up
+    assert index.delete("late-1") is True and len(index) == 60
+    # the old handle of replica 0 missed the deletion: the new replica 0 catches up at its first call
+    assert ray.get(replica(0).get.remote("late-1")) is None
+    sizes = set()
+    for number in (0, 1):
+        with Index.open(index.layout.replica_path(shard, number)) as copy:
+            assert "late-1" not in copy
+            sizes.add(len(copy))
+    assert len(sizes) == 1 and ray.get(replica(1).writes.remote()) == ray.get(replica(0).writes.remote())
 
 
 # --- one topic model, one variant table, related articles across shards -----------

@@ -70,7 +70,11 @@ def open_or_create_cluster(
             max_concurrency=REPLICA_CONCURRENCY,
             num_cpus=0,
             scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False),
-        ).remote(layout.replica_path(shard, replica), layout.create_options)
+        ).remote(
+            layout.replica_path(shard, replica),
+            layout.create_options,
+            [replica_name(name, shard, other) for other in range(layout.replicas) if other != replica],
+        )
         for shard, nodes in enumerate(layout.nodes)
         for replica, node in enumerate(nodes)
     ]

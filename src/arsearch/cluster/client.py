@@ -23,6 +23,7 @@ import logging
 import math
 import socket
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ from ..suggest import Suggestion
 from ..topics import FIT_SAMPLE, ModelInfo, fit, needs_fitting
 from ..variants import PairCounts, candidate_pairs, judged_table
 from .layout import NAMESPACE, Layout, catalog_name, replica_name, shard_of
-from .replica import Catalog, RelatedSource, ShardReplica
+from .replica import Catalog, RelatedSource, ReplicaBehindError, ShardReplica
 
 #: Seconds a replica may take to answer before the shard's next replica is asked.
 DEFAULT_TIMEOUT = 30.0
@@ -81,7 +82,7 @@ ReplicaActor = ray.remote(ShardReplica)
 CatalogActor = ray.remote(Catalog)
 
 #: Failures of the replica rather than of the request: the shard's next replica is asked.
-_REPLICA_FAILURES = (IndexCorruptError, IndexWriteError, OSError)
+_REPLICA_FAILURES = (IndexCorruptError, IndexWriteError, OSError, ReplicaBehindError)
 
 
 def start_ray(address: str | None) -> None:
@@ -200,6 +201,8 @@ class ClusterIndex:
         self.timeout = timeout
         self._handles: dict[tuple[int, int], Any] = {}
         self._down_since: dict[tuple[int, int], float] = {}
+        #: replicas that may have missed writes (one failed here): they catch up before answering
+        self._suspects: set[tuple[int, int]] = set()
         self._turn = 0
 
     @classmethod
@@ -211,7 +214,29 @@ class ClusterIndex:
             raise ClusterError(
                 f"no index named {name!r} on the Ray cluster at {address}; build it with 'arsearch cluster build'"
             )
-        return cls(layout, timeout=timeout)
+        index = cls(layout, timeout=timeout)
+        index._suspect_laggards()
+        return index
+
+    def _suspect_laggards(self) -> None:
+        """Count every replica's writes: one behind another replica of its shard catches up before it
+        answers this client (it does on its own when restarted, or when a write failed on it)."""
+        counted: dict[tuple[int, int], Any] = {}
+        for shard in range(self.layout.shards):
+            for replica in range(self.layout.replicas):
+                try:
+                    counted[(shard, replica)] = self._handle(shard, replica).writes.remote()
+                except _Unanswered:
+                    continue
+        writes: dict[tuple[int, int], int] = {}
+        for key, reference in counted.items():
+            try:
+                writes[key] = _value(reference, self.timeout)
+            except _Unanswered:
+                continue
+        for (shard, replica), applied in writes.items():
+            if applied < max(count for (other, _), count in writes.items() if other == shard):
+                self._suspects.add((shard, replica))
 
     def __enter__(self) -> ClusterIndex:
         return self
@@ -249,7 +274,16 @@ class ClusterIndex:
         self._handles.pop((shard, replica), None)  # looked up again next time (it may have been restarted)
 
     def _submit(self, shard: int, replica: int, method: str, args: tuple[Any, ...]) -> Any:
-        return getattr(self._handle(shard, replica), method).remote(*args)
+        handle = self._handle(shard, replica)
+        if (shard, replica) in self._suspects:
+            try:
+                current = ray.get(handle.catch_up.remote(), timeout=self.timeout)
+            except RayError as error:
+                raise _Unanswered(f"replica {replica} of shard {shard} cannot catch up: {error}") from None
+            if not current:
+                raise _Unanswered(f"replica {replica} of shard {shard} missed writes and cannot catch up yet")
+            self._suspects.discard((shard, replica))
+        return getattr(handle, method).remote(*args)
 
     def _gather(
         self, method: str, args: Callable[[int], tuple[Any, ...]], shards: Iterable[int] | None = None
@@ -589,16 +623,29 @@ class ClusterIndex:
         return self._committed(shard, self._send_to_all(shard, method, args, what), what)
 
     def _send_to_all(self, shard: int, method: str, args: tuple[Any, ...], what: str) -> list[tuple[int, Any]]:
-        """Start a write on every replica of a shard that can be reached (``ClusterError`` if none)."""
+        """Start a write on every replica of a shard that can be reached (``ClusterError`` if none);
+        one id for it on all, so a replica that catches up meanwhile does not count it twice."""
         sent = []
+        write_id = uuid.uuid4().hex
         for replica in range(self.layout.replicas):
             try:
-                sent.append((replica, self._submit(shard, replica, method, args)))
+                sent.append((replica, self._submit(shard, replica, method, (write_id, *args))))
             except _Unanswered:
-                self._mark_down(shard, replica)
+                self._missed_write(shard, replica)
         if not sent:
             raise ClusterError(f"index {self.name!r}: {what} not written: {_describe_missing([shard])}")
         return sent
+
+    def _missed_write(self, shard: int, replica: int) -> None:
+        """A write did not reach a replica: it catches up before it answers anyone again. Told now if
+        it can be reached (it may be a new actor over the old directory), and before this client's
+        next call to it in any case (it is also told when restarted)."""
+        self._mark_down(shard, replica)
+        self._suspects.add((shard, replica))
+        try:
+            ray.get(self._handle(shard, replica).mark_behind.remote(), timeout=CONNECT_TIMEOUT)
+        except (_Unanswered, RayError):
+            self._handles.pop((shard, replica), None)
 
     def _committed(self, shard: int, sent: list[tuple[int, Any]], what: str) -> list[Any]:
         """Wait for the replicas a write went to: the answers of those that committed
@@ -608,7 +655,7 @@ class ClusterIndex:
             try:
                 answers.append(_value(reference))
             except _Unanswered:
-                self._mark_down(shard, replica)
+                self._missed_write(shard, replica)
         if not answers:
             raise ClusterError(f"index {self.name!r}: {what} not written: {_describe_missing([shard])}")
         return answers

@@ -4,21 +4,36 @@ A replica is an ordinary arsearch index directory, opened with ``Index`` in a
 Ray actor on the node that holds it: the analysis, search and related code are
 the library's own. The classes here are plain Python; ``client`` and ``build``
 make them Ray actors.
+
+**Catching up.** Every replica counts the writes it has applied (``WriteLog``,
+kept beside its directory). A replica that may have missed some (it was
+restarted, a write failed on it, or a client saw it fail one) compares its
+count with the shard's other replicas before it answers again, and when one
+has applied more, copies that one's index whole (taken between two writes)
+in place of its own. A write is known by an id, so one delivered again after
+such a copy is not counted twice.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import orjson
+import ray
+from ray.exceptions import RayError
 
 from .. import topics
 from ..articles import Article
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, stored_article, stored_sketch
 from ..errors import ArticleNotFoundError
+from ..files import write_atomically
 from ..index import AddReport, Index, IndexInfo
 from ..related import RelatedCandidate, copies_of, related_candidates, text_frequencies
 from ..search import MAX_LIMIT, Filters, Results, search
@@ -26,41 +41,183 @@ from ..store import Snapshot
 from ..suggest import Suggestion
 from ..topics import ModelInfo, TopicModel, document_frequencies
 from ..variants import PairCounts, VariantTable, pair_counts
+from .layout import NAMESPACE
+
+_T = TypeVar("_T")
+
+
+#: Ids of the latest writes a replica keeps (a write delivered again is recognized among them).
+REMEMBERED_WRITES = 1000
+#: Seconds to wait for another replica's write count, and for a copy of its index.
+SIBLING_TIMEOUT = 5.0
+COPY_TIMEOUT = 600.0
+#: Suffixes of the files a copy leaves out (locks belong to the process holding them).
+NOT_COPIED = (".lock",)
+
+
+class ReplicaBehindError(Exception):
+    """The replica has missed writes and could not catch up yet: the client asks another one."""
+
+
+@dataclass
+class WriteLog:
+    """How many writes a replica has applied, and the ids of the latest ``REMEMBERED_WRITES``."""
+
+    applied: int = 0
+    recent: list[str] = field(default_factory=list)
+
+    def record(self, write_id: str) -> None:
+        self.applied += 1
+        self.recent = [*self.recent[-(REMEMBERED_WRITES - 1) :], write_id]
+
+    def as_bytes(self) -> bytes:
+        return orjson.dumps({"applied": self.applied, "recent": self.recent})
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> WriteLog:
+        fields = orjson.loads(data)
+        return cls(int(fields["applied"]), [str(write_id) for write_id in fields["recent"]])
+
+    @classmethod
+    def load(cls, path: Path) -> WriteLog:
+        return cls.from_bytes(path.read_bytes()) if path.exists() else cls()
 
 
 class ShardReplica:
-    """One replica of one shard: an ``Index`` at ``path`` and the calls a client makes of it."""
+    """One replica of one shard: an ``Index`` at ``path`` and the calls a client makes of it.
 
-    def __init__(self, path: str, create_options: dict[str, Any]) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    ``siblings``: the Ray actor names of the shard's other replicas, asked when
+    this one may be behind (see the module's notes).
+    """
+
+    def __init__(self, path: str, create_options: dict[str, Any], siblings: Sequence[str] = ()) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _finish_replacing(self.path)
+        self.create_options = create_options
         self.index = Index.open_or_create(path, **create_options)
+        self.siblings = list(siblings)
+        self.log_path = self.path.with_name(self.path.name + ".writes")
+        self.log = WriteLog.load(self.log_path)
+        self._writing = threading.Lock()  # one write (or copy) at a time: the count matches the files
+        # a (re)start may follow missed writes: compared with the others at the first call (not here:
+        # they may be starting too, and calls to an actor wait until it has started)
+        self.behind = True
+
+    # --- staying current ------------------------------------------------------------
+
+    def writes(self) -> int:
+        """How many writes this replica has applied."""
+        return self.log.applied
+
+    def mark_behind(self) -> None:
+        """A client saw a write miss this replica: compare with the others before answering again."""
+        self.behind = True
+
+    def catch_up(self) -> bool:
+        """Compare with the shard's other replicas and copy the index of the one that has applied
+        the most writes, if it is ahead of this one. True when this replica is current."""
+        ahead, most = None, self.log.applied
+        for name in self.siblings:
+            try:
+                sibling = ray.get_actor(name, namespace=NAMESPACE)
+                writes = ray.get(sibling.writes.remote(), timeout=SIBLING_TIMEOUT)
+            except (ValueError, RayError):  # gone or down: it cannot be behind us for long
+                continue
+            if writes > most:
+                ahead, most = sibling, writes
+        if ahead is not None:
+            try:
+                self._replace(ray.get(ahead.export.remote(), timeout=COPY_TIMEOUT))
+            except RayError:
+                return False
+        self.behind = False
+        return True
+
+    def export(self) -> dict[str, bytes]:
+        """This replica's index files and write log, taken between two writes."""
+        with self._writing:
+            files = {
+                str(file.relative_to(self.path)): file.read_bytes()
+                for file in self.path.rglob("*")
+                if file.is_file() and not file.name.endswith(NOT_COPIED)
+            }
+            return {**files, WRITE_LOG_ENTRY: self.log.as_bytes()}
+
+    def _replace(self, files: dict[str, bytes]) -> None:
+        """Put a copy of another replica's index in place of this one's (a crash halfway is finished at
+        the next start: ``_finish_replacing``)."""
+        incoming, old = _beside(self.path, "incoming"), _beside(self.path, "old")
+        shutil.rmtree(incoming, ignore_errors=True)
+        log = WriteLog.from_bytes(files.pop(WRITE_LOG_ENTRY))
+        for name, payload in files.items():
+            target = incoming / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(payload)
+        with self._writing:
+            self.index.close()
+            self.path.rename(old)
+            incoming.rename(self.path)
+            write_atomically(self.log_path, log.as_bytes())
+            shutil.rmtree(old, ignore_errors=True)
+            self.log = log
+            self.index = Index.open_or_create(str(self.path), **self.create_options)
+
+    def _current(self) -> None:
+        """Before a read: a replica that may be behind catches up first, or lets another answer."""
+        if self.behind and not self.catch_up():
+            raise ReplicaBehindError(f"{self.path} missed writes and cannot copy another replica yet")
+
+    def _write(self, write_id: str, action: Callable[[], _T]) -> _T:
+        self._current()  # never a write on top of missed ones
+        with self._writing:
+            try:
+                result = action()
+            except BaseException:
+                self.behind = True  # perhaps half done here and whole elsewhere: compare before reading
+                raise
+            if write_id not in self.log.recent:
+                self.log.record(write_id)
+                write_atomically(self.log_path, self.log.as_bytes())
+            return result
+
+    # --- the calls of a client ------------------------------------------------------
 
     def count(self) -> int:
+        self._current()
         return len(self.index)
 
     def info(self) -> IndexInfo:
         return self.index.info()
 
-    def add(self, articles: Sequence[Article], update: bool, batch_size: int, wait: float = 0.0) -> AddReport:
+    def add(
+        self, write_id: str, articles: Sequence[Article], update: bool, batch_size: int, wait: float = 0.0
+    ) -> AddReport:
         """Write articles already checked by the client (ids unique, every record valid); the report
         says each one's fate."""
         # the topic model is the cluster's, fitted over every shard (``ClusterIndex.refit_topics``)
-        return self.index.add(
-            articles, update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics=False
+        return self._write(
+            write_id,
+            lambda: self.index.add(
+                articles, update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics=False
+            ),
         )
 
-    def delete(self, article_ids: Sequence[str]) -> list[bool]:
-        return [self.index.delete(article_id) for article_id in article_ids]
+    def delete(self, write_id: str, article_ids: Sequence[str]) -> list[bool]:
+        return self._write(write_id, lambda: [self.index.delete(article_id) for article_id in article_ids])
 
     def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
+        self._current()
         return self.index.suggest(prefix, limit)
 
     def word_counts(self, words: Sequence[str]) -> list[int]:
         """How many articles contain each (normalized) word: the counts ``suggest`` gives."""
+        self._current()
         snapshot = self.index.snapshot()
         return [snapshot.doc_freq(ARTICLE_FIELD + EXACT_SUFFIX, word) for word in words]
 
     def get(self, article_id: str) -> Article | None:
+        self._current()
         try:
             return self.index.get(article_id)
         except ArticleNotFoundError:
@@ -69,6 +226,7 @@ class ShardReplica:
     def search(self, query: str, options: dict[str, Any], depth: int) -> tuple[Results, list[tuple[int, ...]]]:
         """The first ``depth`` hits of this shard (``search``'s own pages, deeper than one page may go),
         with each hit's near-duplicate sketch, to fold copies across shards."""
+        self._current()
         snapshot = self.index.snapshot()  # one commit for every page and the sketches
         per_page = max(1, min(depth, MAX_LIMIT))
         results = search(snapshot, query, limit=per_page, page=1, **options)
@@ -86,30 +244,36 @@ class ShardReplica:
     # --- one topic model and one variant table for the whole cluster ----------------
 
     def model_info(self) -> ModelInfo | None:
+        self._current()
         return model.info if (model := self.index.topics()) is not None else None
 
     def sample_keys(self, size: int) -> list[tuple[int, str]]:
+        self._current()
         return topics.sample_keys(self.index.snapshot().ids(), size)
 
     def sample_bags(self, chosen: Sequence[str] | None) -> list[dict[str, float]]:
+        self._current()
         snapshot = self.index.snapshot()
         return list(topics.sample_bags(snapshot, snapshot.analyzer, set(chosen) if chosen is not None else None))
 
     def pair_counts(self, pairs: Sequence[tuple[str, str]]) -> list[PairCounts]:
+        self._current()
         return pair_counts(self.index.snapshot(), pairs)
 
-    def use_topics(self, model: TopicModel, variants: VariantTable) -> None:
-        self.index.use_topics(model, variants)
+    def use_topics(self, write_id: str, model: TopicModel, variants: VariantTable) -> None:
+        self._write(write_id, lambda: self.index.use_topics(model, variants))
 
     # --- related articles and copies ---------------------------------------------
 
     def term_statistics(self, terms: Sequence[str]) -> tuple[int, list[int]]:
         """The shard's article count and each term's article count (key terms are weighted on the sums)."""
+        self._current()
         snapshot = self.index.snapshot()
         return snapshot.doc_count, [snapshot.doc_freq(ARTICLE_FIELD, term) for term in terms]
 
     def related_source(self, article_id: str) -> RelatedSource | None:
         """What ``related`` needs of an article of this shard; None when it has no such article."""
+        self._current()
         snapshot = self.index.snapshot()
         try:
             document = snapshot.document(article_id)
@@ -122,6 +286,7 @@ class ShardReplica:
 
     def text_source(self, text: str) -> RelatedSource:
         """``related_source`` of any text, analyzed as this shard's index does."""
+        self._current()
         snapshot = self.index.snapshot()
         frequencies, sketch = text_frequencies(snapshot, text)
         return RelatedSource(None, frequencies, sketch, None, _topical(snapshot, frequencies))
@@ -129,11 +294,13 @@ class ShardReplica:
     def related_candidates(
         self, terms: list[tuple[str, float]], source: RelatedSource, wanted: int, filters: Filters | None
     ) -> list[RelatedCandidate]:
+        self._current()
         return related_candidates(
             self.index.snapshot(), terms, source.frequencies, wanted=wanted, exclude_id=source.id, filters=filters
         )
 
     def copies_of(self, sketch: tuple[int, ...], article_id: str) -> list[tuple[float, str]]:
+        self._current()
         return copies_of(self.index.snapshot(), sketch, article_id)
 
 
@@ -151,6 +318,23 @@ class RelatedSource:
 
 def _topical(snapshot: Snapshot, frequencies: dict[str, float]) -> bool:
     return (model := snapshot.topic_model()) is not None and model.vector(frequencies) is not None
+
+
+#: The write log's entry in ``ShardReplica.export`` (not a file name an index uses).
+WRITE_LOG_ENTRY = "\0writes"
+
+
+def _beside(path: Path, what: str) -> Path:
+    return path.with_name(f"{path.name}.{what}")
+
+
+def _finish_replacing(path: Path) -> None:
+    """Finish a copy that a crash interrupted: the complete new directory replaces the old one."""
+    incoming, old = _beside(path, "incoming"), _beside(path, "old")
+    if old.exists() and not path.exists() and incoming.exists():
+        incoming.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(incoming, ignore_errors=True)
 
 
 class Catalog:

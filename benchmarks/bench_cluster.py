@@ -5,7 +5,11 @@ worker nodes, each its own raylet, on loopback) gets the first ``--limit``
 SaudiNewsNet articles in one shard per node (one replica each); the same
 articles go into one local ``Index``. Then the same title queries run through
 ``ClusterIndex`` and through the local index: p50/p95 latency, how often the
-totals agree, and the mean overlap of the top 10.
+totals agree, and the mean overlap of the top 10; each twice, with the term
+statistics of every shard (the default) and with each shard's own
+(``global_statistics=False``). With 2 worker nodes, the relevance sets
+(``../shared/eval``) are also indexed both ways and scored with
+``eval_relevance``'s measures: the cluster's figures against the local index's.
 
 All nodes share this machine's cores, so the build rate measures arsearch's
 cluster path (reading, routing, Ray calls, per-shard commits) on the same
@@ -32,10 +36,14 @@ import orjson
 import ray
 from ray.cluster_utils import Cluster
 
-from _common import SAUDINEWSNET, print_report, read_jsonl_gz, require
+from _common import SAUDINEWSNET, SHARED, print_report, read_jsonl_gz, require
 from arsearch import Index
-from arsearch.cluster import build_cluster
+from arsearch.cluster import ClusterIndex, build_cluster
+from arsearch.engine.compile import Ranking
 from bench_query import SEED, percentile, timed, title_queries
+from eval_relevance import MEASURES, evaluate, read_qrels, read_topics, run_topics
+
+EVAL_SETS = ("qqa23-train", "arcd-train")
 
 
 def write_sample(limit: int, directory: Path) -> Path:
@@ -50,7 +58,21 @@ def top_ids(results: Any) -> list[str]:
     return [hit.id for hit in results.hits]
 
 
-def run_cluster(workers: int, sample: Path, data_dir: Path, queries: list[str], local: Index) -> dict[str, Any]:
+def agreement(index: ClusterIndex | Index, local: Index, queries: list[str]) -> tuple[float, float]:
+    """How often the totals are the local index's, and the mean overlap of the top 10s."""
+    same_total, overlaps = 0, []
+    for query in queries:
+        ours, theirs = index.search(query), local.search(query)
+        same_total += ours.total == theirs.total
+        expected = set(top_ids(theirs))
+        if expected:
+            overlaps.append(len(set(top_ids(ours)) & expected) / len(expected))
+    return same_total / len(queries), statistics.mean(overlaps) if overlaps else 0.0
+
+
+def run_cluster(
+    workers: int, sample: Path, data_dir: Path, queries: list[str], local: Index, relevance: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     for _ in range(workers):
         cluster.add_node(num_cpus=1)
@@ -62,30 +84,58 @@ def run_cluster(workers: int, sample: Path, data_dir: Path, queries: list[str], 
             [str(sample)], address=cluster.address, name=f"bench{workers}", data_dir=str(data_dir), shards=workers + 1
         )
         build_seconds = time.perf_counter() - started
-        for query in queries[:20]:  # warm each replica's caches, as the local index was warmed
-            index.search(query)
-        times = timed(index.search, queries)
-        same_total, overlaps = 0, []
-        for query in queries:
-            ours, theirs = index.search(query), local.search(query)
-            same_total += ours.total == theirs.total
-            expected = set(top_ids(theirs))
-            if expected:
-                overlaps.append(len(set(top_ids(ours)) & expected) / len(expected))
-        return {
+        own = ClusterIndex(index.layout, global_statistics=False)
+        row: dict[str, Any] = {
             "nodes": workers + 1,
             "shards": workers + 1,
             "docs": report.indexed,
             "build_seconds": round(build_seconds, 1),
             "build_docs_per_s": round(report.indexed / build_seconds, 1),
-            "p50_ms": round(percentile(times, 0.5), 2),
-            "p95_ms": round(percentile(times, 0.95), 2),
-            "same_total": round(same_total / len(queries), 3),
-            "top10_overlap": round(statistics.mean(overlaps), 3) if overlaps else None,
         }
+        for label, searched in (("", index), ("own_stats_", own)):
+            for query in queries[:20]:  # warm each replica's caches, as the local index was warmed
+                searched.search(query)
+            times = timed(searched.search, queries)
+            same_total, overlap = agreement(searched, local, queries)
+            row[f"{label}p50_ms"] = round(percentile(times, 0.5), 2)
+            row[f"{label}p95_ms"] = round(percentile(times, 0.95), 2)
+            row[f"{label}same_total"] = round(same_total, 3)
+            row[f"{label}top10_overlap"] = round(overlap, 3)
+        sets = relevance_rows(cluster.address, data_dir / "eval", workers + 1) if relevance else []
+        return row, sets
     finally:
         ray.shutdown()
         cluster.shutdown()  # type: ignore[no-untyped-call]
+
+
+def relevance_rows(address: str, directory: Path, shards: int) -> list[dict[str, Any]]:
+    """Each relevance set's measures: one local index, then the cluster with each shard's own term
+    statistics and with every shard's."""
+    rows: list[dict[str, Any]] = []
+    for name in EVAL_SETS:
+        set_dir = SHARED / "eval" / name
+        if not (set_dir / "docs.jsonl").is_file():
+            print(f"skipped {name}: {set_dir} is missing")
+            continue
+        topics, qrels = read_topics(set_dir / "topics.tsv"), read_qrels(set_dir / "qrels.txt")
+        local = Index.create(directory / name / "local")
+        local.add(orjson.loads(line) for line in (set_dir / "docs.jsonl").read_bytes().splitlines() if line.strip())
+        cluster_index, _ = build_cluster(
+            [str(set_dir / "docs.jsonl")],
+            address=address,
+            name=f"eval-{name}",
+            data_dir=str(directory / name / "cluster"),
+            shards=shards,
+        )
+        own = ClusterIndex(cluster_index.layout, global_statistics=False)
+        for label, searched in (("local Index", local), ("cluster, own stats", own), ("cluster", cluster_index)):
+            scores = evaluate(run_topics(searched, topics, Ranking()), qrels)
+            rows.append({"set": name, "run": label, **{key: round(value, 4) for key, value in scores.items()}})
+        local.close()
+    for row in rows:
+        base = next(other for other in rows if other["set"] == row["set"] and other["run"] == "local Index")
+        row["vs_local"] = {key: round(row[key] / base[key], 4) if base[key] else None for key in MEASURES}
+    return rows
 
 
 def main() -> None:
@@ -116,10 +166,17 @@ def main() -> None:
                 "p95_ms": round(percentile(local_times, 0.95), 2),
                 "same_total": 1.0,
                 "top10_overlap": 1.0,
+                "own_stats_p50_ms": None,
+                "own_stats_p95_ms": None,
+                "own_stats_same_total": None,
+                "own_stats_top10_overlap": None,
             }
         ]
+        relevance: list[dict[str, Any]] = []
         for workers in (1, 2):
-            rows.append(run_cluster(workers, sample, directory / f"cluster{workers}", queries, local))
+            row, sets = run_cluster(workers, sample, directory / f"cluster{workers}", queries, local, workers == 2)
+            rows.append(row)
+            relevance += sets
         local.close()
     baseline = rows[0]
     for row in rows:
@@ -127,8 +184,20 @@ def main() -> None:
         row["p95_vs_local"] = round(row["p95_ms"] / baseline["p95_ms"], 2)
     figures = {"corpus": SAUDINEWSNET.name, "limit": args.limit, "queries": len(queries), "cpus": os.cpu_count()}
     figures["runs"] = rows
+    figures["relevance"] = relevance
     columns = list(rows[0])
     table = [columns, *[[str(row[column]) for column in columns] for row in rows]]
+    if relevance:
+        table += [["set", "run", *MEASURES, *(f"{key} vs local" for key in MEASURES)]]
+        table += [
+            [
+                row["set"],
+                row["run"],
+                *(str(row[key]) for key in MEASURES),
+                *(str(row["vs_local"][key]) for key in MEASURES),
+            ]
+            for row in relevance
+        ]
     print_report(figures, table)
 
 

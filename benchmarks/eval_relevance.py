@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ir_measures
 from ir_measures import AP, RR, R, nDCG
@@ -38,6 +38,9 @@ from arsearch import Index
 from arsearch.analysis import PROFILES, NormalizationOptions
 from arsearch.engine.compile import Ranking
 from arsearch.ingest import read_records
+
+if TYPE_CHECKING:
+    from arsearch.cluster import ClusterIndex
 
 #: What the table reports, in order, and the names the JSON line uses.
 MEASURES = {"MAP@10": AP @ 10, "MRR@10": RR @ 10, "nDCG@10": nDCG @ 10, "R@100": R @ 100}
@@ -83,7 +86,12 @@ def build_index(
 
 
 def run_topics(
-    index: Index, topics: dict[str, str], ranking: Ranking, depth: int = RUN_DEPTH, *, collapse: bool = True
+    index: Index | ClusterIndex,
+    topics: dict[str, str],
+    ranking: Ranking,
+    depth: int = RUN_DEPTH,
+    *,
+    collapse: bool = True,
 ) -> Run:
     """Each topic's top ``depth`` article ids with their scores, through the public search API.
 

@@ -6,6 +6,7 @@ tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -741,6 +742,28 @@ def cluster_info_command(address: str, name: str, as_json: bool) -> None:
             click.echo(f"  {where}: down ({state.error})")
         else:
             click.echo(f"  {where}: {state.index.doc_count:,} articles, {state.index.size_bytes / 1e6:.1f} MB")
+
+
+@cluster_group.command("repair")
+@address_option
+@name_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def cluster_repair_command(address: str, name: str, as_json: bool) -> None:
+    """Start again the replicas that are gone (after losing a machine): on their node if it is alive,
+    else on another; each copies a live replica of its shard before it serves."""
+    restarted = _cluster_module().repair_cluster(address, name)
+    if as_json:
+        click.echo(_dumps([dataclasses.asdict(replica) for replica in restarted]))
+        return
+    if not restarted:
+        click.echo(f"{name}: every replica answers; nothing to repair")
+    for replica in restarted:
+        where = f"moved to node {replica.node[:12]}" if replica.moved else f"on node {replica.node[:12]}"
+        state = "current" if replica.current else "not current yet (no live replica of its shard to copy)"
+        click.echo(f"shard {replica.shard} replica {replica.replica}: started again {where}, {state}")
+    if any(not replica.current for replica in restarted):
+        sys.exit(1)
 
 
 @cluster_group.command("search")

@@ -23,13 +23,14 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from . import fingerprint
 from .articles import Article, searchable_part
 from .engine.base import StoredDocument
 from .engine.queries import BooleanQuery, BoostQuery, EngineQuery, FilterQuery, Occur, TermQuery
 from .engine.schema import ARTICLE_FIELD, DUPLICATE_KEYS_FIELD, ID_FIELD, TEXT_FIELDS, stored_article, stored_sketch
+from .engine.statistics import CollectionStatistics, TermCounts, with_statistics
 from .search import MAX_LIMIT, Filters, filter_query
 from .store import Snapshot
 from .topics import Frequencies, cosines, document_frequencies
@@ -67,16 +68,7 @@ class RelatedArticle:
         return dict(self.__dict__, date=self.date.isoformat() if self.date else None)
 
 
-class TermStatistics(Protocol):
-    """Article counts key terms are weighted by: a snapshot's, or summed over a cluster's shards."""
-
-    @property
-    def doc_count(self) -> int: ...
-
-    def doc_freq(self, field: str, term: str) -> int: ...
-
-
-def key_terms(statistics: TermStatistics, frequencies: Frequencies) -> list[tuple[str, float]]:
+def key_terms(statistics: TermCounts, frequencies: Frequencies) -> list[tuple[str, float]]:
     """The article's most characteristic stems with their tf-idf weights, best first."""
     articles = max(1, statistics.doc_count)
     weighted = []
@@ -129,8 +121,10 @@ def related_candidates(
     wanted: int,
     exclude_id: str | None = None,
     filters: Filters | None = None,
+    statistics: CollectionStatistics | None = None,
 ) -> list[RelatedCandidate]:
-    """The ``wanted`` best articles of the query over ``key_terms``, best first."""
+    """The ``wanted`` best articles of the query over ``key_terms``, best first (``statistics``:
+    scored on a whole collection's term rarities, this snapshot being one shard of it)."""
     if not terms:
         return []
     clauses: list[tuple[Occur, EngineQuery]] = [("must", _terms_query(terms))]
@@ -139,7 +133,10 @@ def related_candidates(
         clauses.append(("must", FilterQuery(restriction)))
     if exclude_id is not None:
         clauses.append(("must_not", TermQuery(ID_FIELD, exclude_id)))
-    found = snapshot.search(BooleanQuery(tuple(clauses)), limit=wanted, count=False).hits
+    query: EngineQuery = BooleanQuery(tuple(clauses))
+    if statistics is not None:
+        query = with_statistics(query, snapshot, statistics)
+    found = snapshot.search(query, limit=wanted, count=False).hits
     documents = [snapshot.stored(address) for _, address in found]
     articles = [stored_article(document) for document in documents]
     model = snapshot.topic_model()

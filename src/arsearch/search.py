@@ -23,8 +23,9 @@ from .engine.base import Found, Order, StoredDocument
 from .engine.compile import Compiled, QueryCompiler, Ranking
 from .engine.queries import BooleanQuery, DateRangeQuery, EngineQuery, FilterQuery, TermQuery, all_of, any_of
 from .engine.schema import KEYWORD_FIELDS, stored_article, stored_sketch
+from .engine.statistics import CollectionStatistics, FieldTerm, local_statistics, scored_terms, with_statistics
 from .highlight import Snippet, highlight_whole, snippets
-from .query import Bool, Node, Word, inclusive_end, parse
+from .query import Bool, Node, ParsedQuery, Word, inclusive_end, parse
 from .store import Snapshot
 from .suggest import did_you_mean
 
@@ -161,13 +162,16 @@ def search(
     collapse: bool = True,
     variants: bool = True,
     widen: bool | None = None,
+    statistics: CollectionStatistics | None = None,
 ) -> Results:
     """Search one commit of an index; see ``Index.search`` for the other parameters.
 
     ``widen``: whether articles sharing only a root with the query's words are let in.
     None (the default) decides from this commit's counts (fewer than ``WIDEN_BELOW``
     articles without the filters); a sharded index decides once for all its shards
-    from their summed counts and passes True or False.
+    from their summed counts and passes True or False. ``statistics``: score terms
+    by the rarity they have in a whole collection this commit is one shard of
+    (``query_statistics`` of every shard, summed).
     """
     started = time.perf_counter()
     if sort not in SORTS:
@@ -177,16 +181,12 @@ def search(
     restriction = filter_query(filters)
     parsed = parse(text)
     analyzer = snapshot.analyzer
-    needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
-    compiler = QueryCompiler(
-        snapshot,
-        analyzer,
-        ranking or Ranking(),
-        snapshot.vocabulary() if needs_vocabulary else None,
-        snapshot.synonyms(),
-        (table.as_mapping() if variants and (table := snapshot.variants()) is not None else None),
-    )
-    compiled: Compiled = compiler.compile(parsed)
+    compiled = _compiled(snapshot, parsed, ranking, variants, statistics)
+    if statistics is not None:
+        compiled.query, compiled.widened = (
+            with_statistics(query, snapshot, statistics) if query is not None else None
+            for query in (compiled.query, compiled.widened)
+        )
     warnings = [*parsed.warnings, *compiled.warnings]
 
     def finish(total: int, hits: list[Hit], counts: dict[str, dict[str, int]], message: str | None) -> Results:
@@ -237,6 +237,36 @@ def search(
         for score, document, copies in stories
     ]
     return finish(total, hits, counts, None)
+
+
+def query_statistics(
+    snapshot: Snapshot, text: str, *, ranking: Ranking | None = None, variants: bool = True
+) -> tuple[int, dict[FieldTerm, int]]:
+    """This commit's article count and its counts of the terms the query ``text`` scores with
+    (widened to roots or not): what a sharded search sums over its shards for ``statistics``."""
+    compiled = _compiled(snapshot, parse(text), ranking, variants, None)
+    terms = set().union(*(scored_terms(query) for query in (compiled.query, compiled.widened) if query is not None))
+    return local_statistics(snapshot, terms)
+
+
+def _compiled(
+    snapshot: Snapshot,
+    parsed: ParsedQuery,
+    ranking: Ranking | None,
+    variants: bool,
+    statistics: CollectionStatistics | None,
+) -> Compiled:
+    needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
+    compiler = QueryCompiler(
+        snapshot,
+        snapshot.analyzer,
+        ranking or Ranking(),
+        snapshot.vocabulary() if needs_vocabulary else None,
+        snapshot.synonyms(),
+        (table.as_mapping() if variants and (table := snapshot.variants()) is not None else None),
+        statistics,
+    )
+    return compiler.compile(parsed)
 
 
 Story = tuple[float | None, StoredDocument, list[StoredDocument]]
@@ -313,4 +343,4 @@ def _copy(article: Article) -> Copy:
     return Copy(article.id, article.title, article.source, article.date, article.url)
 
 
-__all__ = ["SORTS", "Copy", "Hit", "Ranking", "Results", "Sort", "search"]
+__all__ = ["SORTS", "Copy", "Hit", "Ranking", "Results", "Sort", "query_statistics", "search"]

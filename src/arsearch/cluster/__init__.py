@@ -16,7 +16,7 @@ search and related code are the library's own. See docs/scaling.md.
 
 from __future__ import annotations
 
-from .build import build_cluster, open_or_create_cluster
+from .build import Restarted, build_cluster, open_or_create_cluster, repair_cluster
 from .client import ClusterIndex, ClusterInfo, ReplicaInfo
 from .layout import Layout, shard_of
 
@@ -25,7 +25,9 @@ __all__ = [
     "ClusterInfo",
     "Layout",
     "ReplicaInfo",
+    "Restarted",
     "build_cluster",
     "open_or_create_cluster",
+    "repair_cluster",
     "shard_of",
 ]

@@ -37,6 +37,7 @@ from ray.exceptions import RayError, RayTaskError
 from .. import fingerprint
 from ..articles import Article, ArticleError
 from ..engine.compile import Ranking
+from ..engine.statistics import CollectionStatistics
 from ..errors import (
     ArticleNotFoundError,
     BadRecord,
@@ -77,6 +78,8 @@ SUGGEST_FACTOR = 10
 #: Extra hits asked of each shard, beyond the page's depth, so that folding copies across shards
 #: still fills the page.
 COLLAPSE_SLACK = 10
+
+_log = logging.getLogger(__name__)
 
 ReplicaActor = ray.remote(ShardReplica)
 CatalogActor = ray.remote(Catalog)
@@ -119,11 +122,16 @@ def read_layout(name: str, timeout: float = DEFAULT_TIMEOUT) -> Layout | None:
 
 
 def catalog_layout(catalog: Any, name: str, timeout: float = DEFAULT_TIMEOUT) -> Layout:
-    """The layout a catalog actor keeps."""
-    try:
-        return Layout.from_dict(ray.get(catalog.layout.remote(), timeout=timeout))
-    except RayError as error:
-        raise ClusterError(f"the catalog of index {name!r} does not answer: {error}") from None
+    """The layout a catalog actor keeps (waiting up to ``timeout`` while Ray restarts the catalog
+    elsewhere, after the loss of its node)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return Layout.from_dict(ray.get(catalog.layout.remote(), timeout=max(0.1, deadline - time.monotonic())))
+        except RayError as error:
+            if time.monotonic() >= deadline or isinstance(error, RayTaskError):
+                raise ClusterError(f"the catalog of index {name!r} does not answer: {error}") from None
+            time.sleep(0.5)
 
 
 @dataclass(frozen=True)
@@ -174,17 +182,6 @@ class ClusterInfo:
         }
 
 
-@dataclass(frozen=True)
-class _SummedStatistics:
-    """Article counts summed over the shards (``related.TermStatistics``), for the terms asked about."""
-
-    doc_count: int
-    doc_freqs: dict[str, int]
-
-    def doc_freq(self, field: str, term: str) -> int:
-        return self.doc_freqs.get(term, 0)
-
-
 class _Unanswered(Exception):
     """A replica could not answer (down, gone, timed out, or its index unreadable)."""
 
@@ -195,10 +192,13 @@ class ClusterIndex:
     One instance may be shared by threads. Get one with ``connect``.
     """
 
-    def __init__(self, layout: Layout, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, layout: Layout, *, timeout: float = DEFAULT_TIMEOUT, global_statistics: bool = True) -> None:
         self.layout = layout
         self.name = layout.name
         self.timeout = timeout
+        #: score with term rarities over every shard (one more round trip per search; see
+        #: ``engine.statistics``); False: each shard's own, as Elasticsearch does by default
+        self.global_statistics = global_statistics
         self._handles: dict[tuple[int, int], Any] = {}
         self._down_since: dict[tuple[int, int], float] = {}
         #: replicas that may have missed writes (one failed here): they catch up before answering
@@ -206,15 +206,18 @@ class ClusterIndex:
         self._turn = 0
 
     @classmethod
-    def connect(cls, address: str | None, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> ClusterIndex:
-        """Join the Ray cluster at ``address`` and open the index ``name`` built there."""
+    def connect(
+        cls, address: str | None, name: str, *, timeout: float = DEFAULT_TIMEOUT, global_statistics: bool = True
+    ) -> ClusterIndex:
+        """Join the Ray cluster at ``address`` and open the index ``name`` built there
+        (``global_statistics``: see the attribute)."""
         start_ray(address)
         layout = read_layout(name, timeout)
         if layout is None:
             raise ClusterError(
                 f"no index named {name!r} on the Ray cluster at {address}; build it with 'arsearch cluster build'"
             )
-        index = cls(layout, timeout=timeout)
+        index = cls(layout, timeout=timeout, global_statistics=global_statistics)
         index._suspect_laggards()
         return index
 
@@ -446,13 +449,11 @@ class ClusterIndex:
     ) -> list[RelatedArticle]:
         terms = list(source.frequencies)
         counted = self._everywhere("term_statistics", lambda _: (terms,))
-        statistics = _SummedStatistics(
-            sum(articles for articles, _ in counted.values()),
-            dict(zip(terms, map(sum, zip(*(counts for _, counts in counted.values()), strict=True)), strict=True)),
-        )
+        statistics = CollectionStatistics.summed(list(counted.values()))
         chosen = key_terms(statistics, source.frequencies)
         wanted = candidates_wanted(limit, include_duplicates, recency_days, source.topical)
-        found, missing = self._gather("related_candidates", lambda _: (chosen, source, wanted, filters))
+        scored = statistics if self.global_statistics else None
+        found, missing = self._gather("related_candidates", lambda _: (chosen, source, wanted, filters, scored))
         if missing:
             raise ClusterError(f"index {self.name!r}: related articles not found: {_describe_missing(missing)}")
         # the ``wanted`` best on the query, as one index fetches them, then ranked as one index ranks them
@@ -554,6 +555,7 @@ class ClusterIndex:
             "facets": facets,
             "collapse": collapse,
             "variants": variants,
+            "statistics": self._query_statistics(query, ranking, variants) if self.global_statistics else None,
         }
         answers, missing = self._gather("search", lambda _: (query, dict(options, widen=False), depth))
         total = sum(results.total for results, _ in answers.values())
@@ -561,6 +563,11 @@ class ClusterIndex:
             # as in one index: the words find (almost) nothing anywhere, so shared roots qualify
             answers, missing = self._gather("search", lambda _: (query, dict(options, widen=True), depth))
         return _merged(query, answers, missing, page, limit, sort, collapse, started)
+
+    def _query_statistics(self, query: str, ranking: Ranking | None, variants: bool) -> CollectionStatistics:
+        """The article counts of the query's terms over every shard that answers."""
+        answers, _ = self._gather("query_statistics", lambda _: (query, ranking, variants))
+        return CollectionStatistics.summed(list(answers.values()))
 
     def _should_widen(self, query: str, options: dict[str, Any], total: int) -> bool:
         """Whether the whole index finds fewer than ``WIDEN_BELOW`` articles without the filters."""
@@ -600,11 +607,21 @@ class ClusterIndex:
             self, update=update, batch_size=batch_size, wait=wait, progress=progress, item_outcomes=item_outcomes
         )
         report = writer.write(articles, field_map, all_or_nothing=all_or_nothing)
-        if report.indexed and needs_fitting(self.topics_info(), len(self)):
+        if report.indexed:
+            self._refit_if_grown(report)
+        return report
+
+    def _refit_if_grown(self, report: AddReport) -> None:
+        """After an import: refit the cluster's topic model if the index has grown enough since."""
+        try:
+            due = needs_fitting(self.topics_info(), len(self))
+        except ClusterError as error:  # the articles are written; a later import fits the model
+            _log.warning("topic model not refitted after the import: %s", error)
+            return
+        if due:
             fitting_started = time.perf_counter()
             report.topics = self.refit_topics()
             report.elapsed += time.perf_counter() - fitting_started
-        return report
 
     def update(self, article: Article | Mapping[str, Any]) -> None:
         """Add the article, or replace the one with the same id."""

@@ -57,6 +57,10 @@ class Layout:
     nodes: tuple[tuple[str, ...], ...]
     create_options: dict[str, Any]
 
+    def every_replica(self) -> list[tuple[int, int]]:
+        """(shard, replica) of every replica, shard by shard."""
+        return [(shard, replica) for shard in range(self.shards) for replica in range(self.replicas)]
+
     def replica_path(self, shard: int, replica: int) -> str:
         """The replica's index directory, on the node that serves it."""
         return str(PurePath(self.data_dir, self.name, f"shard-{shard:04d}", f"replica-{replica}"))

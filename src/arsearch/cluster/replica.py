@@ -31,12 +31,14 @@ from ray.exceptions import RayError
 
 from .. import topics
 from ..articles import Article
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, stored_article, stored_sketch
+from ..engine.compile import Ranking
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, TEXT_FIELDS, stored_article, stored_sketch
+from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistics
 from ..errors import ArticleNotFoundError
 from ..files import write_atomically
 from ..index import AddReport, Index, IndexInfo
 from ..related import RelatedCandidate, copies_of, related_candidates, text_frequencies
-from ..search import MAX_LIMIT, Filters, Results, search
+from ..search import MAX_LIMIT, Filters, Results, query_statistics, search
 from ..store import Snapshot
 from ..suggest import Suggestion
 from ..topics import ModelInfo, TopicModel, document_frequencies
@@ -265,11 +267,16 @@ class ShardReplica:
 
     # --- related articles and copies ---------------------------------------------
 
-    def term_statistics(self, terms: Sequence[str]) -> tuple[int, list[int]]:
-        """The shard's article count and each term's article count (key terms are weighted on the sums)."""
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[FieldTerm, int]]:
+        """The shard's article count and its counts of each term in the text fields (related articles
+        weigh key terms and score candidates on the sums)."""
         self._current()
-        snapshot = self.index.snapshot()
-        return snapshot.doc_count, [snapshot.doc_freq(ARTICLE_FIELD, term) for term in terms]
+        return local_statistics(self.index.snapshot(), {(name, term) for term in terms for name in TEXT_FIELDS})
+
+    def query_statistics(self, query: str, ranking: Ranking | None, variants: bool) -> tuple[int, dict[FieldTerm, int]]:
+        """The shard's counts of the terms a query scores with (``search.query_statistics``)."""
+        self._current()
+        return query_statistics(self.index.snapshot(), query, ranking=ranking, variants=variants)
 
     def related_source(self, article_id: str) -> RelatedSource | None:
         """What ``related`` needs of an article of this shard; None when it has no such article."""
@@ -292,11 +299,23 @@ class ShardReplica:
         return RelatedSource(None, frequencies, sketch, None, _topical(snapshot, frequencies))
 
     def related_candidates(
-        self, terms: list[tuple[str, float]], source: RelatedSource, wanted: int, filters: Filters | None
+        self,
+        terms: list[tuple[str, float]],
+        source: RelatedSource,
+        wanted: int,
+        filters: Filters | None,
+        statistics: CollectionStatistics | None,
     ) -> list[RelatedCandidate]:
         self._current()
+        snapshot = self.index.snapshot()
         return related_candidates(
-            self.index.snapshot(), terms, source.frequencies, wanted=wanted, exclude_id=source.id, filters=filters
+            snapshot,
+            terms,
+            source.frequencies,
+            wanted=wanted,
+            exclude_id=source.id,
+            filters=filters,
+            statistics=statistics,
         )
 
     def copies_of(self, sketch: tuple[int, ...], article_id: str) -> list[tuple[float, str]]:

@@ -9,7 +9,6 @@ terms; prefix words are expanded over the snapshot's term dictionary.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -32,6 +31,7 @@ from .queries import (
     boosted,
 )
 from .schema import ARTICLE_FIELD, EXACT_SUFFIX, KEYWORD_FIELDS, ROOT_SUFFIX, TEXT_FIELDS
+from .statistics import CollectionStatistics, TermCounts, bm25_idf
 
 
 class NearTerms(Protocol):
@@ -99,8 +99,11 @@ class QueryCompiler:
         vocabulary: NearTerms | None = None,
         synonyms: SynonymTable | None = None,
         variants: Mapping[str, Sequence[str]] | None = None,
+        statistics: CollectionStatistics | None = None,
     ) -> None:
         self.snapshot = snapshot
+        #: the counts words are weighed by: the whole collection's when the index is one shard of it
+        self.counts: TermCounts = statistics if statistics is not None else snapshot
         self.light = light
         self.ranking = ranking
         self._vocabulary = vocabulary
@@ -212,9 +215,7 @@ class QueryCompiler:
 
     def _rarity(self, stems: Sequence[str]) -> float:
         """The summed BM25 idf of some stems in the text: what a match of them all is worth."""
-        total = max(self.snapshot.doc_count, 1)
-        frequencies = [self.snapshot.doc_freq(ARTICLE_FIELD, stem) for stem in stems]
-        return sum(math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies)
+        return sum(bm25_idf(self.counts.doc_count, self.counts.doc_freq(ARTICLE_FIELD, stem)) for stem in stems)
 
     def _synonym(
         self, synonym: Member, field_name: str | None, weight: float, result: Compiled, negated: bool

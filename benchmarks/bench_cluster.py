@@ -198,7 +198,8 @@ def main() -> None:
             ]
             for row in relevance
         ]
-    print_report(figures, table)
+    width = max(len(row) for row in table)  # one table: the relevance rows padded to the runs' columns
+    print_report(figures, [[*row, *[""] * (width - len(row))] for row in table])
 
 
 if __name__ == "__main__":

@@ -298,6 +298,8 @@ def test_a_replica_that_missed_writes_catches_up_before_it_answers(built: dict[s
     assert ray.get(replica(1).writes.remote()) == ray.get(replica(0).writes.remote())
     with Index.open(index.layout.replica_path(shard, 1)) as caught_up:
         assert "late-1" in caught_up and len(caught_up) == len(Index.open(index.layout.replica_path(shard, 0)))
+    states = {state.replica: state for state in index.info().replica_states if state.shard == shard}
+    assert states[0].writes == states[1].writes and not states[1].behind and states[1].index is not None
     ray.kill(replica(0), no_restart=True)  # now only the replica that caught up serves the shard
     fresh = ClusterIndex.connect(cluster.address, "news")
     assert fresh.get("late-1").title == late["title"] and fresh.search("مهرجان الزهور").hits[0].id == "late-1"

@@ -741,7 +741,11 @@ def cluster_info_command(address: str, name: str, as_json: bool) -> None:
         if state.index is None:
             click.echo(f"  {where}: down ({state.error})")
         else:
-            click.echo(f"  {where}: {state.index.doc_count:,} articles, {state.index.size_bytes / 1e6:.1f} MB")
+            behind = ", may be behind (catches up at its next call)" if state.behind else ""
+            click.echo(
+                f"  {where}: {state.index.doc_count:,} articles, {state.index.size_bytes / 1e6:.1f} MB, "
+                f"{state.writes:,} writes{behind}"
+            )
 
 
 @cluster_group.command("repair")

@@ -144,6 +144,10 @@ class ReplicaInfo:
     path: str
     index: IndexInfo | None
     error: str | None = None
+    #: writes it has applied (fewer than another replica of its shard: it has missed some)
+    writes: int | None = None
+    #: it may have missed writes and compares itself with the others at its next call
+    behind: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ class ClusterInfo:
                     "path": state.path,
                     "doc_count": state.index.doc_count if state.index else None,
                     "size_bytes": state.index.size_bytes if state.index else None,
+                    "writes": state.writes,
+                    "behind": state.behind,
                     "error": state.error,
                 }
                 for state in self.replica_states
@@ -367,32 +373,33 @@ class ClusterIndex:
         return answers[shard]
 
     def info(self) -> ClusterInfo:
-        """Every replica's state (each asked directly, so a down replica shows as such)."""
+        """Every replica's state, each asked directly (a down replica shows as such, one behind as
+        such); a shard's article count is that of its replica with the most writes."""
         states: list[ReplicaInfo] = []
         references: list[tuple[int, int, Any]] = []
-        for shard in range(self.layout.shards):
-            for replica in range(self.layout.replicas):
-                try:
-                    references.append((shard, replica, self._submit(shard, replica, "info", ())))
-                except _Unanswered as error:
-                    references.append((shard, replica, error))
-        counts: dict[int, int] = {}
+        for shard, replica in self.layout.every_replica():
+            try:
+                references.append((shard, replica, self._handle(shard, replica).state.remote()))
+            except _Unanswered as error:
+                references.append((shard, replica, error))
         for shard, replica, reference in references:
             node, path = self.layout.nodes[shard][replica], self.layout.replica_path(shard, replica)
             try:
                 if isinstance(reference, _Unanswered):
                     raise reference
-                index_info: IndexInfo = _value(reference, self.timeout)
+                index_info, writes, behind = _value(reference, self.timeout)
             except _Unanswered as error:
                 states.append(ReplicaInfo(shard, replica, node, path, None, str(error)))
                 continue
-            states.append(ReplicaInfo(shard, replica, node, path, index_info))
-            counts.setdefault(shard, index_info.doc_count)
+            states.append(ReplicaInfo(shard, replica, node, path, index_info, None, writes, behind))
+        counts: dict[int, tuple[int, int]] = {}  # shard: (writes, articles) of its most advanced replica
+        for state in states:
+            if state.index is not None and state.writes is not None:
+                counts[state.shard] = max(counts.get(state.shard, (-1, 0)), (state.writes, state.index.doc_count))
         missing = [shard for shard in range(self.layout.shards) if shard not in counts]
         updated = max((state.index.updated for state in states if state.index is not None), default="")
-        return ClusterInfo(
-            self.name, self.layout.shards, self.layout.replicas, sum(counts.values()), missing, states, updated
-        )
+        articles = sum(count for _, count in counts.values())
+        return ClusterInfo(self.name, self.layout.shards, self.layout.replicas, articles, missing, states, updated)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         """Autocomplete over every shard: each word's article counts summed (``Index.suggest``).

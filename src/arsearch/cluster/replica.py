@@ -189,8 +189,10 @@ class ShardReplica:
         self._current()
         return len(self.index)
 
-    def info(self) -> IndexInfo:
-        return self.index.info()
+    def state(self) -> tuple[IndexInfo, int, bool]:
+        """The index's info, the writes applied, and whether the replica may be behind (as is: a
+        diagnosis, without catching up first)."""
+        return self.index.info(), self.log.applied, self.behind
 
     def add(
         self, write_id: str, articles: Sequence[Article], update: bool, batch_size: int, wait: float = 0.0

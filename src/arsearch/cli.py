@@ -733,7 +733,8 @@ def cluster_info_command(address: str, name: str, as_json: bool) -> None:
     if as_json:
         click.echo(_dumps(info.as_dict()))
         return
-    click.echo(f"{info.name}: {info.doc_count:,} articles in {info.shards} shards x {info.replicas} replicas")
+    shards, replicas = _counted(info.shards, "shard"), _counted(info.replicas, "replica")
+    click.echo(f"{info.name}: {_counted(info.doc_count, 'article')} in {shards} x {replicas}")
     if info.missing_shards:
         click.echo(f"shards with no replica answering: {', '.join(map(str, info.missing_shards))}")
     for state in info.replica_states:
@@ -743,9 +744,13 @@ def cluster_info_command(address: str, name: str, as_json: bool) -> None:
         else:
             behind = ", may be behind (catches up at its next call)" if state.behind else ""
             click.echo(
-                f"  {where}: {state.index.doc_count:,} articles, {state.index.size_bytes / 1e6:.1f} MB, "
-                f"{state.writes:,} writes{behind}"
+                f"  {where}: {_counted(state.index.doc_count, 'article')}, {state.index.size_bytes / 1e6:.1f} MB, "
+                f"{_counted(state.writes or 0, 'write')}{behind}"
             )
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @cluster_group.command("repair")

@@ -658,6 +658,10 @@ address_option = click.option(
     help="The Ray cluster's head node, as 'ray start --head' printed it ('auto': the one this machine belongs to).",
 )
 name_option = click.option("--name", required=True, help="The cluster index's name (letters, digits, _ . -).")
+#: The cluster index a report is about, and its format.
+cluster_report_options = _options(
+    address_option, name_option, click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+)
 
 
 def _cluster_module() -> Any:
@@ -723,9 +727,7 @@ def cluster_build_command(
 
 
 @cluster_group.command("info")
-@address_option
-@name_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@cluster_report_options
 @friendly_errors
 def cluster_info_command(address: str, name: str, as_json: bool) -> None:
     """The cluster index's shards, replicas, article count, and each replica's node and state."""
@@ -754,9 +756,7 @@ def _counted(number: int, noun: str) -> str:
 
 
 @cluster_group.command("repair")
-@address_option
-@name_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@cluster_report_options
 @friendly_errors
 def cluster_repair_command(address: str, name: str, as_json: bool) -> None:
     """Start again the replicas that are gone (after losing a machine): on their node if it is alive,

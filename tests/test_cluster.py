@@ -8,6 +8,8 @@ Every node listens on loopback only.
 from __future__ import annotations
 
 import os
+import threading
+import time
 import urllib.request
 from urllib.parse import quote
 
@@ -433,7 +435,30 @@ def test_losing_nodes_loses_no_query_then_answers_partially_and_repair_restores_
     cluster, workers = ray_cluster
     index: ClusterIndex = built["index"]
     expected = {query: built["single"].search(query, limit=100, collapse=False) for query in QUERIES}
-    cluster.remove_node(workers[0])
+    wrong: list[str] = []
+    stop = threading.Event()
+
+    def keep_searching() -> None:  # queries in flight while the node goes
+        while not stop.is_set():
+            for query in QUERIES:
+                try:
+                    results = index.search(query, limit=100, collapse=False)
+                except Exception as error:  # any failure is what the test reports
+                    wrong.append(f"{query}: {type(error).__name__}: {error}")
+                    continue
+                if results.partial or results.total != expected[query].total:
+                    wrong.append(f"{query}: total {results.total}, partial {results.partial}")
+
+    searcher = threading.Thread(target=keep_searching)
+    searcher.start()
+    try:
+        time.sleep(0.5)
+        cluster.remove_node(workers[0])
+        time.sleep(2)
+    finally:
+        stop.set()
+        searcher.join(timeout=120)
+    assert not wrong, wrong[:5]
     for query in QUERIES:  # every shard still has a live replica: exact answers
         results = index.search(query, limit=100, collapse=False)
         assert not results.partial and results.total == expected[query].total

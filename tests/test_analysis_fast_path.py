@@ -33,6 +33,8 @@ from arsearch.engine.schema import build_document
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
 
+TEST_ENGINES = ("tantivy",)  # analysis only: no index
+
 # Letters, marks, tatweel, joiners, digits, punctuation, and whitespace of every kind
 # (the fast path cuts text at whitespace before tokenizing it).
 ALPHABET = (
@@ -40,6 +42,7 @@ ALPHABET = (
     + "ـ\u200c\u200d\u200e\u200f\u061c،؛؟«».,:0123456789٠١٢٣abcÉ"
     + " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028\u2029\u3000"
 )
+
 mixed_text = st.text(alphabet=ALPHABET, max_size=300)
 
 

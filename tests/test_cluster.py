@@ -41,6 +41,8 @@ from arsearch.ingest import read_records  # noqa: E402
 from arsearch.topics import document_frequencies  # noqa: E402
 from server_helpers import Server  # noqa: E402
 
+TEST_ENGINES = ("tantivy",)  # a cluster's replicas are indexes like any other; once is enough for Ray's slow start
+
 pytestmark = pytest.mark.slow
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "news.jsonl"

@@ -228,22 +228,32 @@ def test_concurrent_readers_share_one_index(sample_index: Index) -> None:
     assert errors == []
 
 
-def test_the_engine_is_recorded_and_read_back(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "ix") as index:
+def test_the_engine_is_recorded_and_read_back(tmp_path: Path, engine: str) -> None:
+    with Index.create(tmp_path / "ix") as index:  # the module's engine, through $ARSEARCH_ENGINE
         index.add([{"id": "1", "text": "افتتاح معرض الكتاب"}])
-        assert index.info().engine == "tantivy"
+        assert index.info().engine == engine
     settings_path = tmp_path / "ix" / SETTINGS_FILE
     settings = orjson.loads(settings_path.read_bytes())
-    assert settings["engine"] == "tantivy"
-    # an index written before engines had names is tantivy's
+    assert settings["engine"] == engine
+    with Index.open(tmp_path / "ix") as index:
+        assert index.info().engine == engine and index.search("معرض").hits[0].id == "1"
+    settings["engine"] = "lucene"
+    settings_path.write_bytes(orjson.dumps(settings))
+    with pytest.raises(
+        IndexCorruptError, match=r"unknown engine 'lucene'; choose one of tantivy, whoosh \(in arsearch.json\)"
+    ):
+        Index.open(tmp_path / "ix")
+
+
+def test_an_index_from_before_engines_had_names_is_tantivys(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix", engine="tantivy") as index:
+        index.add([{"id": "1", "text": "افتتاح معرض الكتاب"}])
+    settings_path = tmp_path / "ix" / SETTINGS_FILE
+    settings = orjson.loads(settings_path.read_bytes())
     del settings["engine"]
     settings_path.write_bytes(orjson.dumps(settings))
     with Index.open(tmp_path / "ix") as index:
         assert index.info().engine == "tantivy" and index.search("معرض").hits[0].id == "1"
-    settings["engine"] = "lucene"
-    settings_path.write_bytes(orjson.dumps(settings))
-    with pytest.raises(IndexCorruptError, match=r"unknown engine 'lucene'; choose one of tantivy \(in arsearch.json\)"):
-        Index.open(tmp_path / "ix")
 
 
 def test_an_unknown_engine_is_refused_before_anything_is_written(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from arsearch.ingest import IngestError, ReadProgress, Record, detect_format, read_records
 
+TEST_ENGINES = ("tantivy",)  # reading records: no index
+
 
 def records(path: Path, **kwargs: object) -> list[Record]:
     return list(read_records([str(path)], **kwargs))  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ from arsearch.index import SETTINGS_FILE
 from arsearch.ingest import read_records
 from arsearch.maintenance import check_index, repair_index
 
+TEST_ENGINES = ("tantivy",)  # damages and repairs tantivy's segment files (test_whoosh_engine.py has Whoosh's)
+
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
 
 

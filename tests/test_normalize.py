@@ -6,6 +6,8 @@ import pytest
 
 from arsearch.analysis import NormalizationOptions, normalize_word
 
+TEST_ENGINES = ("tantivy",)  # analysis only: no index
+
 CASES = [
     # harakat, tanween, shadda, sukun, superscript alef
     ("كَتَبَ", "كتب"),

@@ -9,6 +9,8 @@ import pytest
 
 import arsearch
 
+TEST_ENGINES = ("tantivy",)  # packaging: no index
+
 
 def modules_loaded_by(statement: str) -> set[str]:
     code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"

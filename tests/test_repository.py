@@ -10,6 +10,8 @@ import pytest
 
 from arsearch import Index
 
+TEST_ENGINES = ("tantivy",)  # the repository's files: no index
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_TRACKED_BYTES = 2 * 1024 * 1024
 #: Shipped data allowed over the limit (path relative to the repository root): none so far.

@@ -11,6 +11,8 @@ import pytest
 from arsearch.analysis import analyze
 from arsearch.analysis.stopwords import load_stopwords
 
+TEST_ENGINES = ("tantivy",)  # analysis only: no index
+
 
 def light(word: str) -> str | None:
     tokens = analyze(word, keep_stopwords=True)

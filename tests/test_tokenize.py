@@ -6,6 +6,8 @@ import pytest
 
 from arsearch.analysis import analyze, spans
 
+TEST_ENGINES = ("tantivy",)  # analysis only: no index
+
 CASES = [
     ("قالَ الوزيـــرُ: ٢٠١٥", ["قالَ", "الوزيـــرُ", "٢٠١٥"]),
     ("السعودية، مصر؛ لماذا؟ «نعم»", ["السعودية", "مصر", "لماذا", "نعم"]),

@@ -19,6 +19,7 @@ import orjson
 
 from . import topics
 from .analysis import PROFILES, Token, analyze
+from .engine import ENGINES
 from .errors import ArsearchError
 from .index import DEFAULT_BATCH_SIZE, INDEX_ENV_VAR, AddReport, Index, default_index_path, protected_words
 from .ingest import FORMATS, IngestError, ReadProgress, read_records
@@ -258,6 +259,13 @@ def batch_option(help: str) -> Callable[[F], F]:
     multiple=True,
     help="A word never stemmed (a name the stemmer would cut), for a new index only; repeat for more.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Search engine, for a new index only: tantivy (fast) or whoosh (pure Python) "
+    "[default: $ARSEARCH_ENGINE, else tantivy where it can be imported].",
+)
 @click.option("--quiet", is_flag=True, help="No progress line, no summary; problems still go to stderr.")
 @problems_option
 @friendly_errors
@@ -273,6 +281,7 @@ def index_command(
     jobs: int | None,
     profile: str,
     protected: tuple[str, ...],
+    engine: str | None,
     quiet: bool,
     problems_file: Path | None,
 ) -> None:
@@ -289,7 +298,9 @@ def index_command(
         protect = protected_words(protected)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--protect") from None
-    with Index.open_or_create(path, profile=profile, protected=protect) as index:
+    with Index.open_or_create(path, profile=profile, protected=protect, engine=engine) as index:
+        if engine is not None and index.store.kind.name != engine:
+            _fail(f"{path} uses the {index.store.kind.name} engine, not {engine}: index into a new directory")
         if protect and index.protected_words != protect:
             _fail(
                 f"{path} was created with protected words {index.protected_words or 'none'}: "

@@ -134,10 +134,15 @@ class Index:
         stopwords: frozenset[str] | None = None,
         normalization: NormalizationOptions = NormalizationOptions(),
         overwrite: bool = False,
-        engine: str = DEFAULT_ENGINE,
+        engine: str | None = None,
         protected: Iterable[str] = (),
     ) -> Index:
-        """Create a new, empty index at ``path`` (a directory) with the ``engine`` named (tantivy).
+        """Create a new, empty index at ``path`` (a directory).
+
+        ``engine``: "tantivy" (Rust: fast; the default) or "whoosh" (pure Python:
+        for platforms without a tantivy wheel, such as Pyodide); None takes
+        ``$ARSEARCH_ENGINE`` or the default, which is Whoosh where tantivy cannot
+        be imported. ``Index.open`` reads the engine from the index.
 
         ``protected``: words never stemmed nor reduced to a root (Elasticsearch's
         ``stem_exclusion``), such as names the stemmer would cut; they still

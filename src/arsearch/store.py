@@ -34,7 +34,7 @@ import orjson
 
 from .analysis import DEFAULT_PROFILE, Analyzer, NormalizationOptions, Profile, default_stopwords
 from .articles import Article, ArticleError
-from .engine import DEFAULT_ENGINE, get_engine
+from .engine import default_engine, get_engine
 from .engine.base import (
     Engine,
     EngineBusy,
@@ -239,7 +239,7 @@ def read_settings(directory: Path) -> dict[str, Any]:
 def engine_kind(settings: Mapping[str, Any]) -> EngineKind:
     """The engine an index was created with (indexes before engines were named are tantivy's)."""
     try:
-        return get_engine(settings.get("engine", DEFAULT_ENGINE))
+        return get_engine(settings.get("engine", "tantivy"))  # indexes from before engines had names
     except ValueError as error:
         raise IndexCorruptError(f"{error} (in {SETTINGS_FILE})") from None
 
@@ -373,13 +373,13 @@ class Store:
         stopwords: frozenset[str] | None = None,
         normalization: NormalizationOptions = NormalizationOptions(),
         overwrite: bool = False,
-        engine: str = DEFAULT_ENGINE,
+        engine: str | None = None,
         protected: Iterable[str] = (),
     ) -> Store:
-        """Create a new, empty index at ``path`` (a directory)."""
+        """Create a new, empty index at ``path`` (a directory); ``engine`` None: ``default_engine()``."""
         directory = Path(path)
         protected = protected_words(protected)
-        kind = get_engine(engine)
+        kind = get_engine(engine or default_engine())
         if (directory / SETTINGS_FILE).exists() and not overwrite:
             raise IndexExistsError(f"an index already exists at {directory} (open it, or pass overwrite=True)")
         if overwrite and (directory / SETTINGS_FILE).exists():

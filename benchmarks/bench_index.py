@@ -21,6 +21,8 @@ thread, a 128 MB buffer. It needs Debian's ``liblucene8-java`` and a JDK
 with the reason, without them. It reads a TSV written beforehand (not timed),
 so JSON parsing counts for arsearch and not for Lucene; its time starts with
 the JVM running (start-up excluded), and its peak RSS is the JVM's.
+arsearch also runs on its pure-Python Whoosh engine (``arsearch_whoosh``),
+the same analysis written through whoosh-reloaded.
 ``--sizes``: arsearch alone at each size, for a scale curve (beyond 31,030 the
 corpus is read again, under new ids). ``--cold-cli N``: the first N articles
 through the ``arsearch index`` command against a plain-Whoosh script, each a
@@ -76,21 +78,21 @@ def corpus_records(limit: int | None) -> Iterator[Record]:
         round_number += 1
 
 
-def run_arsearch(limit: int | None, batch: int, jobs: int | None = None) -> dict[str, Any]:
+def run_arsearch(limit: int | None, batch: int, jobs: int | None = None, engine: str = "tantivy") -> dict[str, Any]:
     from arsearch import Index
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-arsearch-"))
     try:
         with TreeMemory() as memory:
             started = time.perf_counter()
-            with Index.create(workdir / "ix") as index:
+            with Index.create(workdir / "ix", engine=engine) as index:
                 report = index.add(corpus_records(limit), batch_size=batch, jobs=jobs)
             elapsed = time.perf_counter() - started
         # The importer's own peak, before anything opens a searcher (which maps the new
         # index into memory: +170 MB per 4k articles).
         own_peak = peak_rss_mb()
         return {
-            "engine": "arsearch",
+            "engine": "arsearch" if engine == "tantivy" else f"arsearch, {engine} engine",
             "docs": report.added,
             "skipped": sum(report.skipped.values()),
             "seconds": elapsed,
@@ -179,7 +181,17 @@ def run_lucene(limit: int | None, batch: int) -> dict[str, Any]:
         shutil.rmtree(workdir)
 
 
-RUNNERS = {"plain_whoosh": run_plain_whoosh, "lucene": run_lucene, "arsearch": run_arsearch}
+def run_arsearch_whoosh(limit: int | None, batch: int, jobs: int | None = None) -> dict[str, Any]:
+    """arsearch on its pure-Python engine (whoosh-reloaded under the same analysis)."""
+    return run_arsearch(limit, batch, jobs, engine="whoosh")
+
+
+RUNNERS = {
+    "plain_whoosh": run_plain_whoosh,
+    "lucene": run_lucene,
+    "arsearch": run_arsearch,
+    "arsearch_whoosh": run_arsearch_whoosh,
+}
 
 
 WHOOSH_SCRIPT = """
@@ -288,7 +300,7 @@ def main() -> None:
 
         args.batch = DEFAULT_BATCH_SIZE
     if args.engine:
-        options = {"jobs": args.jobs} if args.engine == "arsearch" else {}
+        options = {"jobs": args.jobs} if args.engine.startswith("arsearch") else {}
         print(orjson.dumps(RUNNERS[args.engine](args.limit, args.batch, **options)).decode())
         return
     if args.sizes:

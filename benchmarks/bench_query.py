@@ -12,17 +12,30 @@ and without folding. ``suggest`` is
 timed on 1-4 letter prefixes of the same titles' words (its per-commit cache
 starts empty; the first call is timed separately). The index is built
 (once) at --index when it does not exist yet. Prints one JSON line and a table.
+
+    python benchmarks/bench_query.py --curve 1000,3000,10000,31030 [--engines tantivy,whoosh] [--queries 300]
+
+``--curve``: search latency against index size, per engine: for each size an
+index of the corpus's first N articles is built in a temporary directory (on
+each engine), and the title-prefix queries run as a reader's search does
+(highlighting the top 10, copies folded).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import random
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from _common import (
     SAUDINEWSNET,
@@ -83,11 +96,53 @@ def lists_with_copies(index: Index, queries: Sequence[str], collapse: bool) -> i
     return found
 
 
+def latency_curve(sizes: list[int], engines: list[str], count: int) -> None:
+    """p50/p95 of the title-prefix queries on indexes of the first N articles, per engine."""
+    from arsearch.ingest import read_records
+
+    queries = title_queries(count, random.Random(SEED))
+    figures: dict[str, Any] = {"queries": len(queries), "runs": []}
+    table: list[tuple[str, ...]] = [("engine", "articles", "build s", "p50 ms", "p95 ms", "p99 ms", "p95 < 100 ms")]
+    for engine in engines:
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="bench-curve-") as scratch:
+                started = time.perf_counter()
+                with Index.create(Path(scratch) / "ix", engine=engine) as index:
+                    index.add(itertools.islice(read_records([str(require(SAUDINEWSNET))]), size))
+                    built = time.perf_counter() - started
+                    index.search("تسخين")  # open the searcher and warm the analyzers once
+                    times = timed(functools.partial(index.search, limit=10), queries)
+                    articles = len(index)
+            run: dict[str, Any] = {
+                "engine": engine,
+                "articles": articles,
+                "build_s": round(built, 1),
+                **{f"p{p}_ms": round(percentile(times, p / 100), 1) for p in (50, 95, 99)},
+            }
+            figures["runs"].append(run)
+            table.append(
+                (
+                    engine,
+                    f"{articles:,}",
+                    f"{built:.1f}",
+                    *(f"{run[f'p{p}_ms']:.1f}" for p in (50, 95, 99)),
+                    "yes" if run["p95_ms"] < 100 else "no",
+                )
+            )
+            print(orjson.dumps(run).decode(), file=sys.stderr, flush=True)  # progress: builds take minutes
+    print_report(figures, table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=SAUDINEWSNET_INDEX)
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--curve", help="index sizes for a latency curve, e.g. 1000,3000,10000,31030")
+    parser.add_argument("--engines", default="tantivy,whoosh", help="engines of the curve")
     args = parser.parse_args()
+    if args.curve:
+        latency_curve([int(size) for size in args.curve.split(",")], args.engines.split(","), args.queries)
+        return
     rng = random.Random(SEED)
     index = open_saudinewsnet_index(args.index)
     kinds = {"title prefixes": title_queries(args.queries, rng), "arcd questions": question_queries(args.queries, rng)}

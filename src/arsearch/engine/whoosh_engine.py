@@ -311,22 +311,20 @@ class WhooshEngine:
         self._directory = directory
         self._index = index
         self._read_only = read_only
-        self._searcher: Searcher | None = None
-        self._generation = -1
-        self._refresh_lock = threading.Lock()
+        self._per_thread = threading.local()
 
     def snapshot(self) -> WhooshSnapshot:
-        with self._refresh_lock:  # one reload at a time: each installs the newest commit
-            try:
-                latest = self._index.latest_generation()
-                if self._searcher is None or latest != self._generation:
-                    # a new searcher, not Whoosh's refresh(): that one fails when the old reader was empty
-                    self._searcher = self._index.searcher(weighting=LuceneBM25())
-                    self._generation = latest
-            except (OSError, ValueError, EOFError, whoosh_index.EmptyIndexError) as error:
-                raise EngineUnreadable(str(error)) from None
-            searcher = self._searcher
-        return WhooshSnapshot(searcher, (id(self), self._generation))
+        # one searcher per thread and commit: Whoosh's readers keep read positions of their own
+        mine = self._per_thread
+        try:
+            latest = self._index.latest_generation()
+            if getattr(mine, "generation", None) != latest:
+                # a new searcher, not Whoosh's refresh(): that one fails when the old reader was empty
+                mine.searcher = self._index.searcher(weighting=LuceneBM25())
+                mine.generation = latest
+        except (OSError, ValueError, EOFError, whoosh_index.EmptyIndexError) as error:
+            raise EngineUnreadable(str(error)) from None
+        return WhooshSnapshot(mine.searcher, (id(self), mine.generation))
 
     def writer(self) -> WhooshWriter:
         if self._read_only:

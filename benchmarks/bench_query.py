@@ -18,7 +18,9 @@ starts empty; the first call is timed separately). The index is built
 ``--curve``: search latency against index size, per engine: for each size an
 index of the corpus's first N articles is built in a temporary directory (on
 each engine), and the title-prefix queries run as a reader's search does
-(highlighting the top 10, copies folded).
+(highlighting the top 10, copies folded); beside them plain whoosh-reloaded
+(its StandardAnalyzer, the words OR-ed over title and text, a highlighted
+fragment of each of the top 10).
 """
 
 from __future__ import annotations
@@ -96,6 +98,37 @@ def lists_with_copies(index: Index, queries: Sequence[str], collapse: bool) -> i
     return found
 
 
+PLAIN_WHOOSH = "plain_whoosh"
+
+
+def plain_whoosh_run(directory: Path, size: int, queries: Sequence[str]) -> tuple[float, int, list[float]]:
+    """The baseline: plain whoosh-reloaded (StandardAnalyzer, title and text stored), each query's words
+    OR-ed over both fields, the top 10 with a highlighted fragment of the text, as Whoosh's docs show."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    started = time.perf_counter()
+    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True), text=TEXT(stored=True))
+    engine = whoosh_index.create_in(str(directory), schema)
+    articles = 0
+    with engine.writer(limitmb=256) as writer:
+        for record in read_jsonl_gz(SAUDINEWSNET, size):
+            writer.add_document(id=str(record["id"]), title=record.get("title") or "", text=record.get("text") or "")
+            articles += 1
+    built = time.perf_counter() - started
+    parser = MultifieldParser(["title", "text"], schema, group=OrGroup)
+    with engine.searcher() as searcher:
+
+        def run(query: str) -> None:
+            for hit in searcher.search(parser.parse(query), limit=10):
+                hit.highlights("text")
+
+        run("تسخين")
+        times = timed(run, queries)
+    return built, articles, times
+
+
 def latency_curve(sizes: list[int], engines: list[str], count: int) -> None:
     """p50/p95 of the title-prefix queries on indexes of the first N articles, per engine."""
     from arsearch.ingest import read_records
@@ -106,13 +139,16 @@ def latency_curve(sizes: list[int], engines: list[str], count: int) -> None:
     for engine in engines:
         for size in sizes:
             with tempfile.TemporaryDirectory(prefix="bench-curve-") as scratch:
-                started = time.perf_counter()
-                with Index.create(Path(scratch) / "ix", engine=engine) as index:
-                    index.add(itertools.islice(read_records([str(require(SAUDINEWSNET))]), size))
-                    built = time.perf_counter() - started
-                    index.search("تسخين")  # open the searcher and warm the analyzers once
-                    times = timed(functools.partial(index.search, limit=10), queries)
-                    articles = len(index)
+                if engine == PLAIN_WHOOSH:
+                    built, articles, times = plain_whoosh_run(Path(scratch), size, queries)
+                else:
+                    started = time.perf_counter()
+                    with Index.create(Path(scratch) / "ix", engine=engine) as index:
+                        index.add(itertools.islice(read_records([str(require(SAUDINEWSNET))]), size))
+                        built = time.perf_counter() - started
+                        index.search("تسخين")  # open the searcher and warm the analyzers once
+                        times = timed(functools.partial(index.search, limit=10), queries)
+                        articles = len(index)
             run: dict[str, Any] = {
                 "engine": engine,
                 "articles": articles,
@@ -138,7 +174,9 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=SAUDINEWSNET_INDEX)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--curve", help="index sizes for a latency curve, e.g. 1000,3000,10000,31030")
-    parser.add_argument("--engines", default="tantivy,whoosh", help="engines of the curve")
+    parser.add_argument(
+        "--engines", default=f"tantivy,whoosh,{PLAIN_WHOOSH}", help="engines of the curve (plain_whoosh: the baseline)"
+    )
     args = parser.parse_args()
     if args.curve:
         latency_curve([int(size) for size in args.curve.split(",")], args.engines.split(","), args.queries)

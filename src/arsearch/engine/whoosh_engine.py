@@ -142,7 +142,10 @@ class WhooshSnapshot:
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
         if field not in self._reader.schema:
             return []
-        found = [(_text(term), int(self._reader.doc_frequency(field, term))) for term in self._expand(field, prefix)]
+        found = [
+            (_text(term), int(self._reader.doc_frequency(field, term)))
+            for term in self._reader.expand_prefix(field, prefix)
+        ]
         if limit is None:
             return found
         return heapq.nsmallest(limit, found, key=lambda pair: (-pair[1], pair[0]))
@@ -161,9 +164,6 @@ class WhooshSnapshot:
             commonest = heapq.nsmallest(size, per_value.items(), key=lambda pair: (-pair[1], pair[0]))
             counts[name] = dict(commonest)
         return counts
-
-    def _expand(self, field: str, prefix: str) -> Iterator[Any]:
-        return iter(self._reader.expand_prefix(field, prefix))
 
 
 def _text(term: Any) -> str:
@@ -307,8 +307,7 @@ class WhooshWriter:
 class WhooshEngine:
     """An open Whoosh index."""
 
-    def __init__(self, directory: Path, index: whoosh_index.Index, *, read_only: bool = False) -> None:
-        self._directory = directory
+    def __init__(self, index: whoosh_index.Index, *, read_only: bool = False) -> None:
         self._index = index
         self._read_only = read_only
         self._per_thread = threading.local()
@@ -330,11 +329,8 @@ class WhooshEngine:
         if self._read_only:
             raise EngineDiskError("opened from read-only storage")
         lock = self._index.storage.lock(f"{INDEX_NAME}_{WRITER_LOCK}")
-        try:
-            with _disk_errors():
-                taken = lock.acquire(blocking=False)
-        except EngineDiskError:
-            raise
+        with _disk_errors():
+            taken = lock.acquire(blocking=False)
         if not taken:
             raise EngineBusy("another arsearch writer holds the index")
         return WhooshWriter(self._index, lock)
@@ -348,7 +344,7 @@ class WhooshKind:
     def create(self, directory: Path) -> WhooshEngine:
         with _disk_errors():
             index = FileStorage(str(directory)).create_index(build_schema(), indexname=INDEX_NAME)
-        return WhooshEngine(directory, index)
+        return WhooshEngine(index)
 
     def open(self, directory: Path, *, read_only: bool = False) -> WhooshEngine:
         try:
@@ -356,7 +352,7 @@ class WhooshKind:
             index = storage.open_index(indexname=INDEX_NAME)
         except (OSError, ValueError, EOFError, whoosh_index.EmptyIndexError) as error:
             raise EngineUnreadable(str(error)) from None
-        return WhooshEngine(directory, index, read_only=read_only)
+        return WhooshEngine(index, read_only=read_only)
 
     def has_files(self, directory: Path) -> bool:
         return any(directory.glob(f"_{INDEX_NAME}_*.toc"))

@@ -230,22 +230,32 @@ class ClusterIndex:
     def _suspect_laggards(self) -> None:
         """Count every replica's writes: one behind another replica of its shard catches up before it
         answers this client (it does on its own when restarted, or when a write failed on it)."""
-        counted: dict[tuple[int, int], Any] = {}
-        for shard in range(self.layout.shards):
-            for replica in range(self.layout.replicas):
-                try:
-                    counted[(shard, replica)] = self._handle(shard, replica).writes.remote()
-                except _Unanswered:
-                    continue
-        writes: dict[tuple[int, int], int] = {}
-        for key, reference in counted.items():
+        writes = {
+            key: applied
+            for key, applied in self._ask_every_replica("writes").items()
+            if not isinstance(applied, _Unanswered)
+        }
+        most: dict[int, int] = {}
+        for (shard, _), applied in writes.items():
+            most[shard] = max(most.get(shard, applied), applied)
+        self._suspects.update(key for key, applied in writes.items() if applied < most[key[0]])
+
+    def _ask_every_replica(self, method: str) -> dict[tuple[int, int], Any]:
+        """Every replica's answer to ``method``, each asked directly and at once (no fail-over):
+        its value, or the ``_Unanswered`` that stands for it."""
+        references: dict[tuple[int, int], Any] = {}
+        for shard, replica in self.layout.every_replica():
             try:
-                writes[key] = _value(reference, self.timeout)
-            except _Unanswered:
-                continue
-        for (shard, replica), applied in writes.items():
-            if applied < max(count for (other, _), count in writes.items() if other == shard):
-                self._suspects.add((shard, replica))
+                references[(shard, replica)] = getattr(self._handle(shard, replica), method).remote()
+            except _Unanswered as error:
+                references[(shard, replica)] = error
+        answers: dict[tuple[int, int], Any] = {}
+        for key, reference in references.items():
+            try:
+                answers[key] = reference if isinstance(reference, _Unanswered) else _value(reference, self.timeout)
+            except _Unanswered as error:
+                answers[key] = error
+        return answers
 
     def __enter__(self) -> ClusterIndex:
         return self
@@ -376,21 +386,12 @@ class ClusterIndex:
         """Every replica's state, each asked directly (a down replica shows as such, one behind as
         such); a shard's article count is that of its replica with the most writes."""
         states: list[ReplicaInfo] = []
-        references: list[tuple[int, int, Any]] = []
-        for shard, replica in self.layout.every_replica():
-            try:
-                references.append((shard, replica, self._handle(shard, replica).state.remote()))
-            except _Unanswered as error:
-                references.append((shard, replica, error))
-        for shard, replica, reference in references:
+        for (shard, replica), answer in self._ask_every_replica("state").items():
             node, path = self.layout.nodes[shard][replica], self.layout.replica_path(shard, replica)
-            try:
-                if isinstance(reference, _Unanswered):
-                    raise reference
-                index_info, writes, behind = _value(reference, self.timeout)
-            except _Unanswered as error:
-                states.append(ReplicaInfo(shard, replica, node, path, None, str(error)))
+            if isinstance(answer, _Unanswered):
+                states.append(ReplicaInfo(shard, replica, node, path, None, str(answer)))
                 continue
+            index_info, writes, behind = answer
             states.append(ReplicaInfo(shard, replica, node, path, index_info, None, writes, behind))
         counts: dict[int, tuple[int, int]] = {}  # shard: (writes, articles) of its most advanced replica
         for state in states:
@@ -438,13 +439,11 @@ class ClusterIndex:
         self, text: str, limit: int = 5, filters: Filters | None = None, *, include_duplicates: bool = False
     ) -> list[RelatedArticle]:
         """Articles related to any text (``Index.related_to_text``), from every shard."""
-        analyzed, missing = self._gather("text_source", lambda _: (text,), [0])
-        if missing:  # any shard analyzes alike: ask the others in turn
-            analyzed, _ = self._gather("text_source", lambda _: (text,), range(1, self.layout.shards))
-        if not analyzed:
-            raise ClusterError(f"index {self.name!r}: no replica answered")
-        source: RelatedSource = next(iter(analyzed.values()))
-        return self._related(source, limit, filters, include_duplicates, None)
+        for shard in range(self.layout.shards):  # any shard analyzes alike: the first that answers
+            analyzed, _ = self._gather("text_source", lambda _: (text,), [shard])
+            if analyzed:
+                return self._related(analyzed[shard], limit, filters, include_duplicates, None)
+        raise ClusterError(f"index {self.name!r}: no replica answered")
 
     def _related(
         self,
@@ -476,8 +475,8 @@ class ClusterIndex:
 
     def duplicates(self, article_id: str) -> list[str]:
         """Ids of near-copies of an article in every shard, closest first (``Index.duplicates``)."""
-        source: RelatedSource = self._from_shard_of(article_id, "related_source")
-        found = self._everywhere("copies_of", lambda _: (source.sketch, article_id))
+        sketch: tuple[int, ...] = self._from_shard_of(article_id, "sketch")
+        found = self._everywhere("copies_of", lambda _: (sketch, article_id))
         copies = sorted(chain.from_iterable(found.values()), key=lambda pair: (-pair[0], pair[1]))
         return [copy_id for _, copy_id in copies]
 

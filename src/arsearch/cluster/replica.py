@@ -320,6 +320,12 @@ class ShardReplica:
             statistics=statistics,
         )
 
+    def sketch(self, article_id: str) -> tuple[int, ...] | None:
+        """The near-duplicate sketch of an article of this shard; None when it has no such article."""
+        self._current()
+        document = self.index.snapshot().find(article_id)
+        return stored_sketch(document) if document is not None else None
+
     def copies_of(self, sketch: tuple[int, ...], article_id: str) -> list[tuple[float, str]]:
         self._current()
         return copies_of(self.index.snapshot(), sketch, article_id)

@@ -529,11 +529,7 @@ def duplicates_command(article_id: str, index_path: Path | None, as_json: bool) 
 def topics_command(index_path: Path | None, refit: bool, as_json: bool) -> None:
     """Show the topic model related articles use (imports fit it as the index grows)."""
     with Index.open(index_path or default_index_path()) as index:
-        if refit:
-            info = index.refit_topics()
-        else:
-            model = index.topics()
-            info = model.info if model is not None else None
+        info = index.refit_topics() if refit else index.topics_info()
     if as_json:
         click.echo(_dumps(info.as_dict() if info else None))
         return

@@ -360,6 +360,10 @@ class Index:
         None before the index has ``topics.MIN_ARTICLES`` articles or when the file is unreadable."""
         return self.store.topic_model()
 
+    def topics_info(self) -> ModelInfo | None:
+        """What the topic model was fitted on (``ModelInfo``); None before the index has one."""
+        return model.info if (model := self.topics()) is not None else None
+
     def refit_topics(self) -> ModelInfo | None:
         """Fit the topic model on the current articles now (imports do it as the index grows);
         None when there is too little text to learn topics from.
@@ -531,7 +535,7 @@ class Index:
         )
         # after the writer is gone and merges are done (lower peak memory); a concurrent refit is
         # harmless: each writes a whole model and the last one stays
-        if fit_topics and report.indexed and needs_fitting(_info(self.topics()), len(self)):
+        if fit_topics and report.indexed and needs_fitting(self.topics_info(), len(self)):
             fitting_started = time.perf_counter()
             report.topics = self.refit_topics()
             report.elapsed += time.perf_counter() - fitting_started
@@ -544,10 +548,6 @@ class Index:
     def delete(self, article_id: str) -> bool:
         """Delete an article; returns False when there was none with that id."""
         return self.store.delete(article_id)
-
-
-def _info(model: TopicModel | None) -> ModelInfo | None:
-    return model.info if model is not None else None
 
 
 __all__ = [

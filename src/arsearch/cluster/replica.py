@@ -249,7 +249,7 @@ class ShardReplica:
 
     def model_info(self) -> ModelInfo | None:
         self._current()
-        return model.info if (model := self.index.topics()) is not None else None
+        return self.index.topics_info()
 
     def sample_keys(self, size: int) -> list[tuple[int, str]]:
         self._current()

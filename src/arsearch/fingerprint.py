@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .speedups import compiled
+
 SHINGLE_WORDS = 3
 SKETCH_SIZE = 128
 BAND_SIZE = 16
@@ -59,6 +61,10 @@ def numbered_sketch(words: Sequence[str], numbers: Sequence[int]) -> tuple[int, 
     strings are not words and are skipped); ``numbers`` is a text as indexes
     into it. Gives exactly what ``sketch`` gives, about ten times faster.
     """
+    if compiled is not None and isinstance(words, list) and isinstance(numbers, list):
+        values = compiled.sketch(words, numbers, SKETCH_SIZE, SHINGLE_WORDS, MIN_WORDS)
+        if values is not None:  # None: a word with a lone surrogate, which only the Python way encodes
+            return values
     hasher = getattr(_hashers, "hasher", None)
     if hasher is None:
         hasher = _hashers.hasher = _ShingleHasher()

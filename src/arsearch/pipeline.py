@@ -42,9 +42,10 @@ from .engine.base import IndexedDocument
 from .engine.schema import build_document
 from .errors import AnalysisWorkerError
 
-#: Articles analyzed in the calling process before workers are started (each worker
-#: costs ~0.3 s to start and ~80 MB): small imports stay in one process.
-INLINE_ARTICLES = 1000
+#: Articles analyzed in the calling process before workers are started: each worker costs
+#: ~0.3 s to start and ~80 MB, about what 200 articles' cold analysis costs on one core,
+#: so smaller imports (a web request, a test) stay in one process.
+INLINE_ARTICLES = 200
 #: Articles per task sent to a worker (large enough that the round trip is noise).
 CHUNK_ARTICLES = 64
 #: Tasks in flight per worker: enough to keep every worker busy, few enough to bound memory.

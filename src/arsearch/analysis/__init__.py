@@ -4,15 +4,29 @@ tokenize → normalize → stop words → stem, composed into profiles.
 """
 
 from .normalize import NormalizationOptions, normalize_word
-from .profiles import DEFAULT_PROFILE, PROFILES, Analyzer, IndexWords, Profile, Token, WordTable, analyze, get_analyzer
+from .profiles import (
+    COLUMNS,
+    DEFAULT_PROFILE,
+    PROFILES,
+    Analyzer,
+    Column,
+    IndexWords,
+    Profile,
+    Token,
+    WordTable,
+    analyze,
+    get_analyzer,
+)
 from .stem import LightStemmer
 from .stopwords import default_stopwords, load_stopwords
 from .tokenize import spans
 
 __all__ = [
+    "COLUMNS",
     "DEFAULT_PROFILE",
     "PROFILES",
     "Analyzer",
+    "Column",
     "IndexWords",
     "LightStemmer",
     "NormalizationOptions",

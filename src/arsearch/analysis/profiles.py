@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from ..speedups import compiled
 from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
 from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES, default_stemmer, root_of
 from .stopwords import default_stopwords
@@ -27,6 +28,9 @@ from .tokenize import TOKEN_PATTERN, word_end, word_start
 
 Profile = Literal["exact", "light", "root"]
 PROFILES: tuple[Profile, ...] = ("exact", "light", "root")
+#: The columns of a ``WordTable``: what ``IndexWords.joined`` can join.
+Column = Literal["terms", "forms", "roots"]
+COLUMNS: tuple[Column, ...] = ("terms", "forms", "roots")
 DEFAULT_PROFILE: Profile = "light"
 
 #: Proclitics a protected word may carry and still be itself (وأمريكا, لأمريكا, بالأمريكي).
@@ -90,15 +94,37 @@ class IndexWords:
 
     def terms(self) -> list[str]:
         """The index terms in order (stop words left out)."""
-        return list(filter(None, map(self.table.terms.__getitem__, self.numbers)))
+        return self._present(self.table.terms)
 
     def forms(self) -> list[str]:
         """Every word's normalized form in order (stop words kept): the ``exact`` profile's terms."""
-        return list(filter(None, map(self.table.forms.__getitem__, self.numbers)))
+        return self._present(self.table.forms)
 
     def roots(self) -> list[str]:
         """The root of each index term, in the order of ``terms()``."""
-        return list(filter(None, map(self.table.roots.__getitem__, self.numbers)))
+        return self._present(self.table.roots)
+
+    def joined(self, column: Column, longest: int) -> str:
+        """``terms()``, ``forms()`` or ``roots()`` joined by spaces, each cut to ``longest``
+        characters: an index field, built without a list of its words in between.
+
+        مثال::
+
+            >>> get_analyzer().index_words("وللمملكةِ دورٌ").joined("terms", 255)
+            'مملك دور'
+        """
+        words = getattr(self.table, column)
+        if compiled is not None:
+            return compiled.joined(words, self.numbers, longest)
+        present = self._present(words)
+        if not present or max(map(len, present)) <= longest:  # the usual case, checked at C speed
+            return " ".join(present)
+        return " ".join(word[:longest] for word in present)
+
+    def _present(self, column: list[str]) -> list[str]:
+        if compiled is not None:
+            return compiled.present(column, self.numbers)
+        return list(filter(None, map(column.__getitem__, self.numbers)))
 
 
 class Analyzer:
@@ -270,14 +296,20 @@ class Analyzer:
     def index_words(self, text: str) -> IndexWords:
         """``text`` as word numbers, from which the index's fields are built (the indexing fast path)."""
         table = self._current_table()
-        surfaces = TOKEN_PATTERN.findall(text)
         known = table.numbers
-        numbers = list(map(known.get, surfaces))
-        if None in numbers:
-            for surface in set(surfaces).difference(known):  # set.difference(dict) costs O(len(surfaces))
-                self._learn(table, surface)
-            numbers = list(map(known.__getitem__, surfaces))
-        return IndexWords(table, numbers)  # type: ignore[arg-type]
+        if compiled is not None:
+            numbers = compiled.word_numbers(text, known)
+            if None not in numbers:
+                return IndexWords(table, numbers)  # type: ignore[arg-type]  # no None in it
+            surfaces = compiled.tokens(text)
+        else:
+            surfaces = TOKEN_PATTERN.findall(text)
+            numbers = list(map(known.get, surfaces))
+            if None not in numbers:
+                return IndexWords(table, numbers)  # type: ignore[arg-type]  # no None in it
+        for surface in set(surfaces).difference(known):  # set.difference(dict) costs O(len(surfaces))
+            self._learn(table, surface)
+        return IndexWords(table, list(map(known.__getitem__, surfaces)))
 
     def index_forms(self, text: str) -> tuple[list[str], list[str]]:
         """(terms of this profile, every word's normalized form) of ``text``.

@@ -21,7 +21,7 @@ from collections import Counter
 import orjson
 
 from .. import fingerprint
-from ..analysis import Analyzer
+from ..analysis import COLUMNS, Analyzer
 from ..articles import Article, searchable_part
 from ..query import KEYWORD_QUERY_FIELDS
 from .base import IndexedDocument, StoredDocument
@@ -52,12 +52,6 @@ STORED_FIELDS = ("article", "sketch", "stems")
 MAX_TERM_CHARS = 255
 
 
-def _joined(terms: list[str]) -> str:
-    if not terms or max(map(len, terms)) <= MAX_TERM_CHARS:  # the usual case, checked at C speed
-        return " ".join(terms)
-    return " ".join(term[:MAX_TERM_CHARS] for term in terms)
-
-
 def _both(title: str, text: str) -> str:
     return f"{title} {text}" if title and text else title or text
 
@@ -68,8 +62,8 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
     title_words = analyzer.index_words(searchable_part(article.title))
     text_words = analyzer.index_words(searchable_part(article.text))
     text_terms = text_words.terms()
-    title = (_joined(title_words.terms()), _joined(title_words.forms()), _joined(title_words.roots()))
-    text = (_joined(text_terms), _joined(text_words.forms()), _joined(text_words.roots()))
+    title = tuple(title_words.joined(column, MAX_TERM_CHARS) for column in COLUMNS)
+    text = tuple(text_words.joined(column, MAX_TERM_CHARS) for column in COLUMNS)
     for suffix, in_title, in_text in zip(("", EXACT_SUFFIX, ROOT_SUFFIX), title, text, strict=True):
         if in_title:
             document.analyzed["title" + suffix] = in_title

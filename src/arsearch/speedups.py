@@ -1,0 +1,58 @@
+"""The optional compiled core: C versions of indexing's per-word loops, or None.
+
+``arsearch._speedups`` (``src/arsearch/_speedups.c``) is built when the
+package is installed on a machine with a C compiler; each of its functions
+gives exactly what the pure-Python code it replaces gives (tokenizing,
+looking words up, joining a field, the near-duplicate sketch), about ten
+times faster. Where it could not be built, or with ``ARSEARCH_PURE_PYTHON=1``
+in the environment, ``compiled`` is None and arsearch runs the Python code:
+the same index, only slower to build.
+
+مثال::
+
+    >>> from arsearch.speedups import compiled
+    >>> compiled.tokens("قالَ الوزيـــرُ") if compiled else ["قالَ", "الوزيـــرُ"]
+    ['قالَ', 'الوزيـــرُ']
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Protocol, cast
+
+#: Set (to anything but "" or "0") to run the pure-Python code even where the compiled core is built.
+PURE_PYTHON_VARIABLE = "ARSEARCH_PURE_PYTHON"
+
+
+class CompiledCore(Protocol):
+    """The functions of ``_speedups.c``; each names the Python code it stands for."""
+
+    def tokens(self, text: str, /) -> list[str]:
+        """``TOKEN_PATTERN.findall(text)`` (``analysis/tokenize.py``)."""
+
+    def word_numbers(self, text: str, known: dict[str, int], /) -> list[int | None]:
+        """``[known.get(word) for word in TOKEN_PATTERN.findall(text)]``."""
+
+    def present(self, column: list[str], numbers: list[int], /) -> list[str]:
+        """``list(filter(None, map(column.__getitem__, numbers)))``."""
+
+    def joined(self, column: list[str], numbers: list[int], longest: int, /) -> str:
+        """The present words (``present``), each cut to ``longest`` characters, joined by spaces."""
+
+    def sketch(
+        self, words: list[str], numbers: list[int], size: int, shingle: int, fewest: int, /
+    ) -> tuple[int, ...] | None:
+        """``fingerprint.sketch`` of the present words; None when one has a lone surrogate (not UTF-8)."""
+
+
+def _load() -> CompiledCore | None:
+    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+        return None
+    try:  # by name: a static "from . import" would read to import-linter as importing the package
+        return cast(CompiledCore, importlib.import_module("arsearch._speedups"))
+    except ImportError:  # not built here (no compiler, Pyodide): the Python code runs
+        return None
+
+
+compiled = _load()

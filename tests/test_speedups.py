@@ -1,0 +1,176 @@
+"""The compiled core (``arsearch._speedups``) gives exactly what the Python code it replaces gives:
+tokens, word numbers, joined fields, sketches, whole documents; and arsearch runs without it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arsearch import fingerprint
+from arsearch.analysis import Analyzer, profiles
+from arsearch.analysis.tokenize import TOKEN_PATTERN
+from arsearch.engine.schema import build_document
+from arsearch.speedups import PURE_PYTHON_VARIABLE, CompiledCore, compiled
+from test_analysis_fast_path import SAMPLE_CORPUS, corpus_sample
+
+TEST_ENGINES = ("tantivy",)  # analysis only: no index
+
+needs_core = pytest.mark.skipif(
+    compiled is None,
+    reason=f"the compiled core is not built here (no C compiler?) or {PURE_PYTHON_VARIABLE} is set",
+)
+
+# What the tokenizer must tell apart: Arabic letters, harakat and Quranic marks, tatweel, joiners
+# and bidi marks, separators inside numbers, clitic letters before digits, digits of other scripts
+# (decimal: Devanagari ४; numeric but not decimal: ² ½ Ⅻ), underscore, Latin with combining
+# accents, CJK, and whitespace.
+TRICKY = (
+    "".join(chr(c) for c in range(0x0600, 0x0700))  # the whole Arabic block, the edges of each range included
+    + "".join(chr(c) for c in range(0x02FF, 0x0371))  # combining marks and their edges
+    + "\u200b\u200c\u200d\u200e\u200f\u2010"
+    + ".,:-_ 0123456789۰۱۲४²½Ⅻ"
+    + "abcÉéß漢字\t\n\xa0\u3000"
+)
+text_of_tricky = st.text(alphabet=TRICKY, max_size=200)
+
+
+def core() -> CompiledCore:
+    assert compiled is not None
+    return compiled
+
+
+@pytest.mark.skipif(os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"), reason="turned off on purpose")
+def test_the_compiled_core_is_built_where_a_c_compiler_is() -> None:
+    """A failed build only costs speed, silently: this test makes it loud where a compiler is."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}) here: arsearch runs its pure-Python code")
+    assert compiled is not None, "the compiled core was not built: see the install's output for the C error"
+
+
+@needs_core
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(text_of_tricky, st.text(max_size=200)))
+def test_tokens_are_those_of_the_token_pattern(text: str) -> None:
+    assert core().tokens(text) == TOKEN_PATTERN.findall(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("قالَ الوزيـــرُ: ٢٠١٥", ["قالَ", "الوزيـــرُ", "٢٠١٥"]),
+        ("و٣٫٥ مليون ب2015", ["و", "٣٫٥", "مليون", "ب", "2015"]),
+        ("1,250.5 و1,2,3 ١٬٢٥٠٫٥", ["1,250.5", "و", "1,2,3", "١٬٢٥٠٫٥"]),
+        ("12. 3,x ,4", ["12", "3", "x", "4"]),
+        ("ـــكتاب كتاب‌ها كتـ‌ـاب", ["كتاب", "كتاب\u200cها", "كتـ\u200cـاب"]),
+        ("snake_case ²³ ½", ["snake", "case", "²³", "½"]),
+        ("", []),
+    ],
+)
+@needs_core
+def test_tokens_of_known_texts(text: str, tokens: list[str]) -> None:
+    assert core().tokens(text) == tokens == TOKEN_PATTERN.findall(text)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None)
+@given(text_of_tricky, st.sets(st.text(alphabet=TRICKY, min_size=1, max_size=6), max_size=30))
+def test_word_numbers_are_the_known_numbers_of_the_tokens(text: str, extra: set[str]) -> None:
+    tokens = TOKEN_PATTERN.findall(text)
+    known = {word: number for number, word in enumerate(sorted({*tokens[::2], *extra}))}
+    assert core().word_numbers(text, known) == [known.get(token) for token in tokens]
+
+
+words_table = st.lists(st.sampled_from(["", "قال", "الوزير", "x" * 300, "ب" * 256, "é", "漢"]), min_size=1, max_size=7)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None)
+@given(words_table, st.data())
+def test_present_and_joined_words_are_those_of_the_python_code(column: list[str], data: st.DataObject) -> None:
+    numbers = data.draw(st.lists(st.integers(0, len(column) - 1), max_size=40))
+    present = list(filter(None, map(column.__getitem__, numbers)))
+    assert core().present(column, numbers) == present
+    for longest in (1, 3, 255, 1000):
+        assert core().joined(column, numbers, longest) == " ".join(word[:longest] for word in present)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "قال", "الوزير", "ان", "و", "x" * 700, "2015", "é", "漢字"]), max_size=60))
+def test_sketches_are_those_of_shingle_by_shingle_hashing(words: list[str]) -> None:
+    table = sorted(set(words))
+    numbers = [table.index(word) for word in words]
+    expected = fingerprint.sketch([word for word in words if word])
+    got = core().sketch(table, numbers, fingerprint.SKETCH_SIZE, fingerprint.SHINGLE_WORDS, fingerprint.MIN_WORDS)
+    assert got == expected
+
+
+@needs_core
+def test_a_word_that_is_not_utf8_leaves_the_sketch_to_python() -> None:
+    words = ["قال", "\udc80غريب", *(f"كلمة{n}" for n in range(10))]
+    numbers = list(range(len(words)))
+    assert core().sketch(words, numbers, 128, 3, 8) is None
+    assert fingerprint.numbered_sketch(words, numbers) == fingerprint.sketch(words) != ()
+
+
+@needs_core
+def test_bad_arguments_are_errors_not_crashes() -> None:
+    with pytest.raises(IndexError):
+        core().joined(["a"], [3], 10)
+    with pytest.raises(IndexError):
+        core().present(["a"], [-1])
+    with pytest.raises(TypeError):
+        core().joined(["a", 5], [1], 10)  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        core().word_numbers(b"bytes", {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        core().tokens(None)  # type: ignore[arg-type]
+
+
+@needs_core
+def test_documents_are_those_of_the_pure_python_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = corpus_sample(SAMPLE_CORPUS, 1000)
+    compiled_documents = [build_document(article, Analyzer("light")) for article in articles]
+    monkeypatch.setattr(profiles, "compiled", None)
+    monkeypatch.setattr(fingerprint, "compiled", None)
+    for article, document in zip(articles, compiled_documents, strict=True):
+        expected = build_document(article, Analyzer("light"))
+        assert (document.analyzed, document.keywords, document.stored) == (
+            expected.analyzed,
+            expected.keywords,
+            expected.stored,
+        ), article.id
+
+
+@needs_core
+def test_documents_of_a_corpus_sample_are_those_of_the_pure_python_path(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = corpus_sample(shared_dir / "corpora" / "saudinewsnet.jsonl.gz", 2000)
+    compiled_documents = [build_document(article, Analyzer("light")) for article in articles]
+    monkeypatch.setattr(profiles, "compiled", None)
+    monkeypatch.setattr(fingerprint, "compiled", None)
+    for article, document in zip(articles, compiled_documents, strict=True):
+        expected = build_document(article, Analyzer("light"))
+        assert (document.analyzed, document.keywords, document.stored) == (
+            expected.analyzed,
+            expected.keywords,
+            expected.stored,
+        ), article.id
+
+
+def test_the_environment_variable_turns_the_compiled_core_off() -> None:
+    probe = "from arsearch.speedups import compiled; print(compiled is None)"
+    for value, pure in (("1", "True"), ("0", "False"), ("", "False")):
+        environment = {**os.environ, PURE_PYTHON_VARIABLE: value}
+        output = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True)
+        assert output.stdout.strip() == pure, (value, output.stderr)

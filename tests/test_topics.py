@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arsearch import Index, topics
+from arsearch.articles import Article
 from arsearch.cli import main
-from arsearch.engine.schema import stored_stem_counts
+from arsearch.engine.schema import build_document, stored_stem_counts
 from arsearch.ingest import read_records
 from arsearch.maintenance import check_index, repair_index
 
@@ -242,3 +243,53 @@ def test_cli_shows_and_refits_the_model(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0 and orjson.loads(result.output)["sample"] == 12
     result = runner.invoke(main, ["topics", "--index", str(path)])
     assert result.exit_code == 0 and re.match(r"\d+ dimensions over \d+ stems, from 12 of 12 articles", result.output)
+
+
+def saved_model_arrays(index: Index) -> tuple[list[str], np.ndarray, np.ndarray]:
+    model = topics.read_model(index.path / topics.MODEL_FILE)
+    assert model is not None
+    return model.terms, model.idf, model.basis
+
+
+@pytest.mark.parametrize("sample", [300, 12_000])  # fewer than the articles (kept bags pruned), and all of them
+def test_the_model_fitted_from_an_imports_kept_bags_is_the_one_read_back_from_the_index(
+    tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch, sample: int
+) -> None:
+    """Real articles: toy ones have many equal singular values, whose vectors no fit pins down."""
+    monkeypatch.setattr(topics.sample_keys, "__defaults__", (sample,))
+    monkeypatch.setattr(topics.WrittenBags.__init__, "__defaults__", (sample,))
+    read_back: list[int] = []
+    reading = topics.document_frequencies
+    monkeypatch.setattr(topics, "document_frequencies", lambda *a, **k: read_back.append(1) or reading(*a, **k))
+    records = [record.data for record in read_records([str(shared_dir / "corpora" / "saudinewsnet.jsonl.gz")])]
+    news = [record for record in records[:700] if record.get("text")]
+    changed = [{**record, "title": "تحديث " + str(record.get("title"))} for record in news[:50]]
+    long_title = {"id": "long", "title": "ب" * 300 + " نفط", "text": news[0]["text"]}
+    with Index.create(tmp_path / "ix") as index:
+        index.add(news[:100], fit_topics=False)  # before the import: read back at fitting, if in the sample
+        report = index.add([*news[100:], *changed, long_title], update=True)  # rewrites kept bags
+        assert report.topics is not None and report.topics.articles == len(news) + 1
+        kept = saved_model_arrays(index)
+        fitted_by_import = len(read_back)
+        index.refit_topics()  # from the index alone
+        again = saved_model_arrays(index)
+    assert kept[0] == again[0]
+    assert np.array_equal(kept[1], again[1]) and np.array_equal(kept[2], again[2])
+    assert len(read_back) - fitted_by_import == min(sample, len(news) + 1)  # the refit read every one
+    assert fitted_by_import <= 1 + 50  # the import read back only the long title's and those written before
+
+
+def test_kept_bags_of_another_commit_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "MIN_ARTICLES", 10)
+    with Index.create(tmp_path / "ix") as index:
+        index.add(articles(0, 30), fit_topics=False)
+        kept = topics.WrittenBags()
+        kept.generation = "an earlier commit"
+        for article in articles(0, 30):  # bags that no longer describe the index
+            document = build_document(Article.from_record({**article, "text": "نص آخر تماما"}), index.analyzer)
+            kept.add(document)
+        snapshot = index.snapshot()
+        bags = list(topics.sample_bags(snapshot, index.analyzer, written=kept))
+        assert bags == list(topics.sample_bags(snapshot, index.analyzer))
+        kept.generation = snapshot.generation
+        assert list(topics.sample_bags(snapshot, index.analyzer, written=kept)) != bags

@@ -48,7 +48,7 @@ from .store import (
 )
 from .suggest import Suggestion, autocomplete
 from .synonyms import Groups, merged_groups, without
-from .topics import MODEL_FILE, ModelInfo, TopicModel, fit_index, needs_fitting
+from .topics import MODEL_FILE, ModelInfo, TopicModel, WrittenBags, fit_index, needs_fitting
 from .variants import VARIANTS_FILE, VariantTable, WordVariants, fit_index_variants, word_variants
 
 DEFAULT_INDEX_DIR = Path("indexes") / "default"
@@ -373,10 +373,13 @@ class Index:
             >>> index.refit_topics().dimensions  # doctest: +SKIP
             100
         """
+        return self._refit_topics()
+
+    def _refit_topics(self, written: WrittenBags | None = None) -> ModelInfo | None:
         self.store.check_writable()
         snapshot = self.snapshot()
         try:
-            model = fit_index(snapshot, self.analyzer, self.path)
+            model = fit_index(snapshot, self.analyzer, self.path, written)
             if model is not None:
                 fit_index_variants(snapshot, model, self.path)
         except OSError as error:
@@ -521,6 +524,7 @@ class Index:
             >>> index.add([{"id": "1", "text": "خبر"}, {"id": "2"}], all_or_nothing=True)  # doctest: +SKIP
             BatchRejectedError: 1 bad record, nothing was written: item 2: no text: ...
         """
+        written = WrittenBags() if fit_topics else None  # a refit after the import reads none of them back
         report = self.store.add(
             articles,
             update=update,
@@ -532,12 +536,13 @@ class Index:
             jobs=jobs,
             all_or_nothing=all_or_nothing,
             item_outcomes=item_outcomes,
+            written=written,
         )
         # after the writer is gone and merges are done (lower peak memory); a concurrent refit is
         # harmless: each writes a whole model and the last one stays
         if fit_topics and report.indexed and needs_fitting(self.topics_info(), len(self)):
             fitting_started = time.perf_counter()
-            report.topics = self.refit_topics()
+            report.topics = self._refit_topics(written)
             report.elapsed += time.perf_counter() - fitting_started
         return report
 

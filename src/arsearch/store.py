@@ -65,7 +65,7 @@ from .files import FileCache, write_atomically
 from .ingest import Record
 from .pipeline import DocumentMaker
 from .synonyms import Groups, SynonymTable
-from .topics import MODEL_FILE, ModelInfo, TopicModel, read_model
+from .topics import MODEL_FILE, ModelInfo, TopicModel, WrittenBags, read_model
 from .variants import VARIANTS_FILE, VariantTable, read_variants
 from .version import __version__
 from .vocabulary import Vocabulary
@@ -539,8 +539,12 @@ class Store:
         jobs: int | None = None,
         all_or_nothing: bool = False,
         item_outcomes: bool = False,
+        written: WrittenBags | None = None,
     ) -> AddReport:
         """Index articles, committing every ``batch_size``; see ``Index.add``.
+
+        ``written``: keeps the topic model's view of every written article, for a refit
+        right after the import (its generation is set once the last commit is made).
 
         Three stages: records are read and checked here, in input order; their
         analysis runs on ``jobs`` processes (``pipeline``), and the documents come
@@ -615,12 +619,16 @@ class Store:
                     else:
                         report.added += 1
                     writer.add(document)
+                    if written is not None:
+                        written.add(document)
                     pending += 1
                     if pending >= batch_size:
                         commit()
                     elif pending % PROGRESS_EVERY == 0:
                         tell()
                 commit()
+                if written is not None:  # still under the writer's lock: this commit is the import's own
+                    written.generation = self.snapshot().generation
             finally:
                 # the batch in progress is dropped (by ``writing``); every earlier commit stays
                 report.elapsed = time.perf_counter() - started

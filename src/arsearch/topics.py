@@ -33,7 +33,7 @@ import warnings
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,8 +46,9 @@ from scipy.sparse.linalg import svds
 
 from .analysis import Analyzer
 from .articles import searchable_part
-from .engine.base import Snapshot, StoredDocument
-from .engine.schema import stored_article, stored_stem_counts
+from .engine.base import IndexedDocument, Snapshot, StoredDocument
+from .engine.queries import TermQuery
+from .engine.schema import ID_FIELD, MAX_TERM_CHARS, stored_article, stored_stem_counts
 from .files import write_atomically
 
 MODEL_FILE = "topics.npz"
@@ -242,18 +243,78 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     return model
 
 
-def sample_bags(snapshot: Snapshot, analyzer: Analyzer, chosen: set[str] | None = None) -> Iterator[dict[str, float]]:
-    """The stem bags of the snapshot's articles, one by one: all of them, or the ``FIT_SAMPLE``
-    whose ids hash lowest (the same articles however the engine happens to lay them out).
+def sample_bags(
+    snapshot: Snapshot, analyzer: Analyzer, chosen: set[str] | None = None, written: WrittenBags | None = None
+) -> Iterator[dict[str, float]]:
+    """The stem bags of the snapshot's articles, one by one, in the order of their id hashes: all of
+    them, or the ``FIT_SAMPLE`` whose ids hash lowest (the same articles however the engine happens
+    to lay them out).
 
     ``chosen``: the ids to take instead (a sharded index chooses its sample over all shards).
+    ``written``: bags an import kept as it wrote them, used when they are of this very commit
+    (``WrittenBags.generation``); the others are read from the index.
     """
-    if chosen is None and snapshot.doc_count > FIT_SAMPLE:
-        chosen = {article_id for _, article_id in sample_keys(snapshot.ids())}
-    for address in snapshot.addresses():
-        document = snapshot.stored(address)
-        if chosen is None or document.id in chosen:
-            yield document_frequencies(analyzer, document)
+    if chosen is None:
+        keys = sample_keys(snapshot.ids())
+    else:
+        keys = sorted((_hash(article_id), article_id) for article_id in chosen)
+    if written is not None and written.generation != snapshot.generation:
+        written = None  # another writer committed since: what the import kept may be stale
+    for _, article_id in keys:
+        bag = written.bag(article_id) if written is not None else None
+        if bag is None:
+            hits = snapshot.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
+            if not hits:
+                continue  # a chosen id the snapshot lacks (a sharded index's id, moved meanwhile)
+            bag = document_frequencies(analyzer, snapshot.stored(hits[0][1]))
+        yield bag
+
+
+class WrittenBags:
+    """What the topic model needs of an import's articles, kept as they are written: the stored
+    text counts and the title's stems of the ``size`` whose ids hash lowest (no other article
+    can be in the fitting sample). A refit right after the import then reads back, and analyzes,
+    none of them; about 2 kB per kept article.
+
+    مثال::
+
+        >>> kept = WrittenBags()
+        >>> kept.add(document)                      # doctest: +SKIP
+        >>> kept.generation = snapshot.generation   # doctest: +SKIP
+    """
+
+    def __init__(self, size: int = FIT_SAMPLE) -> None:
+        self.size = size
+        #: the commit the kept bags describe (set by the writer after its last commit)
+        self.generation: Hashable | None = None
+        self._kept: dict[tuple[int, str], tuple[list[str], bytes]] = {}
+        self._positions: dict[str, tuple[int, str]] = {}
+
+    def add(self, document: IndexedDocument) -> None:
+        """Keep a written document's bag (a later write of the same id replaces it)."""
+        title = document.analyzed.get("title", "")
+        title_terms = title.split(" ") if title else []
+        if any(len(term) >= MAX_TERM_CHARS for term in title_terms):  # maybe cut: read back at fitting
+            self._kept.pop(self._positions.pop(document.id, (0, "")), None)
+            return
+        key = (_hash(document.id), document.id)
+        self._kept[key] = (title_terms, document.stored["stems"])
+        self._positions[document.id] = key
+        if len(self._kept) >= 2 * self.size:  # drop the half that cannot be in the sample any more
+            kept = heapq.nsmallest(self.size, self._kept)
+            self._kept = {key: self._kept[key] for key in kept}
+            self._positions = {key[1]: key for key in kept}
+
+    def bag(self, article_id: str) -> dict[str, float] | None:
+        """``document_frequencies`` of a kept article; None when it was not kept."""
+        key = self._positions.get(article_id)
+        if key is None:
+            return None
+        title_terms, stems = self._kept[key]
+        frequencies: dict[str, float] = orjson.loads(stems)
+        for term in title_terms:
+            frequencies[term] = frequencies.get(term, 0.0) + TITLE_WEIGHT
+        return frequencies
 
 
 def sample_keys(ids: Iterable[str], size: int = FIT_SAMPLE) -> list[tuple[int, str]]:
@@ -273,10 +334,12 @@ def needs_fitting(fitted: ModelInfo | None, articles: int) -> bool:
     return articles >= REFIT_GROWTH * fitted.articles
 
 
-def fit_index(snapshot: Snapshot, analyzer: Analyzer, directory: Path) -> TopicModel | None:
+def fit_index(
+    snapshot: Snapshot, analyzer: Analyzer, directory: Path, written: WrittenBags | None = None
+) -> TopicModel | None:
     """Fit an index's model on one commit and save it in the index ``directory``
-    (None: too little to fit on)."""
-    model = fit(sample_bags(snapshot, analyzer), snapshot.doc_count)
+    (None: too little to fit on); ``written``: bags an import kept (``sample_bags``)."""
+    model = fit(sample_bags(snapshot, analyzer, written=written), snapshot.doc_count)
     if model is not None:
         model.save(directory / MODEL_FILE)
     return model

@@ -35,6 +35,7 @@ STDIN = "-"
 _SUFFIX_FORMATS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_BUFFER = 1 << 20
 
 
 class IngestError(Exception):
@@ -131,7 +132,8 @@ def _read_one(path: str, format: Format, stdin: IO[bytes] | None, progress: Read
     try:
         peeked = stream.peek(2)[:2] if isinstance(stream, io.BufferedReader) else b""
         if peeked == _GZIP_MAGIC:
-            stream = gzip.GzipFile(fileobj=stream)  # type: ignore[assignment]
+            # read through a large buffer: GzipFile's own (8 kB) makes line iteration ~25% slower
+            stream = io.BufferedReader(gzip.GzipFile(fileobj=stream), _GZIP_BUFFER)
         if format == "auto":
             format = _sniff(stream) if path == STDIN else detect_format(path)
         readers = {"jsonl": _read_jsonl, "json": _read_json_array, "csv": _read_csv}

@@ -555,6 +555,7 @@ class Store:
         report = AddReport(outcomes=[] if item_outcomes else None)
         started = time.perf_counter()
         committed = self.snapshot()  # the ids indexed before this import (repeats within it are skipped)
+        was_empty = committed.doc_count == 0  # a first import looks up no id
         stop_at_first = strict and not all_or_nothing
 
         def outcome(fate: str) -> None:
@@ -565,7 +566,7 @@ class Store:
             """What to write, in input order; in strict mode the first bad record ends it."""
             for article in checked_articles(articles, field_map):
                 if isinstance(article, Article):
-                    indexed = article.id in committed
+                    indexed = not was_empty and article.id in committed
                     if indexed and not update:
                         report.unchanged += 1
                         outcome("unchanged")

@@ -1,6 +1,6 @@
 """Indexing speed: arsearch vs. plain Whoosh and Lucene's ArabicAnalyzer on SaudiNewsNet, in the same run.
 
-    python benchmarks/bench_index.py [--limit N] [--batch 2500] [--jobs N]
+    python benchmarks/bench_index.py [--limit N] [--batch 2500] [--jobs N] [--engines a,b] [--repeat N]
     python benchmarks/bench_index.py --sizes 1000,10000,31030,100000 [--jobs N]
     python benchmarks/bench_index.py --cold-cli 3000
 
@@ -186,10 +186,19 @@ def run_arsearch_whoosh(limit: int | None, batch: int, jobs: int | None = None) 
     return run_arsearch(limit, batch, jobs, engine="whoosh")
 
 
+def run_arsearch_pure(limit: int | None, batch: int, jobs: int | None = None) -> dict[str, Any]:
+    """arsearch without its compiled core (started with ARSEARCH_PURE_PYTHON=1: see run_in_subprocess)."""
+    from arsearch.speedups import compiled
+
+    assert compiled is None, "run with ARSEARCH_PURE_PYTHON=1"
+    return {**run_arsearch(limit, batch, jobs), "engine": "arsearch, pure Python"}
+
+
 RUNNERS = {
     "plain_whoosh": run_plain_whoosh,
     "lucene": run_lucene,
     "arsearch": run_arsearch,
+    "arsearch_pure": run_arsearch_pure,
     "arsearch_whoosh": run_arsearch_whoosh,
 }
 
@@ -212,9 +221,16 @@ def run_in_subprocess(engine: str, limit: int | None, batch: int, jobs: int | No
     command = [sys.executable, __file__, "--engine", engine, "--batch", str(batch)]
     command += ["--limit", str(limit)] if limit else []
     command += ["--jobs", str(jobs)] if jobs else []
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    environment = {**os.environ, "ARSEARCH_PURE_PYTHON": "1" if engine == "arsearch_pure" else ""}
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=environment).stdout
     result: dict[str, Any] = orjson.loads(output.splitlines()[-1])
     return result
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median time (the lower middle one of an even number), with every time beside it."""
+    ordered = sorted(runs, key=lambda run: run["seconds"])
+    return {**ordered[(len(ordered) - 1) // 2], "all_seconds": [round(run["seconds"], 1) for run in runs]}
 
 
 def scale_curve(sizes: list[int], batch: int, jobs: int | None) -> None:
@@ -293,6 +309,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="arsearch's analysis processes [default: every core]")
     parser.add_argument("--sizes", help="a scale curve of arsearch alone, e.g. 1000,10000,31030,100000")
     parser.add_argument("--cold-cli", type=int, metavar="N", help="N articles through the CLI vs a Whoosh script")
+    parser.add_argument(
+        "--engines", default=",".join(RUNNERS), help=f"which to run, in this order [default: {','.join(RUNNERS)}]"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run the engines N times, alternated; report each one's median time"
+    )
     parser.add_argument("--engine", choices=RUNNERS, help=argparse.SUPPRESS)  # internal: one engine, JSON out
     args = parser.parse_args()
     if args.batch is None:
@@ -309,17 +331,23 @@ def main() -> None:
     if args.cold_cli:
         cold_cli(args.cold_cli)
         return
-    results = []
-    for engine in RUNNERS:
-        if engine == "lucene" and lucene_classpath() is None:
-            print(
-                "skipping the Lucene baseline: needs java, javac and Debian's liblucene8-java "
-                "(apt-get install liblucene8-java default-jdk-headless)",
-                file=sys.stderr,
-            )
-            continue
-        results.append(run_in_subprocess(engine, args.limit, args.batch, args.jobs))
-    baseline = results[0]["docs"] / results[0]["seconds"]
+    engines = [engine for engine in args.engines.split(",") if engine]
+    unknown = sorted(set(engines) - set(RUNNERS))
+    if unknown:
+        parser.error(f"unknown engine(s) {', '.join(unknown)}; choose among {', '.join(RUNNERS)}")
+    if "lucene" in engines and lucene_classpath() is None:
+        print(
+            "skipping the Lucene baseline: needs java, javac and Debian's liblucene8-java "
+            "(apt-get install liblucene8-java default-jdk-headless)",
+            file=sys.stderr,
+        )
+        engines.remove("lucene")
+    # alternated rounds: a slow spell of a shared machine falls on every engine alike
+    rounds = [
+        [run_in_subprocess(engine, args.limit, args.batch, args.jobs) for engine in engines] for _ in range(args.repeat)
+    ]
+    results = [median_run([runs[position] for runs in rounds]) for position in range(len(engines))]
+    baseline = next((r["docs"] / r["seconds"] for r in results if r["engine"] == "plain whoosh"), None)
     lucene = next((r["docs"] / r["seconds"] for r in results if r["engine"].startswith("lucene")), None)
     figures: dict[str, Any] = {
         "corpus": SAUDINEWSNET.name,
@@ -335,10 +363,11 @@ def main() -> None:
             "skipped": r["skipped"],
             "seconds": round(r["seconds"], 1),
             "docs_per_s": round(rate, 1),
-            "ratio_vs_plain_whoosh": round(rate / baseline, 2),
+            "ratio_vs_plain_whoosh": round(rate / baseline, 2) if baseline else None,
             "ratio_vs_lucene": round(rate / lucene, 2) if lucene else None,
             "size_mb": round(r["size_mb"], 1),
             "peak_rss_mb": round(r["peak_rss_mb"], 1),
+            "all_seconds": r["all_seconds"],
         }
         table.append(
             (
@@ -346,7 +375,7 @@ def main() -> None:
                 f"{r['docs']:,}",
                 f"{r['seconds']:.1f}",
                 f"{rate:,.0f}",
-                f"{rate / baseline:.2f}x",
+                f"{rate / baseline:.2f}x" if baseline else "-",
                 f"{rate / lucene:.2f}x" if lucene else "-",
                 f"{r['size_mb']:.0f}",
                 f"{r['peak_rss_mb']:.0f}",

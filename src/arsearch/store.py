@@ -630,6 +630,7 @@ class Store:
                 commit()
                 if written is not None:  # still under the writer's lock: this commit is the import's own
                     written.generation = self.snapshot().generation
+                    written.whole_index = was_empty
             finally:
                 # the batch in progress is dropped (by ``writing``); every earlier commit stays
                 report.elapsed = time.perf_counter() - started

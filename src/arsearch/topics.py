@@ -254,12 +254,14 @@ def sample_bags(
     ``written``: bags an import kept as it wrote them, used when they are of this very commit
     (``WrittenBags.generation``); the others are read from the index.
     """
-    if chosen is None:
-        keys = sample_keys(snapshot.ids())
-    else:
-        keys = sorted((_hash(article_id), article_id) for article_id in chosen)
     if written is not None and written.generation != snapshot.generation:
         written = None  # another writer committed since: what the import kept may be stale
+    if chosen is not None:
+        keys = sorted((_hash(article_id), article_id) for article_id in chosen)
+    elif written is not None and written.whole_index:
+        keys = written.lowest()  # the index is the import's articles: no need to list its ids
+    else:
+        keys = sample_keys(snapshot.ids())
     for _, article_id in keys:
         bag = written.bag(article_id) if written is not None else None
         if bag is None:
@@ -287,30 +289,38 @@ class WrittenBags:
         self.size = size
         #: the commit the kept bags describe (set by the writer after its last commit)
         self.generation: Hashable | None = None
-        self._kept: dict[tuple[int, str], tuple[list[str], bytes]] = {}
+        #: whether that commit holds only the import's articles (the index was empty before it)
+        self.whole_index = False
+        self._kept: dict[tuple[int, str], tuple[list[str], bytes] | None] = {}
         self._positions: dict[str, tuple[int, str]] = {}
 
     def add(self, document: IndexedDocument) -> None:
         """Keep a written document's bag (a later write of the same id replaces it)."""
         title = document.analyzed.get("title", "")
         title_terms = title.split(" ") if title else []
-        if any(len(term) >= MAX_TERM_CHARS for term in title_terms):  # maybe cut: read back at fitting
-            self._kept.pop(self._positions.pop(document.id, (0, "")), None)
-            return
         key = (_hash(document.id), document.id)
-        self._kept[key] = (title_terms, document.stored["stems"])
+        # a title stem at the field's limit may have been cut there: that bag is read back at fitting
+        cut = any(len(term) >= MAX_TERM_CHARS for term in title_terms)
+        self._kept[key] = None if cut else (title_terms, document.stored["stems"])
         self._positions[document.id] = key
         if len(self._kept) >= 2 * self.size:  # drop the half that cannot be in the sample any more
             kept = heapq.nsmallest(self.size, self._kept)
             self._kept = {key: self._kept[key] for key in kept}
             self._positions = {key[1]: key for key in kept}
 
+    def lowest(self) -> list[tuple[int, str]]:
+        """The ``size`` lowest (hash, id) of the written articles, lowest first (``sample_keys``)."""
+        return heapq.nsmallest(self.size, self._positions.values())
+
     def bag(self, article_id: str) -> dict[str, float] | None:
         """``document_frequencies`` of a kept article; None when it was not kept."""
         key = self._positions.get(article_id)
         if key is None:
             return None
-        title_terms, stems = self._kept[key]
+        kept = self._kept[key]
+        if kept is None:
+            return None
+        title_terms, stems = kept
         frequencies: dict[str, float] = orjson.loads(stems)
         for term in title_terms:
             frequencies[term] = frequencies.get(term, 0.0) + TITLE_WEIGHT

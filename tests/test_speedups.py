@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from arsearch import fingerprint
 from arsearch.analysis import Analyzer, profiles
 from arsearch.analysis.tokenize import TOKEN_PATTERN
+from arsearch.articles import Article
 from arsearch.engine.schema import build_document
 from arsearch.speedups import PURE_PYTHON_VARIABLE, CompiledCore, compiled
 from test_analysis_fast_path import SAMPLE_CORPUS, corpus_sample
@@ -136,19 +137,19 @@ def test_bad_arguments_are_errors_not_crashes() -> None:
         core().tokens(None)  # type: ignore[arg-type]
 
 
-@needs_core
-def test_documents_are_those_of_the_pure_python_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    articles = corpus_sample(SAMPLE_CORPUS, 1000)
+def assert_same_as_pure_python(articles: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
     compiled_documents = [build_document(article, Analyzer("light")) for article in articles]
     monkeypatch.setattr(profiles, "compiled", None)
     monkeypatch.setattr(fingerprint, "compiled", None)
     for article, document in zip(articles, compiled_documents, strict=True):
         expected = build_document(article, Analyzer("light"))
-        assert (document.analyzed, document.keywords, document.stored) == (
-            expected.analyzed,
-            expected.keywords,
-            expected.stored,
-        ), article.id
+        got = (document.analyzed, document.keywords, document.stored)
+        assert got == (expected.analyzed, expected.keywords, expected.stored), article.id
+
+
+@needs_core
+def test_documents_of_the_bundled_sample_are_those_of_the_pure_python_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_same_as_pure_python(corpus_sample(SAMPLE_CORPUS, 1000), monkeypatch)
 
 
 @needs_core
@@ -156,16 +157,7 @@ def test_documents_of_a_corpus_sample_are_those_of_the_pure_python_path(
     shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles = corpus_sample(shared_dir / "corpora" / "saudinewsnet.jsonl.gz", 2000)
-    compiled_documents = [build_document(article, Analyzer("light")) for article in articles]
-    monkeypatch.setattr(profiles, "compiled", None)
-    monkeypatch.setattr(fingerprint, "compiled", None)
-    for article, document in zip(articles, compiled_documents, strict=True):
-        expected = build_document(article, Analyzer("light"))
-        assert (document.analyzed, document.keywords, document.stored) == (
-            expected.analyzed,
-            expected.keywords,
-            expected.stored,
-        ), article.id
+    assert_same_as_pure_python(articles, monkeypatch)
 
 
 def test_the_environment_variable_turns_the_compiled_core_off() -> None:

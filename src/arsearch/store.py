@@ -47,8 +47,8 @@ from .engine.base import (
     Writer,
 )
 from .engine.base import Snapshot as EngineSnapshot
-from .engine.queries import EngineQuery, TermQuery
-from .engine.schema import ID_FIELD, SCHEMA_VERSION, stored_article
+from .engine.queries import EngineQuery
+from .engine.schema import SCHEMA_VERSION, address_of, stored_article
 from .errors import (
     ArsearchError,
     ArticleNotFoundError,
@@ -299,17 +299,13 @@ class Snapshot:
 
     # --- arsearch's reads -----------------------------------------------------
 
-    def _id_hits(self, article_id: str) -> list[tuple[float | None, Any]]:
-        """The hit of the article with this id: one or none."""
-        return self.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
-
     def find(self, article_id: str) -> StoredDocument | None:
         """The stored document of an article, or None."""
-        found = self._id_hits(article_id)
-        return self.stored(found[0][1]) if found else None
+        address = address_of(self.view, article_id)
+        return None if address is None else self.stored(address)
 
     def __contains__(self, article_id: object) -> bool:
-        return isinstance(article_id, str) and bool(self._id_hits(article_id))
+        return isinstance(article_id, str) and address_of(self.view, article_id) is not None
 
     def document(self, article_id: str) -> StoredDocument:
         """An article's stored document, or ``ArticleNotFoundError``."""

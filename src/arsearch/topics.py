@@ -47,8 +47,7 @@ from scipy.sparse.linalg import svds
 from .analysis import Analyzer
 from .articles import searchable_part
 from .engine.base import IndexedDocument, Snapshot, StoredDocument
-from .engine.queries import TermQuery
-from .engine.schema import ID_FIELD, MAX_TERM_CHARS, stored_article, stored_stem_counts
+from .engine.schema import MAX_TERM_CHARS, address_of, stored_article, stored_stem_counts
 from .files import write_atomically
 
 MODEL_FILE = "topics.npz"
@@ -75,8 +74,13 @@ Frequencies = Mapping[str, float]
 
 def term_frequencies(analyzer: Analyzer, title: str, text_counts: Mapping[str, int]) -> dict[str, float]:
     """An article as a bag of stems: the text's counts plus ``TITLE_WEIGHT`` per title word."""
+    return stem_bag(analyzer.terms(searchable_part(title)), text_counts)
+
+
+def stem_bag(title_terms: Iterable[str], text_counts: Mapping[str, int]) -> dict[str, float]:
+    """``term_frequencies`` of a title already analyzed into its stems."""
     frequencies: dict[str, float] = dict(text_counts)
-    for term in analyzer.terms(searchable_part(title)):
+    for term in title_terms:
         frequencies[term] = frequencies.get(term, 0.0) + TITLE_WEIGHT
     return frequencies
 
@@ -265,10 +269,10 @@ def sample_bags(
     for _, article_id in keys:
         bag = written.bag(article_id) if written is not None else None
         if bag is None:
-            hits = snapshot.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
-            if not hits:
+            address = address_of(snapshot, article_id)
+            if address is None:
                 continue  # a chosen id the snapshot lacks (a sharded index's id, moved meanwhile)
-            bag = document_frequencies(analyzer, snapshot.stored(hits[0][1]))
+            bag = document_frequencies(analyzer, snapshot.stored(address))
         yield bag
 
 
@@ -291,8 +295,9 @@ class WrittenBags:
         self.generation: Hashable | None = None
         #: whether that commit holds only the import's articles (the index was empty before it)
         self.whole_index = False
+        #: (id hash, id) of each kept article, lowest hashes first once pruned: its title stems
+        #: and stored text counts, or None when its bag is to be read back at fitting
         self._kept: dict[tuple[int, str], tuple[list[str], bytes] | None] = {}
-        self._positions: dict[str, tuple[int, str]] = {}
 
     def add(self, document: IndexedDocument) -> None:
         """Keep a written document's bag (a later write of the same id replaces it)."""
@@ -302,29 +307,20 @@ class WrittenBags:
         # a title stem at the field's limit may have been cut there: that bag is read back at fitting
         cut = any(len(term) >= MAX_TERM_CHARS for term in title_terms)
         self._kept[key] = None if cut else (title_terms, document.stored["stems"])
-        self._positions[document.id] = key
         if len(self._kept) >= 2 * self.size:  # drop the half that cannot be in the sample any more
-            kept = heapq.nsmallest(self.size, self._kept)
-            self._kept = {key: self._kept[key] for key in kept}
-            self._positions = {key[1]: key for key in kept}
+            self._kept = {key: self._kept[key] for key in self.lowest()}
 
     def lowest(self) -> list[tuple[int, str]]:
         """The ``size`` lowest (hash, id) of the written articles, lowest first (``sample_keys``)."""
-        return heapq.nsmallest(self.size, self._positions.values())
+        return heapq.nsmallest(self.size, self._kept)
 
     def bag(self, article_id: str) -> dict[str, float] | None:
         """``document_frequencies`` of a kept article; None when it was not kept."""
-        key = self._positions.get(article_id)
-        if key is None:
-            return None
-        kept = self._kept[key]
+        kept = self._kept.get((_hash(article_id), article_id))
         if kept is None:
             return None
         title_terms, stems = kept
-        frequencies: dict[str, float] = orjson.loads(stems)
-        for term in title_terms:
-            frequencies[term] = frequencies.get(term, 0.0) + TITLE_WEIGHT
-        return frequencies
+        return stem_bag(title_terms, orjson.loads(stems))
 
 
 def sample_keys(ids: Iterable[str], size: int = FIT_SAMPLE) -> list[tuple[int, str]]:

@@ -17,6 +17,7 @@ the text again. Each engine maps these fields onto its own schema.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import orjson
 
@@ -24,7 +25,8 @@ from .. import fingerprint
 from ..analysis import COLUMNS, Analyzer
 from ..articles import Article, searchable_part
 from ..query import KEYWORD_QUERY_FIELDS
-from .base import IndexedDocument, StoredDocument
+from .base import IndexedDocument, Snapshot, StoredDocument
+from .queries import TermQuery
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
 #: 1: Whoosh (arsearch 0.1); 2: tantivy; 3: root fields, the title inside the text fields;
@@ -84,6 +86,12 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
         "stems": orjson.dumps(Counter(text_terms)),
     }
     return document
+
+
+def address_of(snapshot: Snapshot, article_id: str) -> Any | None:
+    """Where in a snapshot the article with this id is (``Snapshot.stored`` reads it), or None."""
+    hits = snapshot.search(TermQuery(ID_FIELD, article_id), limit=1, count=False).hits
+    return hits[0][1] if hits else None
 
 
 def stored_article(document: StoredDocument) -> Article:

@@ -4,6 +4,7 @@ what analysis word by word gives: the same terms, forms, roots and sketches."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import random
 import threading
 from collections import Counter
@@ -201,6 +202,40 @@ def test_threads_sharing_an_analyzer_whose_table_fills_get_the_same_terms(monkey
     for thread in threads:
         thread.join()
     assert not failures
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_an_analyzer_taught_what_another_learned_analyzes_alike_and_learns_nothing(profile: Profile) -> None:
+    articles = corpus_sample(SAMPLE_CORPUS, 1000)
+    teacher, pupil = Analyzer(profile, protected=["ماكرون"]), Analyzer(profile, protected=["ماكرون"])
+    pupil.index_words(articles[0].text)  # words the pupil knows already are not taught twice
+    known_before = len(pupil.vocabulary_mark().table.forms)
+    mark = teacher.vocabulary_mark()
+    expected = [actual_document(teacher, article) for article in articles]
+    learned = teacher.learned_since(mark)
+    assert len(set(learned[0])) == len(learned[0]) > 500
+    pupil.teach(learned)
+    table = pupil.vocabulary_mark().table
+    new_to_pupil = set(learned[0]) - set(table.surfaces[:known_before])
+    assert len(table.forms) == len(set(table.surfaces)) == known_before + len(new_to_pupil)
+    after_lesson = pupil.vocabulary_mark()
+    assert [actual_document(pupil, article) for article in articles] == expected
+    assert pupil.learned_since(after_lesson) == ([], [], [], [])  # every word came from the lesson
+
+
+def test_lessons_survive_full_tables_on_either_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(profiles, "SURFACE_CACHE_SIZE", 20)  # every text of the sample fills a table
+    texts = [article.text for article in corpus_sample(SAMPLE_CORPUS, 1000)][:30]
+    teacher, pupil = Analyzer("light"), Analyzer("light")
+    for first, second in itertools.pairwise(texts):
+        mark = teacher.vocabulary_mark()
+        terms = [teacher.index_words(text).terms() for text in (first, second)]
+        # the first text filled the marked table, so the second started another: its words are all given
+        learned = teacher.learned_since(mark)
+        assert sorted(learned[0]) == sorted(set(TOKEN_PATTERN.findall(second)))
+        pupil.teach(learned)  # into a table with room for some of them only: the rest are learned when met
+        assert [pupil.index_words(text).terms() for text in (first, second)] == terms
+        assert terms == [WordByWord("light").analyze(text)[0] for text in (first, second)]
 
 
 def test_the_shipped_analysis_table_is_current() -> None:

@@ -79,7 +79,8 @@ linux_only = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="re
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_workers_build_the_same_documents_in_input_order(jobs: int) -> None:
     analyzer = get_analyzer("light")
-    articles = [Article.from_record(record) for record in records(150)]
+    # enough chunks that workers are taught what the others learned (each text has a new number)
+    articles = [Article.from_record(record) for record in records(500)]
     items: list[Article | str] = []
     for number, article in enumerate(articles):
         items.append(article)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -96,12 +97,15 @@ words_table = st.lists(st.sampled_from(["", "قال", "الوزير", "x" * 300,
 @needs_core
 @settings(max_examples=300, deadline=None)
 @given(words_table, st.data())
-def test_present_and_joined_words_are_those_of_the_python_code(column: list[str], data: st.DataObject) -> None:
+def test_present_joined_and_counted_words_are_those_of_the_python_code(column: list[str], data: st.DataObject) -> None:
     numbers = data.draw(st.lists(st.integers(0, len(column) - 1), max_size=40))
     present = list(filter(None, map(column.__getitem__, numbers)))
     assert core().present(column, numbers) == present
     for longest in (1, 3, 255, 1000):
         assert core().joined(column, numbers, longest) == " ".join(word[:longest] for word in present)
+    counted = core().counted(column, numbers)
+    assert counted == Counter(present)
+    assert list(counted) == list(dict.fromkeys(present))  # first met first: the stored JSON is the same bytes
 
 
 @needs_core
@@ -129,6 +133,10 @@ def test_bad_arguments_are_errors_not_crashes() -> None:
         core().joined(["a"], [3], 10)
     with pytest.raises(IndexError):
         core().present(["a"], [-1])
+    with pytest.raises(IndexError):
+        core().counted(["a"], [1])
+    with pytest.raises(TypeError):
+        core().counted(["a"], (0,))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         core().joined(["a", 5], [1], 10)  # type: ignore[list-item]
     with pytest.raises(TypeError):

@@ -206,6 +206,41 @@ static PyObject *present(PyObject *module, PyObject *const *args, Py_ssize_t nar
     return found;
 }
 
+static PyObject *counted(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_column_and_numbers(args, nargs, 2, "counted(column: list[str], numbers: list[int])") < 0)
+        return NULL;
+    PyObject *column = args[0], *numbers = args[1];
+    Py_ssize_t count = PyList_GET_SIZE(numbers);
+    PyObject *counts = PyDict_New();
+    if (counts == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = column_item(column, PyList_GET_ITEM(numbers, i));
+        if (item == NULL)
+            goto failed;
+        if (!PyUnicode_GET_LENGTH(item))
+            continue;
+        PyObject *seen = PyDict_GetItemWithError(counts, item); /* borrowed */
+        long times = 1;
+        if (seen != NULL) {
+            times = PyLong_AsLong(seen) + 1;
+            if (times == 0 && PyErr_Occurred())
+                goto failed;
+        } else if (PyErr_Occurred()) {
+            goto failed;
+        }
+        PyObject *updated = PyLong_FromLong(times);
+        int not_set = updated == NULL || PyDict_SetItem(counts, item, updated) < 0;
+        Py_XDECREF(updated);
+        if (not_set)
+            goto failed;
+    }
+    return counts;
+failed:
+    Py_DECREF(counts);
+    return NULL;
+}
+
 static PyObject *joined(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     if (check_column_and_numbers(args, nargs, 3, "joined(column: list[str], numbers: list[int], longest: int)") < 0)
         return NULL;
@@ -356,6 +391,9 @@ static PyMethodDef methods[] = {
      "word_numbers(text, known) -> list[int | None]: [known.get(w) for w in TOKEN_PATTERN.findall(text)]."},
     {"present", (PyCFunction)(void (*)(void))present, METH_FASTCALL,
      "present(column, numbers) -> list[str]: list(filter(None, map(column.__getitem__, numbers)))."},
+    {"counted", (PyCFunction)(void (*)(void))counted, METH_FASTCALL,
+     "counted(column, numbers) -> dict[str, int]: dict(Counter(present(column, numbers))), in order of first "
+     "occurrence."},
     {"joined", (PyCFunction)(void (*)(void))joined, METH_FASTCALL,
      "joined(column, numbers, longest) -> str: the present words, each cut to `longest` characters, "
      "joined by spaces."},

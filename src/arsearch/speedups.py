@@ -37,6 +37,9 @@ class CompiledCore(Protocol):
     def present(self, column: list[str], numbers: list[int], /) -> list[str]:
         """``list(filter(None, map(column.__getitem__, numbers)))``."""
 
+    def counted(self, column: list[str], numbers: list[int], /) -> dict[str, int]:
+        """``dict(Counter(present(column, numbers)))``: each present word and how often, first met first."""
+
     def joined(self, column: list[str], numbers: list[int], longest: int, /) -> str:
         """The present words (``present``), each cut to ``longest`` characters, joined by spaces."""
 

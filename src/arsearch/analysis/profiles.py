@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,16 +67,41 @@ class WordTable:
     analyzer starts a new table when this one is full.
     """
 
-    __slots__ = ("forms", "numbers", "roots", "terms")
+    __slots__ = ("forms", "numbers", "roots", "surfaces", "terms")
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
+        #: each number's surface (the keys of ``numbers``, in number order)
+        self.surfaces: list[str] = []
         #: normalized form of each surface ("" for one made only of marks or joiners)
         self.forms: list[str] = []
         #: its index term ("" for a stop word, or when the form is empty)
         self.terms: list[str] = []
         #: the root of its term ("" likewise)
         self.roots: list[str] = []
+
+    def add(self, surface: str, form: str, term: str, root: str) -> int:
+        """Number a surface not in the table yet, with what it analyzes to."""
+        number = len(self.forms)
+        self.surfaces.append(surface)
+        self.forms.append(form)
+        self.terms.append(term)
+        self.roots.append(root)
+        self.numbers[surface] = number
+        return number
+
+
+#: Surfaces with what each analyzes to, column by column (surfaces, forms, terms, roots):
+#: what one analyzer learned, ready to teach another with the same settings.
+LearnedWords = tuple[list[str], list[str], list[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyMark:
+    """Where an analyzer's vocabulary stood (``Analyzer.vocabulary_mark``)."""
+
+    table: WordTable
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +129,19 @@ class IndexWords:
     def roots(self) -> list[str]:
         """The root of each index term, in the order of ``terms()``."""
         return self._present(self.table.roots)
+
+    def counted(self, column: Column) -> dict[str, int]:
+        """Each of ``terms()``, ``forms()`` or ``roots()`` with how often it occurs, in order of first occurrence.
+
+        مثال::
+
+            >>> get_analyzer().index_words("المدرسة والمدارس والمدرسة").counted("terms")
+            {'مدرس': 2, 'مدارس': 1}
+        """
+        words = getattr(self.table, column)
+        if compiled is not None:
+            return compiled.counted(words, self.numbers)
+        return dict(Counter(self._present(words)))
 
     def joined(self, column: Column, longest: int) -> str:
         """``terms()``, ``forms()`` or ``roots()`` joined by spaces, each cut to ``longest``
@@ -190,13 +229,48 @@ class Analyzer:
                     term = fold_teh_marbuta(kept) if self.normalization.fold_teh_marbuta else kept
                 else:
                     term = self._stem_form(form)
-                root = self.root(term) if term else ""
-                number = len(table.forms)
-                table.forms.append(normalized)
-                table.terms.append(term)
-                table.roots.append(root)
-                table.numbers[surface] = number
+                number = table.add(surface, normalized, term, self.root(term) if term else "")
             return number
+
+    def vocabulary_mark(self) -> VocabularyMark:
+        """Where the vocabulary stands now: ``learned_since`` it gives what is learned from here on."""
+        table = self._current_table()
+        return VocabularyMark(table, len(table.forms))
+
+    def learned_since(self, mark: VocabularyMark) -> LearnedWords:
+        """The surfaces met since ``mark`` (all of the current table's, if it was replaced since).
+
+        Analysis processes share what they learn, so that each word is worked
+        out once per import rather than once per process (``pipeline``).
+        """
+        with self._learning:
+            table = self._table
+            start = mark.size if table is mark.table else 0
+            return table.surfaces[start:], table.forms[start:], table.terms[start:], table.roots[start:]
+
+    def teach(self, words: LearnedWords) -> None:
+        """Take in surfaces another analyzer learned; it must have had the same settings (profile,
+        stop words, normalization, protected words), or this one would index them differently.
+
+        مثال::
+
+            >>> teacher, pupil = Analyzer(), Analyzer()
+            >>> mark = teacher.vocabulary_mark()
+            >>> _ = teacher.index_words("وللمملكةِ دورٌ")
+            >>> pupil.teach(teacher.learned_since(mark))
+            >>> pupil.index_words("وللمملكةِ دورٌ").terms()
+            ['مملك', 'دور']
+        """
+        with self._learning:
+            table = self._current_table()
+            known = table.numbers
+            room = SURFACE_CACHE_SIZE - len(table.forms)
+            for surface, form, term, root in zip(*words, strict=True):
+                if surface not in known:
+                    if room <= 0:
+                        break  # a full table is not grown; words missed are learned again when met
+                    table.add(surface, form, term, root)
+                    room -= 1
 
     def root(self, term: str) -> str:
         """The root indexed for an index term: tashaphyne's, or the term itself for a protected word.

@@ -16,7 +16,6 @@ the text again. Each engine maps these fields onto its own schema.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import orjson
@@ -63,7 +62,6 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
     document = IndexedDocument(article.id, date=article.date)
     title_words = analyzer.index_words(searchable_part(article.title))
     text_words = analyzer.index_words(searchable_part(article.text))
-    text_terms = text_words.terms()
     title = tuple(title_words.joined(column, MAX_TERM_CHARS) for column in COLUMNS)
     text = tuple(text_words.joined(column, MAX_TERM_CHARS) for column in COLUMNS)
     for suffix, in_title, in_text in zip(("", EXACT_SUFFIX, ROOT_SUFFIX), title, text, strict=True):
@@ -83,7 +81,7 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
     document.stored = {
         "sketch": fingerprint.pack(text_sketch),
         "article": orjson.dumps(article.to_record()),
-        "stems": orjson.dumps(Counter(text_terms)),
+        "stems": orjson.dumps(text_words.counted("terms")),
     }
     return document
 

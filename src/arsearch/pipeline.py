@@ -3,8 +3,9 @@
 Arabic analysis (and the near-duplicate sketch) is most of an import's work
 and runs in Python, so one process uses one core. ``DocumentMaker`` analyzes
 the first articles of an import in the calling process and, when there are
-more than ``INLINE_ARTICLES`` and ``jobs`` allows, hands chunks of the rest to
-worker processes; the documents come back in input order, so the one writer
+more than ``INLINE_ARTICLES`` and ``jobs`` allows, starts worker processes and,
+once they are ready (it goes on analyzing meanwhile), hands them chunks of the
+rest; the documents come back in input order, so the one writer
 commits exactly what a single process would have. A small import (a web
 request, a test) never starts a process.
 
@@ -55,7 +56,7 @@ INLINE_ARTICLES = 200
 CHUNK_ARTICLES = 64
 #: Tasks in flight per worker: enough to keep every worker busy through a commit (~0.3 s
 #: at 2,500 articles), few enough to bound memory (~2 MB of documents per task).
-TASKS_PER_JOB = 6
+TASKS_PER_JOB = 4
 #: How often a worker checks that the importing process is still alive.
 WATCHDOG_SECONDS = 0.5
 #: How long a worker may take to finish after its last task before it is killed.
@@ -117,6 +118,14 @@ class DocumentMaker:
             return  # exactly INLINE_ARTICLES: no worker needed
         stream = chain([following], stream)  # type: ignore[list-item]
         self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
+        # a worker takes ~0.4 s to start (Python, imports, word tables): analyze here meanwhile
+        for item in stream:
+            article = article_of(item)
+            yield item, None if article is None else build_document(article, self.analyzer)
+            if all(worker.ready.is_set() for worker in self._workers):
+                break
+        else:
+            return  # all analyzed here: close() lets the workers go
         inline_words = self.analyzer.learned_since(before_inline)
         for worker in self._workers:
             worker.lessons.append(inline_words)
@@ -168,6 +177,8 @@ class _Worker:
         self._sender = threading.Thread(target=self._send_all, name="arsearch-analysis-feed", daemon=True)
         self._sender.start()
         self._inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        #: set once the worker can take tasks (or has died: ``receive`` then says so)
+        self.ready = threading.Event()
         self._receiver = threading.Thread(target=self._receive_all, name="arsearch-analysis-read", daemon=True)
         self._receiver.start()
         #: words the other analyzers learned since this worker's last task: taught with its next
@@ -215,8 +226,11 @@ class _Worker:
         stdout = self._process.stdout
         assert stdout is not None
         with contextlib.suppress(OSError, ValueError):  # closed by wait(): the worker is gone anyway
-            while (data := _read_frame(stdout)) is not None:
-                self._inbox.put(data)
+            if _read_frame(stdout) is not None:  # the worker's first frame: it is ready
+                self.ready.set()
+                while (data := _read_frame(stdout)) is not None:
+                    self._inbox.put(data)
+        self.ready.set()
         self._inbox.put(None)  # the worker exited (or died): receive() says so
 
     def _send_all(self) -> None:
@@ -260,6 +274,7 @@ def _work(parent_pid: int) -> None:
         if options is None:
             return
         analyzer = Analyzer(**pickle.loads(options))
+        _write_frame(answers, b"")  # ready: the importer starts sending tasks
         while (task := _read_frame(tasks)) is not None:
             lessons, articles = pickle.loads(task)
             for words in lessons:

@@ -288,8 +288,10 @@ def _work(parent_pid: int) -> None:
             _write_frame(answers, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:  # the importer is gone
         pass
-    # Every answer is written (each frame is flushed) and nothing else is buffered: exit now,
-    # rather than spend ~0.3 s freeing the word table object by object while the importer waits.
+    # Every answer is written (each frame is flushed): exit now, rather than spend ~0.3 s
+    # freeing the word table object by object while the importer waits.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()  # a warning printed on the way is not lost
     os._exit(0)
 
 

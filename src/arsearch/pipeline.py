@@ -107,7 +107,7 @@ class DocumentMaker:
         before_inline = self.analyzer.vocabulary_mark()
         for item in stream:
             article = article_of(item)
-            yield item, None if article is None else build_document(article, self.analyzer)
+            yield self._analyzed_here(item, article)
             inline += article is not None
             if self.jobs > 1 and inline >= INLINE_ARTICLES:
                 break
@@ -120,8 +120,7 @@ class DocumentMaker:
         self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
         # a worker takes ~0.4 s to start (Python, imports, word tables): analyze here meanwhile
         for item in stream:
-            article = article_of(item)
-            yield item, None if article is None else build_document(article, self.analyzer)
+            yield self._analyzed_here(item, article_of(item))
             if all(worker.ready.is_set() for worker in self._workers):
                 break
         else:
@@ -141,6 +140,9 @@ class DocumentMaker:
                 yield from self._in_order(*pending.popleft(), article_of)
         while pending:
             yield from self._in_order(*pending.popleft(), article_of)
+
+    def _analyzed_here(self, item: Item, article: Article | None) -> tuple[Item, IndexedDocument | None]:
+        return item, None if article is None else build_document(article, self.analyzer)
 
     def _in_order(
         self, chunk: list[Item], worker: _Worker, article_of: Callable[[Item], Article | None]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tashaphyne.stemming import ArabicLightStemmer
 
 from arsearch import fingerprint
-from arsearch.analysis import Analyzer, NormalizationOptions, normalize_word, profiles
+from arsearch.analysis import Analyzer, NormalizationOptions, normalize_word, profiles, stem
 from arsearch.analysis.profiles import PROFILES, Profile
 from arsearch.analysis.stem import (
     ANALYSIS_TABLE_PATH,
@@ -236,6 +236,35 @@ def test_lessons_survive_full_tables_on_either_side(monkeypatch: pytest.MonkeyPa
         pupil.teach(learned)  # into a table with room for some of them only: the rest are learned when met
         assert [pupil.index_words(text).terms() for text in (first, second)] == terms
         assert terms == [WordByWord("light").analyze(text)[0] for text in (first, second)]
+
+
+def test_a_taught_root_is_not_worked_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another spelling of a taught word (another clitic: the same light stem) finds the stem's root
+    known; a protected word's root (itself) is not root_of's, so it is not passed on."""
+    monkeypatch.setattr(stem, "_taught_roots", {})
+    teacher, pupil = Analyzer("light", protected=["ماكرون"]), Analyzer("light", protected=["ماكرون"])
+    mark = teacher.vocabulary_mark()
+    first = teacher.index_words("والكرتوفلانية وماكرون")
+    pupil.teach(teacher.learned_since(mark))
+    assert first.terms() == ["كرتوفلاني", "ماكرون"]
+    assert set(stem._taught_roots) == {"كرتوفلاني"}
+    stem.root_of.cache_clear()  # as in a fresh worker
+    worked_out: list[str] = []
+    monkeypatch.setattr(stem, "compute_root", lambda word: worked_out.append(word) or word)
+    try:
+        again = pupil.index_words("بالكرتوفلانية لماكرون")  # new surfaces, the same terms
+        assert again.terms() == first.terms()
+        assert again.joined("roots", 255) == first.joined("roots", 255)
+        assert worked_out == []
+    finally:
+        stem.root_of.cache_clear()  # no root the stub gave stays cached
+
+
+def test_taught_roots_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stem, "_taught_roots", {})
+    monkeypatch.setattr(stem, "TAUGHT_ROOTS_SIZE", 3)
+    stem.remember_roots([(f"كلمة{number}", "كلم") for number in range(10)])
+    assert 0 < len(stem._taught_roots) <= 3
 
 
 def test_the_shipped_analysis_table_is_current() -> None:

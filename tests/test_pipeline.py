@@ -98,6 +98,21 @@ def test_workers_build_the_same_documents_in_input_order(jobs: int) -> None:
 
 
 @pytest.mark.usefixtures("small_inline")
+@pytest.mark.parametrize(("count", "workers"), [(40, 0), (41, 2)])
+def test_workers_start_before_the_first_document_of_a_large_import_and_never_for_a_small_one(
+    count: int, workers: int
+) -> None:
+    """Up to INLINE_ARTICLES articles (items without one not counted) stay in this process; a
+    larger import starts its workers at once, and analyzes its first articles while they start."""
+    items: list[Article | None] = [None, *(Article.from_record(record) for record in records(count)), None]
+    with DocumentMaker(get_analyzer("light"), {"profile": "light"}, jobs=2) as maker:
+        out = maker.analyzed(items, lambda item: item)
+        assert next(out) == (None, None)
+        assert len(maker._workers) == workers
+        assert [item for item, _ in out] == items[1:]
+
+
+@pytest.mark.usefixtures("small_inline")
 def test_an_index_built_on_two_processes_answers_like_one_built_on_one(tmp_path: Path) -> None:
     with Index.create(tmp_path / "one") as one, Index.create(tmp_path / "two") as two:
         assert one.add(records(300), jobs=1, batch_size=64).added == 300

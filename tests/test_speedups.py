@@ -86,9 +86,34 @@ def test_tokens_of_known_texts(text: str, tokens: list[str]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(text_of_tricky, st.sets(st.text(alphabet=TRICKY, min_size=1, max_size=6), max_size=30))
 def test_word_numbers_are_the_known_numbers_of_the_tokens(text: str, extra: set[str]) -> None:
+    """Known words give their number; each other word is learned once, where it first stands."""
     tokens = TOKEN_PATTERN.findall(text)
     known = {word: number for number, word in enumerate(sorted({*tokens[::2], *extra}))}
-    assert core().word_numbers(text, known) == [known.get(token) for token in tokens]
+    expected_known = dict(known)
+    learned: list[str] = []
+
+    def learn(word: str) -> int:
+        learned.append(word)
+        known[word] = len(known)
+        return known[word]
+
+    def python_learn(word: str) -> int:
+        expected_known[word] = len(expected_known)
+        return expected_known[word]
+
+    expected = [expected_known[t] if t in expected_known else python_learn(t) for t in tokens]
+    assert core().word_numbers(text, known, learn) == expected
+    assert known == expected_known
+    assert len(learned) == len(set(learned))  # a word learned is not learned again
+
+
+@needs_core
+def test_word_numbers_pass_on_what_learning_raises() -> None:
+    def refuse(word: str) -> int:
+        raise RuntimeError(f"cannot learn {word}")
+
+    with pytest.raises(RuntimeError, match="cannot learn الوزير"):
+        core().word_numbers("قال الوزير", {"قال": 0}, refuse)
 
 
 words_table = st.lists(st.sampled_from(["", "قال", "الوزير", "x" * 300, "ب" * 256, "é", "漢"]), min_size=1, max_size=7)
@@ -140,7 +165,9 @@ def test_bad_arguments_are_errors_not_crashes() -> None:
     with pytest.raises(TypeError):
         core().joined(["a", 5], [1], 10)  # type: ignore[list-item]
     with pytest.raises(TypeError):
-        core().word_numbers(b"bytes", {})  # type: ignore[arg-type]
+        core().word_numbers(b"bytes", {}, len)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        core().word_numbers("text", {}, None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         core().tokens(None)  # type: ignore[arg-type]
 

@@ -10,6 +10,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* --- the tokenizer: analysis/tokenize.py's TOKEN_PATTERN, by hand ------------------------------ */
 
@@ -132,26 +133,31 @@ static PyObject *tokens(PyObject *module, PyObject *text) {
 
 struct numbering {
     PyObject *known; /* dict: surface -> number */
+    PyObject *learn; /* callable: the number of a surface not in `known` */
     PyObject *numbers;
 };
 
 static int append_number(PyObject *surface, void *context) {
     struct numbering *numbering = context;
     PyObject *number = PyDict_GetItemWithError(numbering->known, surface); /* borrowed */
-    if (number == NULL) {
-        if (PyErr_Occurred())
-            return -1;
-        number = Py_None;
-    }
-    return PyList_Append(numbering->numbers, number);
+    if (number != NULL)
+        return PyList_Append(numbering->numbers, number);
+    if (PyErr_Occurred())
+        return -1;
+    PyObject *learned = PyObject_CallOneArg(numbering->learn, surface);
+    if (learned == NULL)
+        return -1;
+    int failed = PyList_Append(numbering->numbers, learned);
+    Py_DECREF(learned);
+    return failed;
 }
 
 static PyObject *word_numbers(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "word_numbers(text: str, known: dict)");
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1]) || !PyCallable_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "word_numbers(text: str, known: dict, learn: callable)");
         return NULL;
     }
-    struct numbering numbering = {args[1], PyList_New(0)};
+    struct numbering numbering = {args[1], args[2], PyList_New(0)};
     if (numbering.numbers == NULL)
         return NULL;
     if (for_each_token(args[0], append_number, &numbering) < 0) {
@@ -280,28 +286,56 @@ done:
 
 /* --- near-duplicate sketches ------------------------------------------------------------------- */
 
-/* CRC-32 (IEEE 802.3, the polynomial of zlib.crc32), a byte at a time from a 256-entry table */
-static uint32_t crc_table[256];
+/* CRC-32 (IEEE 802.3, the polynomial of zlib.crc32), eight bytes at a time ("slicing-by-8"):
+ * crc_tables[0] is the classic byte-at-a-time table; crc_tables[k][b] is the CRC of byte b
+ * followed by k zero bytes, so eight table look-ups advance the CRC over eight bytes. */
+static uint32_t crc_tables[8][256];
 
 static void fill_crc_table(void) {
     for (uint32_t byte = 0; byte < 256; byte++) {
         uint32_t crc = byte;
         for (int bit = 0; bit < 8; bit++)
             crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        crc_table[byte] = crc;
+        crc_tables[0][byte] = crc;
     }
+    for (int k = 1; k < 8; k++)
+        for (int byte = 0; byte < 256; byte++)
+            crc_tables[k][byte] = (crc_tables[k - 1][byte] >> 8) ^ crc_tables[0][crc_tables[k - 1][byte] & 0xFF];
 }
 
-/* continues a CRC over more bytes: crc_more(crc_more(0xFFFFFFFF, a), b) then ~ is crc32(a + b) */
-static inline uint32_t crc_more(uint32_t crc, const unsigned char *bytes, Py_ssize_t size) {
-    for (Py_ssize_t i = 0; i < size; i++)
-        crc = crc_table[(crc ^ bytes[i]) & 0xFF] ^ (crc >> 8);
-    return crc;
+static inline uint32_t little_endian_32(const unsigned char *bytes) {
+    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
 }
 
-static int compare_hashes(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
+/* crc32(bytes) as zlib.crc32 gives it */
+static uint32_t crc32_of(const unsigned char *bytes, Py_ssize_t size) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (; size >= 8; bytes += 8, size -= 8) {
+        uint32_t low = little_endian_32(bytes) ^ crc, high = little_endian_32(bytes + 4);
+        crc = crc_tables[7][low & 0xFF] ^ crc_tables[6][(low >> 8) & 0xFF] ^ crc_tables[5][(low >> 16) & 0xFF] ^
+              crc_tables[4][low >> 24] ^ crc_tables[3][high & 0xFF] ^ crc_tables[2][(high >> 8) & 0xFF] ^
+              crc_tables[1][(high >> 16) & 0xFF] ^ crc_tables[0][high >> 24];
+    }
+    for (; size > 0; bytes++, size--)
+        crc = crc_tables[0][(crc ^ *bytes) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* sorts `count` hashes ascending: four passes of a byte each (LSD radix), through `spare` */
+static void sort_hashes(uint32_t *hashes, uint32_t *spare, Py_ssize_t count) {
+    for (int shift = 0; shift < 32; shift += 8) {
+        Py_ssize_t starts[257] = {0};
+        for (Py_ssize_t i = 0; i < count; i++)
+            starts[((hashes[i] >> shift) & 0xFF) + 1]++;
+        for (int digit = 0; digit < 256; digit++)
+            starts[digit + 1] += starts[digit];
+        for (Py_ssize_t i = 0; i < count; i++)
+            spare[starts[(hashes[i] >> shift) & 0xFF]++] = hashes[i];
+        uint32_t *sorted = spare;
+        spare = hashes;
+        hashes = sorted;
+    }
+    /* an even number of passes: the sorted hashes are back in the caller's `hashes` */
 }
 
 static PyObject *sketch(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
@@ -319,50 +353,59 @@ static PyObject *sketch(PyObject *module, PyObject *const *args, Py_ssize_t narg
         PyErr_SetString(PyExc_ValueError, "a shingle has at least one word");
         return NULL;
     }
-    Py_ssize_t count = PyList_GET_SIZE(numbers), words = 0;
-    const char **starts = PyMem_Malloc(sizeof(char *) * (count + 1));
-    Py_ssize_t *sizes = PyMem_Malloc(sizeof(Py_ssize_t) * (count + 1));
+    /* the present words joined by spaces, as UTF-8, in one buffer: a shingle is a slice of it */
+    Py_ssize_t count = PyList_GET_SIZE(numbers), words = 0, used = 0, room = 0;
+    Py_ssize_t *ends = PyMem_Malloc(sizeof(Py_ssize_t) * (count + 1)); /* where each word ends */
+    unsigned char *joined = NULL;
     uint32_t *hashes = NULL;
     PyObject *result = NULL;
-    if (starts == NULL || sizes == NULL) {
+    if (ends == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = 0; i < count; i++) { /* the words in order, empty ones left out, as UTF-8 */
+    for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *item = column_item(column, PyList_GET_ITEM(numbers, i));
         if (item == NULL)
             goto done;
         if (!PyUnicode_GET_LENGTH(item))
             continue;
-        starts[words] = PyUnicode_AsUTF8AndSize(item, &sizes[words]);
-        if (starts[words] == NULL) { /* a lone surrogate: the caller takes the pure-Python way */
+        Py_ssize_t length;
+        const char *utf8 = PyUnicode_AsUTF8AndSize(item, &length);
+        if (utf8 == NULL) { /* a lone surrogate: the caller takes the pure-Python way */
             PyErr_Clear();
             result = Py_NewRef(Py_None);
             goto done;
         }
-        words++;
+        if (used + length + 1 > room) {
+            room = 2 * (used + length + 1) + 4096;
+            unsigned char *larger = PyMem_Realloc(joined, room);
+            if (larger == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            joined = larger;
+        }
+        if (words)
+            joined[used++] = ' ';
+        memcpy(joined + used, utf8, length);
+        used += length;
+        ends[words++] = used;
     }
     if (words < fewest || words < shingle) {
         result = PyTuple_New(0);
         goto done;
     }
     Py_ssize_t shingles = words - shingle + 1;
-    hashes = PyMem_Malloc(sizeof(uint32_t) * shingles);
+    hashes = PyMem_Malloc(sizeof(uint32_t) * 2 * shingles); /* the hashes, then room to sort them */
     if (hashes == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    static const unsigned char space = ' ';
     for (Py_ssize_t first = 0; first < shingles; first++) { /* crc32 of the words joined by spaces */
-        uint32_t crc = 0xFFFFFFFFu;
-        for (Py_ssize_t w = first; w < first + shingle; w++) {
-            if (w > first)
-                crc = crc_more(crc, &space, 1);
-            crc = crc_more(crc, (const unsigned char *)starts[w], sizes[w]);
-        }
-        hashes[first] = ~crc;
+        Py_ssize_t start = first ? ends[first - 1] + 1 : 0;
+        hashes[first] = crc32_of(joined + start, ends[first + shingle - 1] - start);
     }
-    qsort(hashes, shingles, sizeof(uint32_t), compare_hashes);
+    sort_hashes(hashes, hashes + shingles, shingles);
     Py_ssize_t distinct = 0; /* the smallest `size` distinct hashes, ascending */
     for (Py_ssize_t i = 0; i < shingles && distinct < size; i++)
         if (i == 0 || hashes[i] != hashes[i - 1])
@@ -376,8 +419,8 @@ static PyObject *sketch(PyObject *module, PyObject *const *args, Py_ssize_t narg
             PyTuple_SET_ITEM(result, i, value);
     }
 done:
-    PyMem_Free(starts);
-    PyMem_Free(sizes);
+    PyMem_Free(ends);
+    PyMem_Free(joined);
     PyMem_Free(hashes);
     return result;
 }
@@ -388,7 +431,8 @@ static PyMethodDef methods[] = {
     {"tokens", (PyCFunction)tokens, METH_O,
      "tokens(text) -> list[str]: TOKEN_PATTERN.findall(text) (analysis/tokenize.py)."},
     {"word_numbers", (PyCFunction)(void (*)(void))word_numbers, METH_FASTCALL,
-     "word_numbers(text, known) -> list[int | None]: [known.get(w) for w in TOKEN_PATTERN.findall(text)]."},
+     "word_numbers(text, known, learn) -> list[int]: [known[w] if w in known else learn(w) for w in "
+     "TOKEN_PATTERN.findall(text)]."},
     {"present", (PyCFunction)(void (*)(void))present, METH_FASTCALL,
      "present(column, numbers) -> list[str]: list(filter(None, map(column.__getitem__, numbers)))."},
     {"counted", (PyCFunction)(void (*)(void))counted, METH_FASTCALL,

@@ -166,7 +166,10 @@ class _Progress:
 
     def __call__(self, report: AddReport) -> None:
         if self.bar is not None:
-            self.bar.update(max(0, self.reading.read - self.bar.pos), current_item=report)
+            steps = max(0, self.reading.read - self.bar.pos)
+            self.bar.update(steps, current_item=report)
+            if not steps:  # all read already (the last commits): click draws only on progress, the counts moved
+                self.bar.render_progress()
 
     def done(self) -> None:
         if self.bar is not None:

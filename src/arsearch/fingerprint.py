@@ -22,10 +22,12 @@ import struct
 import threading
 import zlib
 from collections.abc import Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .speedups import compiled
+
+if TYPE_CHECKING:  # numpy is imported by the pure-Python path only: an analysis worker starts ~40 ms sooner
+    import numpy as np
 
 SHINGLE_WORDS = 3
 SKETCH_SIZE = 128
@@ -89,6 +91,8 @@ class _ShingleHasher:
     """
 
     def __init__(self) -> None:
+        import numpy as np
+
         self._words: Sequence[str] | None = None
         self._known = 0
         self._alone = np.zeros(0, dtype=np.uint32)  # crc32(word)
@@ -97,6 +101,8 @@ class _ShingleHasher:
         self._shifts = np.zeros((0, 4, 256), dtype=np.uint32)
 
     def sketch(self, words: Sequence[str], numbers: Sequence[int]) -> tuple[int, ...]:
+        import numpy as np
+
         if words is not self._words:
             self._words, self._known = words, 0
         if len(words) > self._known:
@@ -116,6 +122,8 @@ class _ShingleHasher:
         return tuple(np.unique(hashes)[:SKETCH_SIZE].tolist())
 
     def _learn(self, words: Sequence[str]) -> None:
+        import numpy as np
+
         size = len(words)  # the table may grow meanwhile (another thread): take what is there now
         new = [word.encode("utf-8", "surrogatepass") for word in words[self._known : size]]
         if size > len(self._alone):
@@ -132,6 +140,8 @@ class _ShingleHasher:
         self._known = size
 
     def _extend_shifts(self, longest: int) -> None:
+        import numpy as np
+
         have = len(self._shifts)
         if longest < have:
             return

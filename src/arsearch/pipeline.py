@@ -1,21 +1,22 @@
 """Analysis on every core: articles in, pre-analyzed documents out, in input order.
 
 Arabic analysis (and the near-duplicate sketch) is most of an import's work
-and runs in Python, so one process uses one core. ``DocumentMaker`` analyzes
-the first articles of an import in the calling process and, when there are
-more than ``INLINE_ARTICLES`` and ``jobs`` allows, starts worker processes and,
-once they are ready (it goes on analyzing meanwhile), hands them chunks of the
-rest; the documents come back in input order, so the one writer
-commits exactly what a single process would have. A small import (a web
-request, a test) never starts a process.
+and runs in Python, so one process uses one core. ``DocumentMaker`` reads
+ahead: an import of more than ``INLINE_ARTICLES`` articles (when ``jobs``
+allows) starts its worker processes at once, analyzes its first articles in
+the calling process while they start, and then hands them chunks of the
+rest; the documents come back in input order, so the one writer commits
+exactly what a single process would have. A small import (a web request, a
+test) never starts a process.
 
 Workers never outlive the importing process: they ignore Ctrl-C (the parent
 decides what to do) and exit within a second when it dies, even by SIGKILL.
 
 Working out a word the first time (normalization, stem, root) costs ~20 µs,
 the most of a cold import. Each worker answers with the words it learned, and
-the others are taught them with their next task, so most words are worked
-out once per import, not once per process.
+the others are taught them with their next task (with their roots: another
+spelling of a word met elsewhere finds its root known), so most words are
+worked out once per import, not once per process.
 
 مثال::
 
@@ -48,9 +49,10 @@ from .engine.base import IndexedDocument
 from .engine.schema import build_document
 from .errors import AnalysisWorkerError
 
-#: Articles analyzed in the calling process before workers are started: each worker costs
-#: ~0.3 s to start and ~80 MB, about what 200 articles' cold analysis costs on one core,
-#: so smaller imports (a web request, a test) stay in one process.
+#: Imports of up to this many articles stay in the calling process: each worker costs
+#: ~0.3 s to start and ~80 MB, about what 200 articles' cold analysis costs on one core
+#: (a web request, a test start none). A larger import analyzes its first articles here
+#: while its workers start.
 INLINE_ARTICLES = 200
 #: Articles per task sent to a worker (large enough that the round trip is noise).
 CHUNK_ARTICLES = 64
@@ -102,58 +104,65 @@ class DocumentMaker:
         self, items: Iterable[Item], article_of: Callable[[Item], Article | None]
     ) -> Iterator[tuple[Item, IndexedDocument | None]]:
         """Each item with the document of its article (None for items without one), in input order."""
-        stream = iter(items)
-        inline = 0
+        pairs: Iterator[tuple[Item, Article | None]] = ((item, article_of(item)) for item in items)
         before_inline = self.analyzer.vocabulary_mark()
-        for item in stream:
-            article = article_of(item)
+        if self.jobs > 1:
+            # Read ahead (reading is ~1% of analyzing): an import of more than INLINE_ARTICLES
+            # starts its workers at once and analyzes the first articles here while they start
+            # (~0.4 s), rather than first analyzing them with the other cores idle.
+            ahead: list[tuple[Item, Article | None]] = []
+            articles = 0
+            try:
+                for item, article in pairs:
+                    ahead.append((item, article))
+                    articles += article is not None
+                    if articles > INLINE_ARTICLES:
+                        self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
+                        break
+            except Exception as error:  # the input failed: what was read before it is written first
+                pairs = _failing(error)
+            pairs = chain(ahead, pairs)
+        for item, article in pairs:
             yield self._analyzed_here(item, article)
-            inline += article is not None
-            if self.jobs > 1 and inline >= INLINE_ARTICLES:
+            if self._workers and all(worker.ready.is_set() for worker in self._workers):
                 break
         else:
-            return
-        following = next(stream, _END)
-        if following is _END:
-            return  # exactly INLINE_ARTICLES: no worker needed
-        stream = chain([following], stream)  # type: ignore[list-item]
-        self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
-        # a worker takes ~0.4 s to start (Python, imports, word tables): analyze here meanwhile
-        for item in stream:
-            yield self._analyzed_here(item, article_of(item))
-            if all(worker.ready.is_set() for worker in self._workers):
-                break
-        else:
-            return  # all analyzed here: close() lets the workers go
+            return  # all analyzed here (a small import): close() lets any worker go
         inline_words = self.analyzer.learned_since(before_inline)
         for worker in self._workers:
             worker.lessons.append(inline_words)
         # chunk n goes to worker n mod jobs; each worker answers in the order it was asked,
         # so the oldest chunk in flight is always answered next by its worker
-        pending: deque[tuple[list[Item], _Worker]] = deque()
-        chunks = iter(lambda: list(islice(stream, CHUNK_ARTICLES)), [])
+        pending: deque[tuple[list[tuple[Item, Article | None]], _Worker]] = deque()
+        chunks = iter(lambda: list(islice(pairs, CHUNK_ARTICLES)), [])
         for number, chunk in enumerate(chunks):
             worker = self._workers[number % self.jobs]
-            worker.send_task([article for item in chunk if (article := article_of(item)) is not None])
+            worker.send_task([article for _, article in chunk if article is not None])
             pending.append((chunk, worker))
             while len(pending) >= self.jobs * TASKS_PER_JOB:
-                yield from self._in_order(*pending.popleft(), article_of)
+                yield from self._in_order(*pending.popleft())
         while pending:
-            yield from self._in_order(*pending.popleft(), article_of)
+            yield from self._in_order(*pending.popleft())
 
     def _analyzed_here(self, item: Item, article: Article | None) -> tuple[Item, IndexedDocument | None]:
         return item, None if article is None else build_document(article, self.analyzer)
 
     def _in_order(
-        self, chunk: list[Item], worker: _Worker, article_of: Callable[[Item], Article | None]
+        self, chunk: list[tuple[Item, Article | None]], worker: _Worker
     ) -> Iterator[tuple[Item, IndexedDocument | None]]:
         answer, learned = worker.receive()
         for other in self._workers:
             if other is not worker:
                 other.lessons.append(learned)
         documents = iter(answer)
-        for item in chunk:
-            yield item, None if article_of(item) is None else next(documents)
+        for item, article in chunk:
+            yield item, None if article is None else next(documents)
+
+
+def _failing(error: Exception) -> Iterator[Any]:
+    """Raises ``error`` when iterated: a failure of the input, met while reading ahead, in its place."""
+    raise error
+    yield  # a generator: the error comes when the items before it are done
 
 
 class _Worker:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from typing import Protocol, cast
 
 #: Set (to anything but "" or "0") to run the pure-Python code even where the compiled core is built.
@@ -31,8 +32,9 @@ class CompiledCore(Protocol):
     def tokens(self, text: str, /) -> list[str]:
         """``TOKEN_PATTERN.findall(text)`` (``analysis/tokenize.py``)."""
 
-    def word_numbers(self, text: str, known: dict[str, int], /) -> list[int | None]:
-        """``[known.get(word) for word in TOKEN_PATTERN.findall(text)]``."""
+    def word_numbers(self, text: str, known: dict[str, int], learn: Callable[[str], int], /) -> list[int]:
+        """``[known[word] if word in known else learn(word) for word in TOKEN_PATTERN.findall(text)]``:
+        ``learn`` gives the number of a word not met before (and adds it to ``known``)."""
 
     def present(self, column: list[str], numbers: list[int], /) -> list[str]:
         """``list(filter(None, map(column.__getitem__, numbers)))``."""

@@ -394,7 +394,8 @@ class Store:
         except EngineDiskError as error:
             raise IndexWriteError(f"cannot create an index at {directory} ({error.reason})") from None
         except OSError as error:
-            raise IndexWriteError(f"cannot create an index at {directory} ({error.strerror or error})") from None
+            reason = (error.strerror or str(error)).lower()  # as the engines word it: "no space left on device"
+            raise IndexWriteError(f"cannot create an index at {directory} ({reason})") from None
         now = _now()
         custom_stopwords = stopwords is not None and stopwords != default_stopwords()
         settings = {

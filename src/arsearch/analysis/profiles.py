@@ -19,12 +19,12 @@ import threading
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Literal
 
 from ..speedups import compiled
 from .normalize import NormalizationOptions, candidate_spans, fold_teh_marbuta, normalize_word
-from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES, default_stemmer, root_of
+from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES, default_stemmer, remember_roots, root_of
 from .stopwords import default_stopwords
 from .tokenize import TOKEN_PATTERN, word_end, word_start
 
@@ -263,6 +263,7 @@ class Analyzer:
             >>> pupil.index_words("وللمملكةِ دورٌ").terms()
             ['مملك', 'دور']
         """
+        roots: list[tuple[str, str]] = []  # root_of's own (not a protected word's): other surfaces share them
         with self._learning:
             table = self._current_table()
             known = table.numbers
@@ -274,8 +275,12 @@ class Analyzer:
                     # a lesson's strings are new objects: share equal terms and roots, as learning
                     # does through the stem and root caches (a worker taught the whole vocabulary
                     # keeps ~40% less)
-                    table.add(surface, form, form if term == form else sys.intern(term), sys.intern(root))
+                    term, root = form if term == form else sys.intern(term), sys.intern(root)
+                    table.add(surface, form, term, root)
                     room -= 1
+                    if term and term not in self._protected_terms:
+                        roots.append((term, root))
+        remember_roots(roots)
 
     def root(self, term: str) -> str:
         """The root indexed for an index term: tashaphyne's, or the term itself for a protected word.
@@ -376,16 +381,12 @@ class Analyzer:
         """``text`` as word numbers, from which the index's fields are built (the indexing fast path)."""
         table = self._current_table()
         known = table.numbers
-        if compiled is not None:
-            numbers = compiled.word_numbers(text, known)
-            if None not in numbers:
-                return IndexWords(table, numbers)  # type: ignore[arg-type]  # no None in it
-            surfaces = compiled.tokens(text)
-        else:
-            surfaces = TOKEN_PATTERN.findall(text)
-            numbers = list(map(known.get, surfaces))
-            if None not in numbers:
-                return IndexWords(table, numbers)  # type: ignore[arg-type]  # no None in it
+        if compiled is not None:  # one pass: a word not met before is learned where it stands
+            return IndexWords(table, compiled.word_numbers(text, known, partial(self._learn, table)))
+        surfaces = TOKEN_PATTERN.findall(text)
+        numbers = list(map(known.get, surfaces))
+        if None not in numbers:
+            return IndexWords(table, numbers)  # type: ignore[arg-type]  # no None in it
         for surface in set(surfaces).difference(known):  # set.difference(dict) costs O(len(surfaces))
             self._learn(table, surface)
         return IndexWords(table, list(map(known.__getitem__, surfaces)))

@@ -36,7 +36,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -180,7 +180,28 @@ class LightStemmer:
 def root_of(word: str) -> str:
     """tashaphyne's root of a normalized word (the index's root fields, the ``root`` profile)."""
     known = precomputed_analysis().roots.get(word)
+    if known is None:
+        known = _taught_roots.get(word)
     return compute_root(word) if known is None else known
+
+
+#: Roots worked out by other processes of an import (``remember_roots``), at most this many.
+TAUGHT_ROOTS_SIZE = STEM_CACHE_SIZE
+_taught_roots: dict[str, str] = {}
+
+
+def remember_roots(roots: Iterable[tuple[str, str]]) -> None:
+    """Take in ``(word, root_of(word))`` pairs worked out by another process, so that an import's
+    analysis processes each work out a word's root once, not once per process (~40 µs a word).
+
+    مثال::
+
+        >>> remember_roots([("مدرسة", "درس")])
+    """
+    for word, root in roots:
+        if len(_taught_roots) >= TAUGHT_ROOTS_SIZE:
+            _taught_roots.clear()  # bounded, as the caches are; a root forgotten is worked out again
+        _taught_roots[word] = root
 
 
 def compute_root(word: str) -> str:

@@ -117,10 +117,12 @@ class DocumentMaker:
                     ahead.append((item, article))
                     articles += article is not None
                     if articles > INLINE_ARTICLES:
-                        self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
                         break
             except Exception as error:  # the input failed: what was read before it is written first
                 pairs = _failing(error)
+            else:
+                if articles > INLINE_ARTICLES:
+                    self._workers = [_Worker(self.analyzer_options) for _ in range(self.jobs)]
             pairs = chain(ahead, pairs)
         for item, article in pairs:
             yield self._analyzed_here(item, article)

@@ -189,8 +189,14 @@ def test_ctrl_c_stops_the_import_and_its_workers_cleanly(tmp_path: Path) -> None
     source = tmp_path / "articles.jsonl"
     source.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records(60_000)))
     command = [sys.executable, "-m", "arsearch", "index", str(source), "--index", str(tmp_path / "ix"), "--jobs", "2"]
-    # its own process group, signalled as a terminal signals its foreground job: every process gets SIGINT
-    cli = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # its own process group, signalled as a terminal signals its foreground job: every process gets SIGINT.
+    # A suite started in the background by a shell without job control runs with SIGINT ignored, which a
+    # child inherits (Python then installs no handler): with a handler here, exec gives the CLI the default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        cli = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert wait_for(lambda: len(children_of(cli.pid)) >= 2, 60), "the workers never started"
         workers = children_of(cli.pid)

@@ -114,23 +114,6 @@ static int for_each_token(PyObject *text, token_callback each, void *context) {
     return 0;
 }
 
-static int append_surface(PyObject *surface, void *context) { return PyList_Append((PyObject *)context, surface); }
-
-static PyObject *tokens(PyObject *module, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "tokens() takes a str");
-        return NULL;
-    }
-    PyObject *found = PyList_New(0);
-    if (found == NULL)
-        return NULL;
-    if (for_each_token(text, append_surface, found) < 0) {
-        Py_DECREF(found);
-        return NULL;
-    }
-    return found;
-}
-
 struct numbering {
     PyObject *known; /* dict: surface -> number */
     PyObject *learn; /* callable: the number of a surface not in `known` */
@@ -428,8 +411,6 @@ done:
 /* --- the module --------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
-    {"tokens", (PyCFunction)tokens, METH_O,
-     "tokens(text) -> list[str]: TOKEN_PATTERN.findall(text) (analysis/tokenize.py)."},
     {"word_numbers", (PyCFunction)(void (*)(void))word_numbers, METH_FASTCALL,
      "word_numbers(text, known, learn) -> list[int]: [known[w] if w in known else learn(w) for w in "
      "TOKEN_PATTERN.findall(text)]."},

@@ -65,7 +65,6 @@ WATCHDOG_SECONDS = 0.5
 EXIT_SECONDS = 5.0
 
 Item = TypeVar("Item")
-_END = object()
 
 
 def default_jobs() -> int:

@@ -11,8 +11,8 @@ the same index, only slower to build.
 مثال::
 
     >>> from arsearch.speedups import compiled
-    >>> compiled.tokens("قالَ الوزيـــرُ") if compiled else ["قالَ", "الوزيـــرُ"]
-    ['قالَ', 'الوزيـــرُ']
+    >>> compiled.word_numbers("قالَ الوزيـــرُ قالَ", {"قالَ": 0}, lambda word: 1) if compiled else [0, 1, 0]
+    [0, 1, 0]
 """
 
 from __future__ import annotations
@@ -28,9 +28,6 @@ PURE_PYTHON_VARIABLE = "ARSEARCH_PURE_PYTHON"
 
 class CompiledCore(Protocol):
     """The functions of ``_speedups.c``; each names the Python code it stands for."""
-
-    def tokens(self, text: str, /) -> list[str]:
-        """``TOKEN_PATTERN.findall(text)`` (``analysis/tokenize.py``)."""
 
     def word_numbers(self, text: str, known: dict[str, int], learn: Callable[[str], int], /) -> list[int]:
         """``[known[word] if word in known else learn(word) for word in TOKEN_PATTERN.findall(text)]``:

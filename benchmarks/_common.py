@@ -38,7 +38,7 @@ def open_saudinewsnet_index(path: Path) -> Index:
     if not path.exists():
         print(f"building {path} from {SAUDINEWSNET.name} (once)...", flush=True)
         with Index.create(path) as index:
-            index.add(read_records([str(require(SAUDINEWSNET))]))
+            index.add(read_records([str(require(SAUDINEWSNET))]), fit_topics="now")
     return Index.open(path)
 
 

@@ -119,7 +119,10 @@ def relevance_rows(address: str, directory: Path, shards: int) -> list[dict[str,
             continue
         topics, qrels = read_topics(set_dir / "topics.tsv"), read_qrels(set_dir / "qrels.txt")
         local = Index.create(directory / name / "local")
-        local.add(orjson.loads(line) for line in (set_dir / "docs.jsonl").read_bytes().splitlines() if line.strip())
+        local.add(
+            (orjson.loads(line) for line in (set_dir / "docs.jsonl").read_bytes().splitlines() if line.strip()),
+            fit_topics="now",
+        )
         cluster_index, _ = build_cluster(
             [str(set_dir / "docs.jsonl")],
             address=address,
@@ -150,7 +153,8 @@ def main() -> None:
         sample = write_sample(args.limit, directory)
         started = time.perf_counter()
         local = Index.create(directory / "local")
-        local_report = local.add(orjson.loads(line) for line in sample.read_bytes().splitlines())
+        # fitted before returning, as the cluster does
+        local_report = local.add((orjson.loads(line) for line in sample.read_bytes().splitlines()), fit_topics="now")
         local_seconds = time.perf_counter() - started
         for query in queries[:20]:
             local.search(query)

@@ -68,7 +68,7 @@ def arsearch_quality(
     runs: dict[str, dict[str, Any]] = {}
     try:
         with Index.create(workdir / "ix") as index:
-            report = index.add(records)
+            report = index.add(records, fit_topics="now")
             if report.topics is None:
                 index.refit_topics()  # a subset smaller than topics.MIN_ARTICLES
             for name in ("arsearch", "arsearch, key terms alone"):

@@ -81,7 +81,7 @@ def build_index(
     path: Path, sources: Iterable[Path], *, profile: str, normalization: NormalizationOptions
 ) -> tuple[Index, int]:
     index = Index.create(path, profile=profile, normalization=normalization)  # type: ignore[arg-type]
-    report = index.add(read_records([str(source) for source in sources]))
+    report = index.add(read_records([str(source) for source in sources]), fit_topics="now")
     return index, report.added
 
 

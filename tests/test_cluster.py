@@ -337,7 +337,7 @@ def archive(ray_cluster: Any, shared_dir: Path, tmp_path_factory: pytest.TempPat
         [str(first)], address=cluster.address, name="archive", data_dir=str(first.parent / "data"), shards=3
     )
     single = Index.create(first.parent / "single")
-    single.add(record.data for record in records[:ARCHIVE_ARTICLES])
+    single.add((record.data for record in records[:ARCHIVE_ARTICLES]), fit_topics="now")
     return {"index": index, "report": report, "single": single, "rest": [r.data for r in records[ARCHIVE_ARTICLES:]]}
 
 

@@ -30,6 +30,7 @@ def news_index(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         # the corpus has a few empty articles (no title, no text): reported, not indexed
         assert set(report.skipped) <= {"no text"}
         assert report.added + report.skipped["no text"] == ARTICLES
+        assert report.topics_fitting and index.wait_for_topics(timeout=300) is not None  # fitted in the background
         yield index
 
 

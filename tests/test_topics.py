@@ -171,13 +171,13 @@ def articles(start: int, count: int) -> list[dict[str, str]]:
 def test_an_import_fits_the_model_once_the_index_is_big_enough(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(topics, "MIN_ARTICLES", 40)
     with Index.create(tmp_path / "ix") as index:
-        assert index.add(articles(0, 30)).topics is None and index.topics() is None
-        report = index.add(articles(30, 20))  # 50 articles: fitted
-        assert report.topics is not None and report.topics.articles == 50
-        assert index.add(articles(50, 40)).topics is None  # 90 < 2 x 50: kept
+        assert index.add(articles(0, 30), fit_topics="now").topics is None and index.topics() is None
+        report = index.add(articles(30, 20), fit_topics="now")  # 50 articles: fitted
+        assert report.topics is not None and report.topics.articles == 50 and not report.topics_fitting
+        assert index.add(articles(50, 40), fit_topics="now").topics is None  # 90 < 2 x 50: kept
         model = index.topics()
         assert model is not None and model.info.articles == 50
-        report = index.add(articles(90, 10))  # 100 = 2 x 50: refitted
+        report = index.add(articles(90, 10), fit_topics="now")  # 100 = 2 x 50: refitted
         assert report.topics is not None and report.topics.articles == 100
         assert index.info().topics == report.topics
 
@@ -185,10 +185,10 @@ def test_an_import_fits_the_model_once_the_index_is_big_enough(tmp_path: Path, m
 def test_another_reader_picks_up_a_refit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(topics, "MIN_ARTICLES", 10)
     with Index.create(tmp_path / "ix") as writer, Index.open(tmp_path / "ix") as reader:
-        writer.add(articles(0, 10))
+        writer.add(articles(0, 10), fit_topics="now")
         first = reader.topics()
         assert first is not None and first.info.articles == 10
-        writer.add(articles(10, 20))
+        writer.add(articles(10, 20), fit_topics="now")
         second = reader.topics()
         assert second is not None and second.info.articles == 30
 
@@ -229,7 +229,7 @@ def test_cli_shows_and_refits_the_model(tmp_path: Path, monkeypatch: pytest.Monk
     source = tmp_path / "news.jsonl"
     source.write_text("\n".join(orjson.dumps(a).decode() for a in articles(0, 12)), encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(main, ["index", str(source), "--index", str(path)])
+    result = runner.invoke(main, ["index", str(source), "--index", str(path), "--fit-topics", "now"])
     assert result.exit_code == 0, result.output
     assert "topic model fitted (" in result.output and "of 12 articles" in result.output
     result = runner.invoke(main, ["info", "--index", str(path)])
@@ -271,8 +271,9 @@ def test_the_model_fitted_from_an_imports_kept_bags_is_the_one_read_back_from_th
     monkeypatch.setattr(topics, "sample_keys", lambda *a, **k: listed.append(1) or listing(*a, **k))
     with Index.create(tmp_path / "ix") as index:
         if before:
-            index.add(news[:before], fit_topics=False)  # before the import: read back at fitting, if sampled
-        report = index.add([*news[before:], *changed, long_title], update=True)  # rewrites kept bags
+            index.add(news[:before], fit_topics="off")  # before the import: read back at fitting, if sampled
+        # rewrites kept bags
+        report = index.add([*news[before:], *changed, long_title], update=True, fit_topics="now")
         assert len(listed) == (1 if before else 0)  # a first import's fit lists no ids
         assert report.topics is not None and report.topics.articles == len(news) + 1
         kept = saved_model_arrays(index)
@@ -288,7 +289,7 @@ def test_the_model_fitted_from_an_imports_kept_bags_is_the_one_read_back_from_th
 def test_kept_bags_of_another_commit_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(topics, "MIN_ARTICLES", 10)
     with Index.create(tmp_path / "ix") as index:
-        index.add(articles(0, 30), fit_topics=False)
+        index.add(articles(0, 30), fit_topics="off")
         kept = topics.WrittenBags()
         kept.generation = "an earlier commit"
         for article in articles(0, 30):  # bags that no longer describe the index

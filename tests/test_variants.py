@@ -69,7 +69,9 @@ def corpus() -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     with Index.create(tmp_path_factory.mktemp("variants") / "ix") as index:
-        index.add(corpus())  # the import fits the topic model, and the variants with it
+        report = index.add(corpus())  # the import has the topic model refitted, and the variants with it
+        assert report.topics_fitting and report.topics is None  # in the background
+        assert index.wait_for_topics(timeout=120) is not None
         yield index
 
 

@@ -21,7 +21,16 @@ from . import topics
 from .analysis import PROFILES, Token, analyze
 from .engine import ENGINES
 from .errors import ArsearchError
-from .index import DEFAULT_BATCH_SIZE, INDEX_ENV_VAR, AddReport, Index, default_index_path, protected_words
+from .index import (
+    DEFAULT_BATCH_SIZE,
+    INDEX_ENV_VAR,
+    TOPIC_FITTING,
+    AddReport,
+    Index,
+    TopicFitting,
+    default_index_path,
+    protected_words,
+)
 from .ingest import FORMATS, IngestError, ReadProgress, read_records
 from .maintenance import check_index, repair_index
 from .related import RelatedArticle
@@ -181,6 +190,8 @@ def _summary(report: AddReport) -> str:
     skipped = sum(report.skipped.values())
     reasons = ", ".join(f"{kind}: {count}" for kind, count in report.skipped.most_common())
     topics = f"; topic model fitted ({_describe_topics(report.topics)})" if report.topics else ""
+    if report.topics_fitting:
+        topics = "; topic model being refitted in the background ('arsearch topics --wait' waits for it)"
     return (
         f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
         f"skipped {skipped:,}{f' ({reasons})' if reasons else ''} "
@@ -269,6 +280,14 @@ def batch_option(help: str) -> Callable[[F], F]:
     help="Search engine, for a new index only: tantivy (fast) or whoosh (pure Python) "
     "[default: $ARSEARCH_ENGINE, else tantivy where it can be imported].",
 )
+@click.option(
+    "--fit-topics",
+    type=click.Choice(TOPIC_FITTING),
+    default="background",
+    show_default=True,
+    help="When a topic model refit is due (the index doubled): in a background process once the articles "
+    "are committed, now (before the command returns), or off.",
+)
 @click.option("--quiet", is_flag=True, help="No progress line, no summary; problems still go to stderr.")
 @problems_option
 @friendly_errors
@@ -285,6 +304,7 @@ def index_command(
     profile: str,
     protected: tuple[str, ...],
     engine: str | None,
+    fit_topics: TopicFitting,
     quiet: bool,
     problems_file: Path | None,
 ) -> None:
@@ -321,6 +341,7 @@ def index_command(
                 wait=wait,
                 progress=progress,
                 jobs=jobs,
+                fit_topics=fit_topics,
             )
         except KeyboardInterrupt:
             progress.done()
@@ -527,16 +548,35 @@ def duplicates_command(article_id: str, index_path: Path | None, as_json: bool) 
 @main.command("topics")
 @index_option
 @click.option("--refit", is_flag=True, help="Fit the model on the current articles now.")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(min=0),
+    is_flag=False,
+    flag_value=float("inf"),
+    default=None,
+    metavar="[SECONDS]",
+    help="Wait for the refit an import started in the background to land (at most SECONDS).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
-def topics_command(index_path: Path | None, refit: bool, as_json: bool) -> None:
-    """Show the topic model related articles use (imports fit it as the index grows)."""
+def topics_command(index_path: Path | None, refit: bool, wait_seconds: float | None, as_json: bool) -> None:
+    """Show the topic model related articles use (imports refit it as the index grows)."""
     with Index.open(index_path or default_index_path()) as index:
+        if wait_seconds is not None:
+            try:
+                index.wait_for_topics(None if wait_seconds == float("inf") else wait_seconds)
+            except TimeoutError as error:
+                _fail(str(error))
         info = index.refit_topics() if refit else index.topics_info()
+        fitting = index.refitting_topics()
     if as_json:
         click.echo(_dumps(info.as_dict() if info else None))
         return
-    click.echo(_describe_topics(info))
+    if fitting:
+        click.echo(f"being refitted in the background ('--wait' waits for it); until then: {_describe_topics(info)}")
+    else:
+        click.echo(_describe_topics(info))
 
 
 @main.command("variants")

@@ -27,8 +27,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from . import refits
 from .analysis import DEFAULT_PROFILE, Analyzer, NormalizationOptions, Profile
 from .articles import Article
 from .engine import DEFAULT_ENGINE
@@ -48,11 +49,14 @@ from .store import (
 )
 from .suggest import Suggestion, autocomplete
 from .synonyms import Groups, merged_groups, without
-from .topics import MODEL_FILE, ModelInfo, TopicModel, WrittenBags, fit_index, needs_fitting
-from .variants import VARIANTS_FILE, VariantTable, WordVariants, fit_index_variants, word_variants
+from .topics import MODEL_FILE, ModelInfo, TopicModel, WrittenBags
+from .variants import VARIANTS_FILE, VariantTable, WordVariants, word_variants
 
 DEFAULT_INDEX_DIR = Path("indexes") / "default"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
+#: When an import refits the topic model that is due (``Index.add``).
+TopicFitting = Literal["background", "now", "off"]
+TOPIC_FITTING: tuple[TopicFitting, ...] = ("background", "now", "off")
 
 
 def default_index_path() -> Path:
@@ -104,6 +108,8 @@ class IndexInfo:
     synonym_groups: int = 0
     #: pairs of spellings of one name or loanword that searches join (``variants``)
     spelling_variants: int = 0
+    #: a background process is refitting the topic model and the variants (``wait_for_topics``)
+    topics_fitting: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, topics=self.topics.as_dict() if self.topics else None)
@@ -227,6 +233,7 @@ class Index:
             protected_words=self.protected_words,
             synonym_groups=len(self.store.synonym_groups()),
             spelling_variants=len(table) if (table := snapshot.variants()) is not None else 0,
+            topics_fitting=refits.running(self.path),
         )
 
     @property
@@ -365,33 +372,42 @@ class Index:
         return model.info if (model := self.topics()) is not None else None
 
     def refit_topics(self) -> ModelInfo | None:
-        """Fit the topic model on the current articles now (imports do it as the index grows);
-        None when there is too little text to learn topics from.
+        """Fit the topic model and the spelling variants on the current articles now, in this
+        process (imports have them refitted in the background as the index grows); None when
+        there is too little text to learn topics from.
 
         مثال::
 
             >>> index.refit_topics().dimensions  # doctest: +SKIP
             100
         """
-        return self._refit_topics()
+        return refits.refit(self.store)
 
-    def _refit_topics(self, written: WrittenBags | None = None) -> ModelInfo | None:
-        self.store.check_writable()
-        snapshot = self.snapshot()
-        try:
-            model = fit_index(snapshot, self.analyzer, self.path, written)
-            if model is not None:
-                fit_index_variants(snapshot, model, self.path)
-        except OSError as error:
-            raise self.store.write_failure(error.strerror or str(error)) from None
-        return model.info if model is not None else None
+    def refitting_topics(self) -> bool:
+        """Whether a background process is refitting the topic model (``add``)."""
+        return refits.running(self.path)
+
+    def wait_for_topics(self, timeout: float | None = None) -> ModelInfo | None:
+        """Wait for the background refit an import started, if any, to land (up to ``timeout``
+        seconds: ``TimeoutError`` beyond); the topic model's info then (None: too few articles).
+
+        مثال::
+
+            >>> index.add(articles).topics_fitting          # doctest: +SKIP
+            True
+            >>> index.wait_for_topics(timeout=60).articles   # doctest: +SKIP
+            31030
+        """
+        if not refits.wait(self.path, timeout):
+            raise TimeoutError(f"the topic model of {self.path} is still being fitted after {timeout} s")
+        return self.topics_info()
 
     def use_topics(self, model: TopicModel, variants: VariantTable) -> None:
         """Adopt a topic model and spelling variants fitted elsewhere, in place of the index's own.
 
         A cluster fits one of each over all its shards (``ClusterIndex.refit_topics``),
         so that every shard joins the same spellings and scores related articles alike;
-        pass ``fit_topics=False`` to ``add`` so that imports keep them.
+        pass ``fit_topics="off"`` to ``add`` so that imports keep them.
         """
         self.store.check_writable()
         try:
@@ -495,7 +511,7 @@ class Index:
         jobs: int | None = None,
         all_or_nothing: bool = False,
         item_outcomes: bool = False,
-        fit_topics: bool = True,
+        fit_topics: TopicFitting = "background",
     ) -> AddReport:
         """Index articles from any iterable (streamed), committing every ``batch_size``.
 
@@ -505,9 +521,13 @@ class Index:
         An id already in the index is left alone unless ``update`` is true, so
         re-running an interrupted import converges without duplicates. Once the
         index holds ``topics.MIN_ARTICLES`` articles, and whenever it has doubled
-        since, the import ends by fitting the topic model of related articles
-        (about 4 s for 31k articles; ``AddReport.topics``); ``fit_topics=False``
-        leaves the model as it is (a cluster fits one over all its shards).
+        since, the topic model of related articles and the spelling variants of
+        searches are refitted: with ``fit_topics="background"`` by a process of
+        its own once the articles are committed (``AddReport.topics_fitting``;
+        ``wait_for_topics`` waits for it; until it lands the last fit serves),
+        with ``"now"`` before ``add`` returns (about 4 s for 31k articles;
+        ``AddReport.topics``), with ``"off"`` not at all (a cluster fits one
+        over all its shards). See ``arsearch.refits``.
 
         ``jobs``: processes analyzing articles (default: every core). Imports
         of up to ``pipeline.INLINE_ARTICLES`` articles stay in this process;
@@ -524,7 +544,10 @@ class Index:
             >>> index.add([{"id": "1", "text": "خبر"}, {"id": "2"}], all_or_nothing=True)  # doctest: +SKIP
             BatchRejectedError: 1 bad record, nothing was written: item 2: no text: ...
         """
-        written = WrittenBags() if fit_topics else None  # a refit after the import reads none of them back
+        if fit_topics not in TOPIC_FITTING:
+            raise ValueError(f"fit_topics must be one of {', '.join(TOPIC_FITTING)}, not {fit_topics!r}")
+        # a refit in this process right after the import reads none of the bags back
+        written = WrittenBags() if fit_topics == "now" else None
         report = self.store.add(
             articles,
             update=update,
@@ -539,11 +562,15 @@ class Index:
             written=written,
         )
         # after the writer is gone and merges are done (lower peak memory); a concurrent refit is
-        # harmless: each writes a whole model and the last one stays
-        if fit_topics and report.indexed and needs_fitting(self.topics_info(), len(self)):
-            fitting_started = time.perf_counter()
-            report.topics = self._refit_topics(written)
-            report.elapsed += time.perf_counter() - fitting_started
+        # harmless: each writes a whole model and the last one stays. An import that adds nothing
+        # still starts a refit that is due (the last one was killed, say)
+        if fit_topics != "off" and refits.due(self.store):
+            if fit_topics == "background" and refits.start(self.path):
+                report.topics_fitting = True
+            else:
+                fitting_started = time.perf_counter()
+                report.topics = refits.refit(self.store, written)
+                report.elapsed += time.perf_counter() - fitting_started
         return report
 
     def update(self, article: Article | Mapping[str, Any]) -> None:
@@ -557,10 +584,12 @@ class Index:
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "TOPIC_FITTING",
     "AddReport",
     "Index",
     "IndexInfo",
     "Problem",
+    "TopicFitting",
     "default_index_path",
     "index_path_for",
     "protected_words",

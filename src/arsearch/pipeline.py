@@ -48,6 +48,7 @@ from .articles import Article
 from .engine.base import IndexedDocument
 from .engine.schema import build_document
 from .errors import AnalysisWorkerError
+from .processes import python_running
 
 #: Imports of up to this many articles stay in the calling process: each worker costs
 #: ~0.3 s to start and ~80 MB, about what 200 articles' cold analysis costs on one core
@@ -169,22 +170,18 @@ def _failing(error: Exception) -> Iterator[Any]:
 class _Worker:
     """One analysis process, fed through its stdin and answering on its stdout.
 
-    Started as ``python -c "...; _work(PID)"`` rather than by multiprocessing,
-    whose spawn re-imports the caller's main script (re-running a script
-    without a ``__main__`` guard). Tasks are written, and answers read, by
+    Started by ``processes.python_running`` (not multiprocessing). Tasks are written, and answers read, by
     threads of their own: a full pipe in either direction can never deadlock the
     importer, and a worker never waits for the importer to read its answers (it
     goes on with its next task while the importer commits).
     """
 
     def __init__(self, analyzer_options: Mapping[str, Any]) -> None:
-        # the worker imports exactly what this process imports (its sys.path, as multiprocessing does)
-        # Ctrl-C is ignored from the first line: a worker still importing must not print a traceback
-        start = (
-            "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-            f"import sys; sys.path[:] = {sys.path!r}; from arsearch.pipeline import _work; _work({os.getpid()})"
+        self._process = subprocess.Popen(
+            python_running(f"from arsearch.pipeline import _work; _work({os.getpid()})"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
-        self._process = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._send_all, name="arsearch-analysis-feed", daemon=True)
         self._sender.start()

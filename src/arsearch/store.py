@@ -110,7 +110,9 @@ class AddReport:
     problems: list[Problem] = field(default_factory=list)
     commits: int = 0
     elapsed: float = 0.0
-    topics: ModelInfo | None = None  # set when the import (re)fitted the topic model
+    topics: ModelInfo | None = None  # set when the import (re)fitted the topic model itself
+    #: a background process is refitting the topic model (``Index.wait_for_topics``)
+    topics_fitting: bool = False
     #: with ``item_outcomes=True``: each input item's fate, in input order: "added",
     #: "updated", "unchanged" or "skipped" (why: the ``problems`` entry at its location)
     outcomes: list[str] | None = None

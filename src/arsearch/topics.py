@@ -41,8 +41,6 @@ from typing import Any
 
 import numpy as np
 import orjson
-from scipy.sparse import csr_matrix
-from scipy.sparse.linalg import svds
 
 from .analysis import Analyzer
 from .articles import searchable_part
@@ -186,6 +184,10 @@ def fit(bags: Iterable[Frequencies], articles: int) -> TopicModel | None:
     article and stem). None when they hold too little vocabulary for even
     two dimensions.
     """
+    # scipy only here: an import, which leaves the fit to a background process, never loads it (~0.15 s)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.linalg import svds
+
     started = time.perf_counter()
     seen: dict[str, int] = {}  # every stem met, numbered as met (columns are sorted later)
     stem_numbers: array[int] = array("q")

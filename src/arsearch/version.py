@@ -1,10 +1,4 @@
-"""The installed arsearch's version (its own module, so any module can ask without importing the package)."""
+"""arsearch's version: its one home (``pyproject.toml`` reads it from here), and its own module, so
+any module can ask without importing the package."""
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("arsearch")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

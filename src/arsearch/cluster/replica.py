@@ -203,7 +203,7 @@ class ShardReplica:
         return self._write(
             write_id,
             lambda: self.index.add(
-                articles, update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics=False
+                articles, update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics="off"
             ),
         )
 

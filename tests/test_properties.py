@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+from datetime import timezone
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arsearch.analysis import Analyzer, normalize_word
 from arsearch.analysis.profiles import PROFILES
+from arsearch.articles import Article, ArticleError
 
 ARABIC_ALPHABET = "".join(chr(c) for c in range(0x0600, 0x0700)) + "\u200c\u200d\u200e\u200f\u061c ،؛؟«»ـ0123456789abc"
 arabic_text = st.text(alphabet=ARABIC_ALPHABET, max_size=200)
@@ -77,3 +81,26 @@ def test_highlight_finder_marks_exactly_what_word_by_word_analysis_marks(
         if (t.stem is not None and t.stem in terms) or t.normalized in forms
     ]
     assert analyzer.find(text, terms, forms) == expected
+
+
+@given(
+    st.fixed_dictionaries(
+        {"id": st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zs"]), min_size=1, max_size=20)},
+        optional={
+            "title": any_text,
+            "text": any_text,
+            "date": st.datetimes(timezones=st.just(timezone.utc)).map(lambda moment: moment.isoformat()),
+            "source": st.text(max_size=10),
+            "tags": st.lists(st.text(min_size=1, max_size=8), max_size=3),
+            "views": st.integers(),
+        },
+    )
+)
+def test_an_article_pickles_to_itself(record: dict[str, object]) -> None:
+    """Articles travel to the analysis workers pickled (``Article.__reduce__``, fields in order)."""
+    try:
+        article = Article.from_record({"text": "نص", **record})
+    except ArticleError:
+        return  # a record arsearch refuses is never sent
+    copy = pickle.loads(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == article and type(copy) is Article and copy.to_record() == article.to_record()

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
 from typing import IO, Any, TypeVar
 
-from .analysis import Analyzer, LearnedWords
+from .analysis import Analyzer
 from .articles import Article
 from .engine.base import IndexedDocument
 from .engine.schema import build_document
@@ -130,7 +130,7 @@ class DocumentMaker:
                 break
         else:
             return  # all analyzed here (a small import): close() lets any worker go
-        inline_words = self.analyzer.learned_since(before_inline)
+        inline_words = pickle.dumps(self.analyzer.learned_since(before_inline), protocol=pickle.HIGHEST_PROTOCOL)
         for worker in self._workers:
             worker.lessons.append(inline_words)
         # chunk n goes to worker n mod jobs; each worker answers in the order it was asked,
@@ -190,8 +190,9 @@ class _Worker:
         self.ready = threading.Event()
         self._receiver = threading.Thread(target=self._receive_all, name="arsearch-analysis-read", daemon=True)
         self._receiver.start()
-        #: words the other analyzers learned since this worker's last task: taught with its next
-        self.lessons: list[LearnedWords] = []
+        #: words the other analyzers learned since this worker's last task, pickled (``LearnedWords``):
+        #: taught with its next task. The importer passes them on as they came, never unpickled
+        self.lessons: list[bytes] = []
         self._send(dict(analyzer_options))
 
     def send_task(self, articles: list[Article]) -> None:
@@ -201,8 +202,8 @@ class _Worker:
     def _send(self, message: object) -> None:
         self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def receive(self) -> tuple[list[IndexedDocument], LearnedWords]:
-        """The documents of the oldest task, and the words the worker learned for them."""
+    def receive(self) -> tuple[list[IndexedDocument], bytes]:
+        """The documents of the oldest task, and the words the worker learned for them (pickled)."""
         data = self._inbox.get()
         if data is None:
             raise AnalysisWorkerError(
@@ -212,7 +213,7 @@ class _Worker:
         status, payload = pickle.loads(data)
         if status != "ok":
             raise AnalysisWorkerError(f"an analysis worker failed: {payload}")
-        answer: tuple[list[IndexedDocument], LearnedWords] = payload
+        answer: tuple[list[IndexedDocument], bytes] = payload
         return answer
 
     def finish(self, *, kill: bool) -> None:
@@ -287,11 +288,13 @@ def _work(parent_pid: int) -> None:
         while (task := _read_frame(tasks)) is not None:
             lessons, articles = pickle.loads(task)
             for words in lessons:
-                analyzer.teach(words)
+                analyzer.teach(pickle.loads(words))
             mark = analyzer.vocabulary_mark()
             try:
                 documents = [build_document(article, analyzer) for article in articles]
-                answer: tuple[str, object] = ("ok", (documents, analyzer.learned_since(mark)))
+                # the words learned are pickled apart: the importer passes them to the others as bytes
+                learned = pickle.dumps(analyzer.learned_since(mark), protocol=pickle.HIGHEST_PROTOCOL)
+                answer: tuple[str, object] = ("ok", (documents, learned))
             except Exception:  # reported to the importer, which stops with it
                 answer = ("error", traceback.format_exc(limit=3).strip().splitlines()[-1])
             _write_frame(answers, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))

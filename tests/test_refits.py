@@ -153,3 +153,14 @@ def test_the_cli_returns_before_the_refit_which_outlives_it_and_its_ctrl_c(tmp_p
     assert f"from {ENOUGH} of {ENOUGH} articles" in result.output
     result = CliRunner().invoke(main, ["index", str(source), "--index", str(path), "--fit-topics", "later"])
     assert result.exit_code == 2 and "'later' is not one of 'background', 'now', 'off'" in result.output
+
+
+def test_a_refit_with_too_little_text_to_fit_ends(tmp_path: Path) -> None:
+    """No model comes of it, so the index stays due: the refit must not fit the same articles again."""
+    with Index.create(tmp_path / "ix") as index:
+        report = index.add({"id": str(number), "text": "خبر عاجل"} for number in range(ENOUGH))
+        assert report.topics_fitting
+        assert index.wait_for_topics(timeout=60) is None  # ended, without a model
+        time.sleep(0.5)
+        assert not index.refitting_topics()  # and not to start again
+        assert not (tmp_path / "ix" / refits.LOG_FILE).exists()

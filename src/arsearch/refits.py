@@ -162,12 +162,19 @@ def _refit_in_background(directory_name: str, lock: int) -> None:
     directory = Path(directory_name)
     try:
         with contextlib.closing(Store.open(directory)) as store:
+            fitted_on = None  # the article count of this process's last fit
+
+            def still_due() -> bool:  # the same articles are never fitted twice (too little text stays due)
+                return due(store) and store.snapshot().doc_count != fitted_on
+
             while True:
-                if due(store):
+                if still_due():  # the lock held all along: wait() returns after the last fit
+                    fitted_on = store.snapshot().doc_count
                     refit(store)
+                    continue
                 os.close(lock)
-                # an import that committed while the lock was held left its refit to this process
-                if not due(store) or (retaken := _open_lock(directory, create=True)) is None:
+                # an import that committed after that look found the lock held and started nothing
+                if not still_due() or (retaken := _open_lock(directory, create=True)) is None:
                     break
                 if not _take(retaken):
                     os.close(retaken)  # another refit began meanwhile: it will see the index as it is

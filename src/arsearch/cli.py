@@ -380,6 +380,8 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
         click.echo(_dumps(info))
         return
     info["topics"] = _describe_topics(facts.topics)
+    if facts.topics_fitting:
+        info["topics"] = f"being refitted in the background; until then: {info['topics']}"
     width = max(len(key) for key in info)
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")

@@ -19,6 +19,7 @@ from tashaphyne.stemming import ArabicLightStemmer
 
 from arsearch import fingerprint
 from arsearch.analysis import Analyzer, NormalizationOptions, normalize_word, profiles, stem
+from arsearch.analysis.lexicon import tab_columns
 from arsearch.analysis.profiles import PROFILES, Profile
 from arsearch.analysis.stem import (
     ANALYSIS_TABLE_PATH,
@@ -306,3 +307,22 @@ def test_a_stale_or_damaged_table_is_ignored(tmp_path: Path, monkeypatch: pytest
             assert LightStemmer().stem("كتب") == "كتب"
         finally:
             stem_module.precomputed_analysis.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("rows", "width", "columns"),
+    [
+        ("", 2, [[], []]),
+        ("في\t1\nمن\t2\n", 2, [["في", "من"], ["1", "2"]]),
+        ("كتب\tكتب\tكتب\n", 3, [["كتب"], ["كتب"], ["كتب"]]),
+        ("في\t1\nمن\n", 2, None),  # a line short of a field
+        ("في\t1\t2\nمن\n", 2, None),  # one too many here, one too few there
+        ("في\t1", 2, None),  # cut inside its last line
+    ],
+)
+def test_tables_are_read_as_columns_of_whole_lines(rows: str, width: int, columns: list[list[str]] | None) -> None:
+    if columns is None:
+        with pytest.raises(ValueError, match=f"not lines of {width} tab-separated fields"):
+            tab_columns(rows, width)
+    else:
+        assert tab_columns(rows, width) == columns

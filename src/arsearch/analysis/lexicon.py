@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .normalize import NormalizationOptions, normalize_word
@@ -30,9 +31,26 @@ def word_counts() -> dict[str, int]:
     rows = gzip.decompress(LEXICON_PATH.read_bytes()).decode("utf-8")
     while rows.startswith("#"):  # the header's comment lines
         rows = rows.partition("\n")[2]
-    if rows.count("\t") != rows.count("\n") or not rows.endswith("\n"):
-        raise ValueError(f"{LEXICON_PATH}: not rows of a word and its count")
-    # one split of the whole text and two strided slices: ~4x faster than row by row, and every
-    # process that analyzes (each import worker) loads it
-    fields = rows[:-1].replace("\n", "\t").split("\t") if rows else []
-    return dict(zip(fields[0::2], map(int, fields[1::2]), strict=True))
+    try:
+        words, counts = tab_columns(rows, 2)
+    except ValueError as error:
+        raise ValueError(f"{LEXICON_PATH}: {error}") from None
+    return dict(zip(words, map(int, counts), strict=True))
+
+
+def tab_columns(rows: str, width: int) -> list[list[str]]:
+    r"""The columns of ``rows``, lines of ``width`` tab-separated fields each ending in a newline
+    (``ValueError`` otherwise). One split into lines, one into fields, then strided slices: about
+    twice as fast as a loop over the lines, and every process that analyzes (each import worker)
+    loads two such tables.
+
+    مثال::
+
+        >>> tab_columns("في\t38160\nمن\t30083\n", 2)
+        [['في', 'من'], ['38160', '30083']]
+    """
+    lines = rows.split("\n")
+    if lines.pop() != "" or set(map(str.count, lines, repeat("\t"))) - {width - 1}:
+        raise ValueError(f"not lines of {width} tab-separated fields")
+    fields = "\t".join(lines).split("\t") if lines else []
+    return [fields[column::width] for column in range(width)]

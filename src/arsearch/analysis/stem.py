@@ -45,7 +45,7 @@ import tashaphyne
 from tashaphyne import arabicstopwords
 from tashaphyne.stemming import ArabicLightStemmer
 
-from .lexicon import LEXICON_PATH, word_counts
+from .lexicon import LEXICON_PATH, tab_columns, word_counts
 from .normalize import fold_teh_marbuta
 
 ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال", "وكال")
@@ -293,15 +293,10 @@ def precomputed_analysis() -> PrecomputedAnalysis:
         key, _, rows = gzip.decompress(ANALYSIS_TABLE_PATH.read_bytes()).decode("utf-8").partition("\n")
         if key.strip() != _KEY_PREFIX + analysis_table_key():
             return PrecomputedAnalysis({}, {})  # stale: built by other code than this
-        # every row is form, stem, root: one split of the whole text, then three strided slices
-        # (a worker is ready ~0.1 s sooner than parsing row by row); gzip's CRC vouches for the bytes
-        if rows.count("\t") != 2 * rows.count("\n") or not rows.endswith("\n"):
-            raise ValueError("not rows of three fields")
-        fields = rows[:-1].replace("\n", "\t").split("\t")
+        forms, stems, roots = tab_columns(rows, 3)  # gzip's CRC vouches for the bytes
     except (OSError, ValueError, EOFError, zlib.error):  # damaged or missing: costs speed, never correctness
         return PrecomputedAnalysis({}, {})
-    stems = fields[1::3]
-    return PrecomputedAnalysis(dict(zip(fields[0::3], stems, strict=True)), dict(zip(stems, fields[2::3], strict=True)))
+    return PrecomputedAnalysis(dict(zip(forms, stems, strict=True)), dict(zip(stems, roots, strict=True)))
 
 
 def write_analysis_table(forms: list[str], path: Path = ANALYSIS_TABLE_PATH) -> int:

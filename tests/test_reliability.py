@@ -144,13 +144,18 @@ def test_readers_in_threads_and_processes_see_whole_commits_only(tmp_path: Path)
     shared = Index.open(index_dir)  # one long-lived object shared by the threads, as a web app would
     seen_by_threads: list[list[int]] = []
     errors: list[BaseException] = []
-    stop = threading.Event()
+    written = threading.Event()  # the writer has exited: its last commit is made
 
     def read() -> None:
         seen: list[int] = []
         try:
-            while not stop.is_set():
+            while True:
+                after_the_writer = written.is_set()
                 seen.append(shared.search(MARKER, facets=False, highlight=False).total)
+                # the last answer is of a search begun once the writer was done (a Whoosh search
+                # takes ~0.6 s on three threads sharing the interpreter: no fixed pause is enough)
+                if after_the_writer:
+                    break
         except BaseException as error:  # reported by the main thread
             errors.append(error)
         seen_by_threads.append(seen)
@@ -159,8 +164,7 @@ def test_readers_in_threads_and_processes_see_whole_commits_only(tmp_path: Path)
     for thread in threads:
         thread.start()
     writer = subprocess.run(index_command(source, index_dir), capture_output=True, text=True)
-    time.sleep(0.5)
-    stop.set()
+    written.set()
     for thread in threads:
         thread.join()
     out, _ = reader.communicate(timeout=90)

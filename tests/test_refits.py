@@ -167,3 +167,18 @@ def test_a_refit_with_too_little_text_to_fit_ends(tmp_path: Path) -> None:
         time.sleep(0.5)
         assert not index.refitting_topics()  # and not to start again
         assert not (tmp_path / "ix" / refits.LOG_FILE).exists()
+
+
+def test_an_import_whose_refit_runs_in_the_background_never_loads_numpy_or_scipy(tmp_path: Path) -> None:
+    """They serve the fit only (~60 ms and ~150 ms of every `arsearch index` before)."""
+    source = tmp_path / "news.jsonl"
+    source.write_text("\n".join(orjson.dumps(a).decode() for a in articles(0, ENOUGH)), encoding="utf-8")
+    code = (
+        "import sys; from arsearch.cli import main; "
+        f"main(['index', {str(source)!r}, '--index', {str(tmp_path / 'ix')!r}, '--quiet'], standalone_mode=False); "
+        "print(sorted(name for name in ('numpy', 'scipy') if name in sys.modules))"
+    )
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert finished.stdout.strip() == "[]"
+    with Index.open(tmp_path / "ix") as index:
+        assert len(index) == ENOUGH and index.wait_for_topics(timeout=120) is not None  # fitted meanwhile

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import orjson
 
 from .analysis.stem import is_arabic_word, is_dictionary_root, root_of
@@ -196,6 +195,8 @@ def fit_variants(snapshot: Snapshot, model: TopicModel) -> VariantTable:
 def candidate_pairs(model: TopicModel) -> list[tuple[str, str, float]]:
     """Stems of one skeleton whose contexts are at least ``KEPT_CONTEXT`` alike: (first, second, cosine),
     each pair in alphabetical order."""
+    import numpy as np  # only when fitting: see topics
+
     if model.contexts is None:
         raise ValueError("variants are fitted with a topic model just fitted (its contexts are not saved)")
     norms = np.linalg.norm(model.contexts, axis=1, keepdims=True)

@@ -33,7 +33,7 @@ def require(path: Path) -> Path:
 def open_saudinewsnet_index(path: Path) -> Index:
     """The SaudiNewsNet index at ``path``, built from the corpus first when it is missing."""
     from arsearch import Index  # here: the indexing benchmark's baselines run without arsearch
-    from arsearch.ingest import read_records
+    from arsearch.records.ingest import read_records
 
     if not path.exists():
         print(f"building {path} from {SAUDINEWSNET.name} (once)...", flush=True)

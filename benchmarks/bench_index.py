@@ -30,7 +30,7 @@ fresh interpreter timed from the outside (start-up and imports included).
 Peak RSS is that of the importing process and all its workers together
 (sampled from /proc; the importer's own peak beside it).
 arsearch's import returns once its articles are committed, and its topic
-model is refitted by a background process after it (``arsearch.refits``):
+model is refitted by a background process after it (``arsearch.store.refits``):
 each run waits for that refit before the next begins, and reports when the
 model landed ("s, topics landed"; with ``--cold-cli``, its own row) beside
 the import's time.
@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 if TYPE_CHECKING:
-    from arsearch.ingest import Record
+    from arsearch.records.ingest import Record
 
 from _common import SAUDINEWSNET, TreeMemory, peak_rss_mb, print_report, read_jsonl_gz, require
 
@@ -68,7 +68,7 @@ def directory_mb(path: Path) -> float:
 
 def corpus_records(limit: int | None) -> Iterator[Record]:
     """The corpus as ``ingest`` reads it; past its end (``limit`` larger) again, under new ids."""
-    from arsearch.ingest import read_records
+    from arsearch.records.ingest import read_records
 
     count, round_number = 0, 0
     while True:
@@ -96,7 +96,7 @@ def run_arsearch(limit: int | None, batch: int, jobs: int | None = None, engine:
                 elapsed = time.perf_counter() - started
                 # the topic model's refit, in a background process once the articles are committed:
                 # waited for (so it never overlaps the next run) and timed on its own
-                model = index.wait_for_topics()
+                model = index.topics.wait()
                 landed = time.perf_counter() - started
         # The importer's own peak, before anything opens a searcher (which maps the new
         # index into memory: +170 MB per 4k articles).
@@ -201,7 +201,7 @@ def run_arsearch_whoosh(limit: int | None, batch: int, jobs: int | None = None) 
 
 def run_arsearch_pure(limit: int | None, batch: int, jobs: int | None = None) -> dict[str, Any]:
     """arsearch without its compiled core (started with ARSEARCH_PURE_PYTHON=1: see run_in_subprocess)."""
-    from arsearch.speedups import compiled
+    from arsearch.analysis.speedups import compiled
 
     assert compiled is None, "run with ARSEARCH_PURE_PYTHON=1"
     return {**run_arsearch(limit, batch, jobs), "engine": "arsearch, pure Python"}
@@ -282,7 +282,7 @@ ARSEARCH_CLI = "arsearch index (CLI)"
 def cold_cli(count: int, repeat: int = 1) -> None:
     """The first ``count`` articles: ``arsearch index`` against a plain-Whoosh script, start-up included;
     ``repeat`` alternated rounds, each command's median time reported (and every run's)."""
-    from arsearch import refits
+    from arsearch.store import refits
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-cold-"))
     try:
@@ -370,7 +370,9 @@ def main() -> None:
     parser.add_argument("--engine", choices=RUNNERS, help=argparse.SUPPRESS)  # internal: one engine, JSON out
     args = parser.parse_args()
     if args.batch is None:
-        from arsearch.store import DEFAULT_BATCH_SIZE  # here, not at the top: baselines' processes stay free of it
+        from arsearch.store.importing import (
+            DEFAULT_BATCH_SIZE,  # here, not at the top: baselines' processes stay free of it
+        )
 
         args.batch = DEFAULT_BATCH_SIZE
     if args.engine:

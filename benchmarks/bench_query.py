@@ -131,7 +131,7 @@ def plain_whoosh_run(directory: Path, size: int, queries: Sequence[str]) -> tupl
 
 def latency_curve(sizes: list[int], engines: list[str], count: int) -> None:
     """p50/p95 of the title-prefix queries on indexes of the first N articles, per engine."""
-    from arsearch.ingest import read_records
+    from arsearch.records.ingest import read_records
 
     queries = title_queries(count, random.Random(SEED))
     figures: dict[str, Any] = {"queries": len(queries), "runs": []}
@@ -146,7 +146,7 @@ def latency_curve(sizes: list[int], engines: list[str], count: int) -> None:
                     with Index.create(Path(scratch) / "ix", engine=engine) as index:
                         index.add(itertools.islice(read_records([str(require(SAUDINEWSNET))]), size))
                         built = time.perf_counter() - started
-                        index.wait_for_topics()  # its refit in the background, never timed beside the queries
+                        index.topics.wait()  # its refit in the background, never timed beside the queries
                         index.search("تسخين")  # open the searcher and warm the analyzers once
                         times = timed(functools.partial(index.search, limit=10), queries)
                         articles = len(index)

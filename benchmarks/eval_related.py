@@ -70,7 +70,7 @@ def arsearch_quality(
         with Index.create(workdir / "ix") as index:
             report = index.add(records, fit_topics="now")
             if report.topics is None:
-                index.refit_topics()  # a subset smaller than topics.MIN_ARTICLES
+                index.topics.refit()  # a subset smaller than topics.MIN_ARTICLES
             for name in ("arsearch", "arsearch, key terms alone"):
                 scores, times = [], []
                 for article_id in sample:

@@ -37,7 +37,7 @@ from _common import print_report
 from arsearch import Index
 from arsearch.analysis import PROFILES, NormalizationOptions
 from arsearch.engine.compile import Ranking
-from arsearch.ingest import read_records
+from arsearch.records.ingest import read_records
 
 if TYPE_CHECKING:
     from arsearch.cluster import ClusterIndex

@@ -32,10 +32,10 @@ from typing import Any
 
 from _common import ROOT, SAUDINEWSNET_INDEX, open_saudinewsnet_index, print_report
 from arsearch import Index
+from arsearch.derived.topics import fit_index
+from arsearch.derived.variants import fit_index_variants
 from arsearch.engine.queries import BooleanQuery, TermQuery
 from arsearch.engine.schema import ARTICLE_FIELD
-from arsearch.topics import fit_index
-from arsearch.variants import fit_index_variants
 
 DATA = ROOT / "benchmarks" / "data"
 SEED = 20261126

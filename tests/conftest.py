@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from arsearch import Index, read_records
 from arsearch.engine import ENGINE_ENV_VAR, ENGINES
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "samples" / "news.jsonl"
+from helpers import SAMPLE, SHARED
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +39,18 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENGINE_ENV_VAR, name)
         yield name
+
+
+@pytest.fixture(scope="module")
+def sample_index_dir(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample indexed with the module's engine, for the tests of a module that only read it."""
+    path = tmp_path_factory.mktemp(f"sample-{engine}") / "ix"
+    with Index.create(path) as index:
+        index.add(read_records([str(SAMPLE)]))
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (each starts processes, servers or a cluster): spread over the workers
+    of ``pytest -n`` from the start, they end with the quick ones rather than after them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -20,33 +20,41 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .analysis import Analyzer, Token, analyze
-    from .articles import Article, ArticleError
+    from .engine.compile import Ranking
     from .errors import ArsearchError
-    from .index import AddReport, Index, IndexInfo, Problem, index_path_for
+    from .index import AddReport, ImportOptions, Index, IndexInfo, Problem, SearchIndex, index_path_for
     from .maintenance import CheckReport, RepairReport, check_index, repair_index
+    from .records.articles import Article, ArticleError
+    from .records.ingest import read_records
     from .related import RelatedArticle
-    from .search import Hit, Results
+    from .search.options import SearchOptions
+    from .search.results import Hit, Results
 
 #: Each public name and the module it lives in.
 _HOMES = {
     "Analyzer": ".analysis",
     "Token": ".analysis",
     "analyze": ".analysis",
-    "Article": ".articles",
-    "ArticleError": ".articles",
+    "Ranking": ".engine.compile",
     "ArsearchError": ".errors",
     "AddReport": ".index",
+    "ImportOptions": ".index",
     "Index": ".index",
     "IndexInfo": ".index",
     "Problem": ".index",
+    "SearchIndex": ".index",
     "index_path_for": ".index",
     "CheckReport": ".maintenance",
     "RepairReport": ".maintenance",
     "check_index": ".maintenance",
     "repair_index": ".maintenance",
+    "Article": ".records.articles",
+    "ArticleError": ".records.articles",
+    "read_records": ".records.ingest",
     "RelatedArticle": ".related",
-    "Hit": ".search",
-    "Results": ".search",
+    "SearchOptions": ".search.options",
+    "Hit": ".search.results",
+    "Results": ".search.results",
 }
 
 
@@ -71,16 +79,21 @@ __all__ = [
     "ArticleError",
     "CheckReport",
     "Hit",
+    "ImportOptions",
     "Index",
     "IndexInfo",
     "Problem",
+    "Ranking",
     "RelatedArticle",
     "RepairReport",
     "Results",
+    "SearchIndex",
+    "SearchOptions",
     "Token",
     "__version__",
     "analyze",
     "check_index",
     "index_path_for",
+    "read_records",
     "repair_index",
 ]

@@ -36,15 +36,16 @@ from typing import Any
 
 import orjson
 
-from .articles import Article
+from .derived.topics import MODEL_FILE, TopicModel, needs_fitting
 from .engine.base import EngineUnreadable
 from .engine.base import Snapshot as EngineSnapshot
 from .engine.queries import TermQuery
 from .engine.schema import ANALYZED_FIELDS, SCHEMA_VERSION, stored_article
 from .errors import ArsearchError, IndexCorruptError, IndexVersionError
 from .index import Index
-from .store import SETTINGS_FILE, Store, analysis_options, engine_kind, is_read_only, read_only_error
-from .topics import MODEL_FILE, TopicModel, needs_fitting
+from .records.articles import Article
+from .store.directory import Store
+from .store.settings import SETTINGS_FILE, analysis_options, engine_kind, is_read_only, read_only_error
 
 
 @dataclass
@@ -130,7 +131,7 @@ def repair_index(path: str | os.PathLike[str]) -> RepairReport:
         report.articles = len(index)
         missing = not (directory / MODEL_FILE).exists()
         if _topics_problem(directory) or (missing and needs_fitting(None, report.articles)):
-            report.refitted_topics = index.refit_topics() is not None
+            report.refitted_topics = index.topics.refit() is not None
     return report
 
 

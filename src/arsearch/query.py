@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from .articles import ArticleError, parse_date
+from .records.articles import ArticleError, parse_date
 
 #: Fields a query may name, and what each searches.
 TEXT_QUERY_FIELDS = ("title", "text")

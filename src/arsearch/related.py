@@ -4,7 +4,7 @@ An article's key terms are its stems weighted by tf-idf against the index
 (title words count extra, stop words are already gone, terms found in one
 article only or in a large share of all articles are left out); a ranked
 query over them finds candidates, the article itself excluded, and the
-index's topic model (``arsearch.topics``), when it has one, ranks them again
+index's topic model (``arsearch.derived.topics``), when it has one, ranks them again
 on subject as well as words. A wire story republished by several outlets is
 one entry, carrying its copies' ids, unless ``include_duplicates=True``;
 copies of the article itself are never proposed as related.
@@ -25,15 +25,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import fingerprint
-from .articles import Article, searchable_part
+from .analysis import fingerprint
+from .derived.topics import Frequencies, cosines, document_frequencies
 from .engine.base import StoredDocument
 from .engine.queries import BooleanQuery, BoostQuery, EngineQuery, FilterQuery, Occur, TermQuery
 from .engine.schema import ARTICLE_FIELD, DUPLICATE_KEYS_FIELD, ID_FIELD, TEXT_FIELDS, stored_article, stored_sketch
 from .engine.statistics import CollectionStatistics, TermCounts, with_statistics
-from .search import MAX_LIMIT, Filters, filter_query
-from .store import Snapshot
-from .topics import Frequencies, cosines, document_frequencies
+from .records.articles import Article, searchable_part
+from .search.options import MAX_LIMIT, Filters, filter_query
+from .store.snapshot import Snapshot
 
 #: Key terms kept per article.
 KEY_TERMS = 40

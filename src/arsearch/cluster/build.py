@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +21,11 @@ from ray.exceptions import RayError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from ..errors import ClusterError
-from ..index import DEFAULT_BATCH_SIZE, AddReport
-from ..ingest import Format, read_records
-from ..store import protected_words
-from .client import DEFAULT_TIMEOUT, CatalogActor, ClusterIndex, ReplicaActor, catalog_layout, read_layout, start_ray
+from ..index import AddReport, ImportOptions
+from ..records.ingest import Format, read_records
+from ..store.settings import protected_words
+from .client import ClusterIndex
+from .fanout import DEFAULT_TIMEOUT, CatalogActor, ReplicaActor, catalog_layout, read_layout, start_ray
 from .layout import NAMESPACE, Layout, catalog_name, check_name, place, replica_name
 from .replica import COPY_TIMEOUT
 
@@ -199,10 +200,7 @@ def build_cluster(
     shards: int | None = None,
     replicas: int | None = None,
     input_format: Format = "auto",
-    field_map: Mapping[str, str] | None = None,
-    update: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    progress: Callable[[AddReport], None] | None = None,
+    options: ImportOptions | None = None,
     profile: str = "light",
     protected: Sequence[str] = (),
     timeout: float = DEFAULT_TIMEOUT,
@@ -213,9 +211,8 @@ def build_cluster(
     does (bad ones reported with file:line); each shard's replicas analyze and
     commit their articles on their own nodes, the shards in parallel. Running
     it again after an interruption finishes the job without duplicates.
+    ``options``: how the articles are imported (``ImportOptions``, as ``ClusterIndex.add`` takes them).
     """
     index = open_or_create_cluster(address, name, data_dir=data_dir, shards=shards, replicas=replicas, timeout=timeout)
-    report = index.add(
-        read_records(paths, input_format), update=update, batch_size=batch_size, field_map=field_map, progress=progress
-    )
+    report = index.add(read_records(paths, input_format), options)
     return index, report

@@ -29,20 +29,22 @@ import orjson
 import ray
 from ray.exceptions import RayError
 
-from .. import topics
-from ..articles import Article
+from ..derived import topics
+from ..derived.topics import ModelInfo, TopicModel, document_frequencies
+from ..derived.variants import PairCounts, VariantTable, pair_counts
 from ..engine.compile import Ranking
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, TEXT_FIELDS, stored_article, stored_sketch
 from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistics
 from ..errors import ArticleNotFoundError
-from ..files import write_atomically
-from ..index import AddReport, Index, IndexInfo
+from ..index import AddReport, ImportOptions, Index, IndexInfo
+from ..records.articles import Article
+from ..records.files import write_atomically
 from ..related import RelatedCandidate, copies_of, related_candidates, text_frequencies
-from ..search import MAX_LIMIT, Filters, Results, query_statistics, search
-from ..store import Snapshot
-from ..suggest import Suggestion
-from ..topics import ModelInfo, TopicModel, document_frequencies
-from ..variants import PairCounts, VariantTable, pair_counts
+from ..search.options import MAX_LIMIT, Filters, SearchOptions
+from ..search.ranking import query_statistics, search
+from ..search.results import Results
+from ..search.suggest import Suggestion
+from ..store.snapshot import Snapshot
 from .layout import NAMESPACE
 
 _T = TypeVar("_T")
@@ -199,11 +201,14 @@ class ShardReplica:
     ) -> AddReport:
         """Write articles already checked by the client (ids unique, every record valid); the report
         says each one's fate."""
-        # the topic model is the cluster's, fitted over every shard (``ClusterIndex.refit_topics``)
+        # the topic model is the cluster's, fitted over every shard (``ClusterIndex.topics.refit``)
         return self._write(
             write_id,
             lambda: self.index.add(
-                articles, update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics="off"
+                articles,
+                ImportOptions(
+                    update=update, batch_size=max(1, batch_size), wait=wait, item_outcomes=True, fit_topics="off"
+                ),
             ),
         )
 
@@ -227,18 +232,25 @@ class ShardReplica:
         except ArticleNotFoundError:
             return None
 
-    def search(self, query: str, options: dict[str, Any], depth: int) -> tuple[Results, list[tuple[int, ...]]]:
+    def search(
+        self,
+        query: str,
+        options: SearchOptions,
+        depth: int,
+        widen: bool | None,
+        statistics: CollectionStatistics | None,
+    ) -> tuple[Results, list[tuple[int, ...]]]:
         """The first ``depth`` hits of this shard (``search``'s own pages, deeper than one page may go),
         with each hit's near-duplicate sketch, to fold copies across shards."""
         self._current()
         snapshot = self.index.snapshot()  # one commit for every page and the sketches
-        per_page = max(1, min(depth, MAX_LIMIT))
-        results = search(snapshot, query, limit=per_page, page=1, **options)
+        first = dataclasses.replace(options, limit=max(1, min(depth, MAX_LIMIT)), page=1)
+        results = search(snapshot, query, first, widen=widen, statistics=statistics)
         hits = list(results.hits)
-        page = 1
-        while len(hits) < depth and len(hits) == page * per_page:
-            page += 1
-            hits.extend(search(snapshot, query, limit=per_page, page=page, **dict(options, facets=False)).hits)
+        following = dataclasses.replace(first, facets=False)
+        while len(hits) < depth and len(hits) == following.page * following.limit:
+            following = dataclasses.replace(following, page=following.page + 1)
+            hits.extend(search(snapshot, query, following, widen=widen, statistics=statistics).hits)
         results = dataclasses.replace(results, hits=hits[:depth])
         sketches = [
             stored_sketch(document) if (document := snapshot.find(hit.id)) is not None else () for hit in results.hits
@@ -249,7 +261,7 @@ class ShardReplica:
 
     def model_info(self) -> ModelInfo | None:
         self._current()
-        return self.index.topics_info()
+        return self.index.topics.info()
 
     def sample_keys(self, size: int) -> list[tuple[int, str]]:
         self._current()
@@ -265,7 +277,7 @@ class ShardReplica:
         return pair_counts(self.index.snapshot(), pairs)
 
     def use_topics(self, write_id: str, model: TopicModel, variants: VariantTable) -> None:
-        self._write(write_id, lambda: self.index.use_topics(model, variants))
+        self._write(write_id, lambda: self.index.topics.adopt(model, variants))
 
     # --- related articles and copies ---------------------------------------------
 

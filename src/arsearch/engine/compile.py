@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..analysis import Analyzer
+from ..analysis.synonyms import Member, SynonymTable
 from ..query import ROOT_QUERY_FIELD, Bool, DateRange, Node, ParsedQuery, Phrase, Word
-from ..synonyms import Member, SynonymTable
 from .base import Snapshot
 from .queries import (
     AllQuery,

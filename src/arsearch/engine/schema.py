@@ -20,10 +20,9 @@ from typing import Any
 
 import orjson
 
-from .. import fingerprint
-from ..analysis import COLUMNS, Analyzer
-from ..articles import Article, searchable_part
+from ..analysis import COLUMNS, Analyzer, fingerprint
 from ..query import KEYWORD_QUERY_FIELDS
+from ..records.articles import Article, searchable_part
 from .base import IndexedDocument, Snapshot, StoredDocument
 from .queries import TermQuery
 

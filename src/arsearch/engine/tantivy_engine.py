@@ -25,7 +25,7 @@ import orjson
 import tantivy
 from tantivy import Occur, Order, Query
 
-from ..files import file_signature, write_atomically
+from ..records.files import file_signature, write_atomically
 from . import queries as q
 from .base import EngineBusy, EngineDiskError, EngineUnreadable, Found, IndexedDocument, PartsRepair, StoredDocument
 from .base import Order as HitOrder

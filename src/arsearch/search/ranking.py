@@ -1,0 +1,227 @@
+"""Ranked search over one commit: the query language, filters, sorting, facets, pages,
+copies folded into their story, highlighting.
+
+مثال::
+
+    >>> results = search(snapshot, "زيارة الوزير للمملكة", SearchOptions(limit=5))  # doctest: +SKIP
+    >>> results.total, results.facets["source"]                                    # doctest: +SKIP
+    >>> print(results.hits[0].snippets[0].text)                                    # doctest: +SKIP
+    وصل وزيرُ الخارجية إلى [المملكةِ] في [زيارةٍ] رسمية…
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..analysis import Analyzer, fingerprint
+from ..engine.base import Found, Order, StoredDocument
+from ..engine.compile import Compiled, QueryCompiler, Ranking
+from ..engine.queries import BooleanQuery, EngineQuery, FilterQuery
+from ..engine.schema import stored_article, stored_sketch
+from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistics, scored_terms, with_statistics
+from ..query import Bool, Node, ParsedQuery, Word, parse
+from ..records.articles import Article
+from ..store.snapshot import Snapshot
+from .highlight import highlight_whole, snippets
+from .options import SearchOptions, filter_query
+from .results import Copy, Hit, Results
+from .suggest import did_you_mean
+
+FACET_FIELDS = ("source", "category")
+#: Facet values reported per field (the commonest).
+FACET_SIZE = 50
+#: When a query's words find fewer articles than this, articles sharing only
+#: their roots are let in too (``Ranking.root_boost``): مدرسة finds المدارس.
+WIDEN_BELOW = 3
+#: With copies folded, ranked hits looked at per story wanted (more when a page still falls short).
+COLLAPSE_WINDOW_FACTOR = 3
+#: The most ranked hits looked at to fold copies into the stories of one page.
+MAX_COLLAPSE_WINDOW = 5000
+
+
+def search(
+    snapshot: Snapshot,
+    text: str,
+    options: SearchOptions = SearchOptions(),
+    *,
+    widen: bool | None = None,
+    statistics: CollectionStatistics | None = None,
+) -> Results:
+    """Search one commit of an index (``SearchOptions`` says what for). Never raises on a
+    malformed query: it falls back to the words, and ``Results.warnings`` says why.
+
+    ``widen``: whether articles sharing only a root with the query's words are let in.
+    None (the default) decides from this commit's counts (fewer than ``WIDEN_BELOW``
+    articles without the filters); a sharded index decides once for all its shards
+    from their summed counts and passes True or False. ``statistics``: score terms
+    by the rarity they have in a whole collection this commit is one shard of
+    (``query_statistics`` of every shard, summed).
+    """
+    started = time.perf_counter()
+    limit, page = options.limit, options.page
+    restriction = filter_query(options.filters)
+    parsed = parse(text)
+    analyzer = snapshot.analyzer
+    compiled = _compiled(snapshot, parsed, options.ranking, options.variants, statistics)
+    if statistics is not None:
+        compiled.query, compiled.widened = (
+            with_statistics(query, snapshot, statistics) if query is not None else None
+            for query in (compiled.query, compiled.widened)
+        )
+    warnings = [*parsed.warnings, *compiled.warnings]
+
+    def finish(total: int, hits: list[Hit], counts: dict[str, dict[str, int]], message: str | None) -> Results:
+        suggestion = did_you_mean(snapshot, parsed, total) if text.strip() else None
+        elapsed = round((time.perf_counter() - started) * 1000, 2)
+        return Results(
+            text, total, hits, page, limit, elapsed, counts, suggestion, warnings, parsed.describe(), message
+        )
+
+    if compiled.query is None:
+        if not text.strip():
+            message = "empty query: type some words to search for"
+        elif warnings:
+            message = "nothing left to search for: " + "; ".join(warnings)
+        elif not any(character.isalnum() for character in text):
+            message = "the query has no words, only symbols: type some words to search for"
+        else:
+            message = "the query has only stop words (such as في، من، ما): add a word that carries meaning"
+        return finish(0, [], {}, message)
+    offset = options.offset
+    order: Order = "score" if options.sort == "relevance" else options.sort
+
+    def run(query: EngineQuery) -> tuple[Found, EngineQuery]:
+        if restriction is not None:  # filters restrict, they do not score
+            query = BooleanQuery((("must", query), ("must", FilterQuery(restriction))))
+        return snapshot.search(query, limit=limit, offset=offset, count=True, order=order), query
+
+    found, query = run(compiled.query)
+    roots = set(compiled.searched_roots)  # words matched only by their root are highlighted too
+    if compiled.widened is not None and widen is not False:
+        if widen is None and found.total < WIDEN_BELOW:
+            # The words themselves find (almost) nothing: let a shared root qualify an
+            # article. Judged without the filters, so that a filtered page agrees with
+            # the facet counts of the unfiltered one.
+            unfiltered = found if restriction is None else snapshot.search(compiled.query, limit=1, count=True)
+            widen = unfiltered.total < WIDEN_BELOW
+        if widen:
+            found, query = run(compiled.widened)
+            roots.update(root for _, root, _ in compiled.roots)
+    total = found.total
+    if options.collapse and total > 1:
+        stories = _stories(snapshot, query, order, offset + limit, total)[offset:]
+    else:
+        stories = [(score, snapshot.stored(address), []) for score, address in found.hits]
+    counts = _facet_counts(snapshot, query) if options.facets and total else {}
+    hits = [
+        _hit(stored_article(document), score, compiled, roots, analyzer, options.highlight, options.markers, copies)
+        for score, document, copies in stories
+    ]
+    return finish(total, hits, counts, None)
+
+
+def query_statistics(
+    snapshot: Snapshot, text: str, *, ranking: Ranking | None = None, variants: bool = True
+) -> tuple[int, dict[FieldTerm, int]]:
+    """This commit's article count and its counts of the terms the query ``text`` scores with
+    (widened to roots or not): what a sharded search sums over its shards for ``statistics``."""
+    compiled = _compiled(snapshot, parse(text), ranking, variants, None)
+    terms = set().union(*(scored_terms(query) for query in (compiled.query, compiled.widened) if query is not None))
+    return local_statistics(snapshot, terms)
+
+
+def _compiled(
+    snapshot: Snapshot,
+    parsed: ParsedQuery,
+    ranking: Ranking | None,
+    variants: bool,
+    statistics: CollectionStatistics | None,
+) -> Compiled:
+    needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
+    compiler = QueryCompiler(
+        snapshot,
+        snapshot.analyzer,
+        ranking or Ranking(),
+        snapshot.vocabulary() if needs_vocabulary else None,
+        snapshot.synonyms(),
+        (table.as_mapping() if variants and (table := snapshot.variants()) is not None else None),
+        statistics,
+    )
+    return compiler.compile(parsed)
+
+
+Story = tuple[float | None, StoredDocument, list[StoredDocument]]
+
+
+def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, total: int) -> list[Story]:
+    """The first ``wanted`` stories of the ranked hits: each hit with the lower-ranked near-copies
+    of it folded in. Always counted from the first hit, so every page folds the same way and no
+    story shows on two pages."""
+    window = min(max(wanted * COLLAPSE_WINDOW_FACTOR, wanted + 10), MAX_COLLAPSE_WINDOW)
+    while True:
+        found = snapshot.search(query, limit=window, count=False, order=order)
+        grouper = fingerprint.StoryGrouper()
+        stories: list[Story] = []
+        for score, address in found.hits:
+            document = snapshot.stored(address)
+            story = grouper.add(stored_sketch(document))
+            if story is None:
+                stories.append((score, document, []))
+            else:
+                stories[story][2].append(document)
+        if len(stories) >= wanted or window >= min(total, MAX_COLLAPSE_WINDOW):
+            return stories[:wanted]
+        window = min(window * 2, MAX_COLLAPSE_WINDOW)
+
+
+def _words(node: Node) -> list[Node]:
+    """Every leaf of a query tree."""
+    if not isinstance(node, Bool):
+        return [node]
+    return [leaf for group in (node.should, node.must, node.must_not) for n in group for leaf in _words(n)]
+
+
+def _facet_counts(snapshot: Snapshot, query: EngineQuery) -> dict[str, dict[str, int]]:
+    """Counts by source and category over the whole result set, commonest first."""
+    counts = snapshot.facet_counts(query, FACET_FIELDS, FACET_SIZE)
+    return {
+        name: dict(sorted(((value, n) for value, n in counts[name].items() if value), key=lambda kv: (-kv[1], kv[0])))
+        for name in FACET_FIELDS
+    }
+
+
+def _hit(
+    article: Article,
+    score: float | None,
+    compiled: Compiled,
+    roots: set[str],
+    analyzer: Analyzer,
+    highlight: bool,
+    markers: tuple[str, str],
+    copies: list[StoredDocument],
+) -> Hit:
+    if highlight:
+        title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers, roots)
+        passages = snippets(article.text, analyzer, compiled.stems, compiled.exact_forms, markers=markers, roots=roots)
+    else:
+        title, passages = None, []
+    return Hit(
+        id=article.id,
+        score=round(float(score or 0.0), 4),
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        url=article.url,
+        category=article.category,
+        title_highlighted=title,
+        snippets=passages,
+        metadata={"author": article.author, "tags": list(article.tags), **article.extra},
+        copies=[_copy(stored_article(document)) for document in copies],
+    )
+
+
+def _copy(article: Article) -> Copy:
+    return Copy(article.id, article.title, article.source, article.date, article.url)
+
+
+__all__ = ["Copy", "Hit", "Ranking", "Results", "SearchOptions", "query_statistics", "search"]

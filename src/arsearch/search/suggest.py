@@ -1,0 +1,118 @@
+"""Did-you-mean corrections and autocomplete, from the index's own vocabulary.
+
+Normalization already makes the commonest slips harmless (ة/ه, ى/ي, hamza
+forms, diacritics). What is left is corrected here: a letter doubled,
+dropped, swapped or mistyped (edit distance over normalized forms, ranked by
+document frequency), and two words typed without the space between them.
+
+مثال::
+
+    >>> index.search("المملكلة").suggestion        # doctest: +SKIP
+    'المملكة'
+    >>> [s.text for s in index.suggest("اقتص")]     # doctest: +SKIP
+    ['اقتصادي', 'اقتصاد', ...]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..derived.vocabulary import Vocabulary
+from ..query import ParsedQuery, Word
+from ..store.snapshot import Snapshot
+
+#: Look for a correction when a query finds fewer results than this.
+SUGGEST_BELOW = 3
+#: A word is suspect when it occurs in fewer documents than this.
+RARE_WORD_DOCS = 2
+#: Did-you-mean looks at this many unknown words of a query at most, each no
+#: longer than this: the time per query stays bounded whatever is typed.
+MAX_CORRECTED_WORDS = 8
+MAX_CORRECTABLE_LETTERS = 20
+MIN_SPLIT_PART = 2
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One completion: the word (normalized form) and how many articles contain it."""
+
+    text: str
+    doc_count: int
+
+
+def _nearest(vocabulary: Vocabulary, form: str, *, stemmed: bool) -> str | None:
+    """The most frequent known term near ``form``: one edit away, or two for long words."""
+    for distance in (1, 2) if len(form) >= 6 else (1,):
+        near = [(w, c) for w, c in vocabulary.within(form, distance, stemmed=stemmed) if w != form]
+        near = [(w, c) for w, c in near if c >= RARE_WORD_DOCS]
+        if near:
+            return near[0][0]
+    return None
+
+
+def _correct_word(vocabulary: Vocabulary, form: str, stem: str | None) -> str | None:
+    """A near known word (exact forms, or stems: تطعيمم → تطعيم), or the word split in two."""
+    # a whole word is shown when there is one; a stem only when no word is near
+    near = _nearest(vocabulary, form, stemmed=False)
+    if near is None and stem:
+        near = _nearest(vocabulary, stem, stemmed=True)
+    if near is not None:
+        return near
+    splits = []
+    for cut in range(MIN_SPLIT_PART, len(form) - MIN_SPLIT_PART + 1):
+        left, right = form[:cut], form[cut:]
+        frequency = min(vocabulary.count(left), vocabulary.count(right))
+        if frequency >= RARE_WORD_DOCS:
+            splits.append((frequency, f"{left} {right}"))
+    return max(splits)[1] if splits else None
+
+
+def did_you_mean(snapshot: Snapshot, parsed: ParsedQuery, total: int) -> str | None:
+    """A corrected query when this one found (almost) nothing, else None."""
+    if total >= SUGGEST_BELOW:
+        return None
+    words = [n for n in parsed.root.should + parsed.root.must if isinstance(n, Word) and not n.field]
+    if not words:
+        return None
+    vocabulary = snapshot.vocabulary()
+    light = snapshot.analyzer
+    corrected = []
+    changed = False
+    attempts = 0
+    for word in words:
+        tokens = list(light.tokens(word.text, keep_stopwords=True))
+        stems = [t.stem for t in tokens if t.stem]
+        if word.prefix or word.fuzzy or not stems:
+            corrected.append(word.text)
+            continue
+        forms = [t.normalized for t in tokens]
+        known_stem = any(vocabulary.count(stem, stemmed=True) for stem in stems)
+        if (
+            len(forms) == 1
+            and not known_stem
+            and vocabulary.count(forms[0]) < RARE_WORD_DOCS
+            and len(forms[0]) <= MAX_CORRECTABLE_LETTERS
+            and attempts < MAX_CORRECTED_WORDS
+        ):
+            attempts += 1
+            fix = _correct_word(vocabulary, forms[0], stems[0])
+            if fix:
+                corrected.append(fix)
+                changed = True
+                continue
+        corrected.append(word.text)
+    return " ".join(corrected) if changed else None
+
+
+def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10) -> list[Suggestion]:
+    """Completions of the last word of ``prefix``, most frequent first.
+
+    The earlier words are kept, so "وزير الخار" completes to "وزير الخارجيه".
+    """
+    head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
+    forms = [t.normalized for t in snapshot.analyzer.tokens(last, keep_stopwords=True)]
+    if len(forms) != 1 or prefix.endswith(" "):
+        return []
+    lead = f"{head} " if head else ""
+    vocabulary = snapshot.vocabulary()
+    return [Suggestion(lead + word, count) for word, count in vocabulary.complete(forms[0], max(1, limit))]

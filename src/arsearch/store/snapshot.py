@@ -1,0 +1,129 @@
+"""One commit of an open index: the engine's reads, and arsearch's own (articles by id, the
+vocabulary, the topic model, synonyms, spelling variants).
+
+The features (search, related, suggest) read a ``Snapshot`` and never the
+``Index`` facade; a snapshot reaches the caches of the index it comes from
+through ``IndexCaches``, which ``Store`` provides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..analysis import Analyzer
+from ..analysis.synonyms import SynonymTable
+from ..derived.topics import TopicModel
+from ..derived.variants import VariantTable
+from ..derived.vocabulary import Vocabulary
+from ..engine.base import Found, Order, StoredDocument
+from ..engine.base import Snapshot as EngineSnapshot
+from ..engine.queries import EngineQuery
+from ..engine.schema import address_of, stored_article
+from ..errors import ArticleNotFoundError
+from ..records.articles import Article
+
+
+class IndexCaches(Protocol):
+    """What a snapshot needs of its index: the analyzer, and the caches of what does not change
+    with every commit, or is built once per commit (``Store``)."""
+
+    path: Path
+    analyzer: Analyzer
+
+    def vocabulary_of(self, snapshot: Snapshot) -> Vocabulary: ...
+    def topic_model(self) -> TopicModel | None: ...
+    def synonym_table(self) -> SynonymTable: ...
+    def variant_table(self) -> VariantTable | None: ...
+
+
+class Snapshot:
+    """One commit of an open index, with the index's analyzer and per-commit caches.
+
+    It offers the engine's read operations (``engine.base.Snapshot``) and
+    arsearch's own: articles by id, the vocabulary, the topic model.
+    """
+
+    def __init__(self, store: IndexCaches, view: EngineSnapshot) -> None:
+        self.store = store
+        self.view = view
+        self.analyzer = store.analyzer
+        self.path = store.path
+
+    # --- the engine's reads -------------------------------------------------
+
+    @property
+    def generation(self) -> Hashable:
+        return self.view.generation
+
+    @property
+    def doc_count(self) -> int:
+        return self.view.doc_count
+
+    @property
+    def segment_count(self) -> int:
+        return self.view.segment_count
+
+    def __len__(self) -> int:
+        return self.doc_count
+
+    def search(
+        self, query: EngineQuery, *, limit: int, offset: int = 0, count: bool = True, order: Order = "score"
+    ) -> Found:
+        return self.view.search(query, limit=limit, offset=offset, count=count, order=order)
+
+    def stored(self, address: Any) -> StoredDocument:
+        return self.view.stored(address)
+
+    def addresses(self) -> list[Any]:
+        return self.view.addresses()
+
+    def ids(self) -> Iterator[str]:
+        return self.view.ids()
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self.view.doc_freq(field, term)
+
+    def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
+        return self.view.terms(field, prefix, limit)
+
+    def facet_counts(self, query: EngineQuery, fields: Sequence[str], size: int) -> dict[str, dict[str, int]]:
+        return self.view.facet_counts(query, fields, size)
+
+    # --- arsearch's reads -----------------------------------------------------
+
+    def find(self, article_id: str) -> StoredDocument | None:
+        """The stored document of an article, or None."""
+        address = address_of(self.view, article_id)
+        return None if address is None else self.stored(address)
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and address_of(self.view, article_id) is not None
+
+    def document(self, article_id: str) -> StoredDocument:
+        """An article's stored document, or ``ArticleNotFoundError``."""
+        document = self.find(article_id)
+        if document is None:
+            raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}", article_id)
+        return document
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id (``ArticleNotFoundError`` if there is none)."""
+        return stored_article(self.document(article_id))
+
+    def vocabulary(self) -> Vocabulary:
+        """The commit's words and stems with document counts (built on first use after a commit)."""
+        return self.store.vocabulary_of(self)
+
+    def topic_model(self) -> TopicModel | None:
+        """The index's topic model (re-read when a writer refits it), or None."""
+        return self.store.topic_model()
+
+    def synonyms(self) -> SynonymTable:
+        """The index's synonym groups, as stored now (they are settings, not part of a commit)."""
+        return self.store.synonym_table()
+
+    def variants(self) -> VariantTable | None:
+        """The spelling variants of names and loanwords fitted with the topic model, or None."""
+        return self.store.variant_table()

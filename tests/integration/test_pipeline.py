@@ -217,7 +217,7 @@ def test_a_dead_worker_stops_the_import_with_a_clear_error_and_the_last_commit_i
 
         def stream() -> Iterator[dict[str, object]]:
             for n, record in enumerate(records(100_000)):
-                if n == 5000 and not killed:
+                if n == 1000 and not killed:  # the workers run (past INLINE_ARTICLES), commits made
                     for pid in children_of(os.getpid()):
                         os.kill(pid, signal.SIGKILL)
                         killed.append(pid)

@@ -252,7 +252,7 @@ def test_the_model_fitted_from_an_imports_kept_bags_is_the_one_read_back_from_th
     reading = topics.document_frequencies
     monkeypatch.setattr(topics, "document_frequencies", lambda *a, **k: read_back.append(1) or reading(*a, **k))
     corpus = read_records([str(shared_dir / "corpora" / "saudinewsnet.jsonl.gz")])
-    news = [record.data for record in itertools.islice(corpus, 450) if record.data.get("text")]
+    news = [record.data for record in itertools.islice(corpus, 360) if record.data.get("text")]
     changed = [{**record, "title": "تحديث " + str(record.get("title"))} for record in news[:50]]
     long_title = {"id": "long", "title": "ب" * 300 + " نفط", "text": news[0]["text"]}
     listed: list[int] = []

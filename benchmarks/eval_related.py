@@ -42,7 +42,8 @@ from _common import (
     read_jsonl_gz,
     require,
 )
-from arsearch import Index, topics
+from arsearch import Index
+from arsearch.derived import topics
 
 ANT = SHARED / "corpora" / "antcorpus.jsonl.gz"
 SEED = 20261125

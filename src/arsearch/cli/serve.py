@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..index import (
-    INDEX_ENV_VAR,
-    default_index_path,
-)
-from .common import (
-    cluster_module,
-    fail,
-    friendly_errors,
-    index_option,
-)
+from ..index import INDEX_ENV_VAR, SearchIndex, default_index_path
+from .common import cluster_module, fail, friendly_errors, index_option
 
 
 @click.command("serve")
@@ -64,7 +55,7 @@ def serve_command(
         fail("serving a cluster index takes both --cluster HOST:PORT and --name NAME")
     if cluster_address is not None and index_path is not None:
         fail("give --index or --cluster, not both")
-    served: Any
+    served: SearchIndex | Path
     if cluster_address is not None and cluster_name is not None:
         served = cluster_module().ClusterIndex.connect(cluster_address, cluster_name)
         what = f"cluster index {cluster_name!r} at {cluster_address}"

@@ -6,6 +6,9 @@ directory under the build's ``data_dir`` on the node that serves it. Ray
 places the replicas, restarts them and carries the calls; the analysis,
 search and related code are the library's own. See docs/scaling.md.
 
+Layer: edge, under ``web`` and ``cli``. May import the facade (``index``) and every layer
+below it; the only package that imports Ray.
+
 مثال::
 
     >>> from arsearch.cluster import ClusterIndex, build_cluster

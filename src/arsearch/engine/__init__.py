@@ -2,6 +2,9 @@
 queries (``queries``), the logical schema (``schema``), the user query compiler
 (``compile``) and the engines themselves. Only this package imports an engine.
 
+Layer: engine. May import ``query``, ``analysis``, ``records`` and ``errors``; never the store
+or anything above it (the compiler sees the vocabulary and variants through Protocols).
+
 مثال::
 
     >>> get_engine("tantivy").name

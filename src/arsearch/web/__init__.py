@@ -28,6 +28,9 @@ that) and new commits are picked up by the next request. A cluster index
 or ``arsearch serve --cluster HOST:PORT --name NAME``; when a shard has no replica
 left, searches answer ``partial: true`` and writes to it ``503``.
 
+Layer: edge. May import the facade (``index``) and the layers below it, and ``cluster`` for a
+cluster index served; never ``cli``.
+
 مثال::
 
     >>> from starlette.testclient import TestClient                 # doctest: +SKIP

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +34,12 @@ def test_every_public_name_resolves_and_unknown_ones_say_so() -> None:
     assert arsearch.Index.__module__ == "arsearch.index"
     with pytest.raises(AttributeError, match="module 'arsearch' has no attribute 'Indx'"):
         arsearch.Indx  # noqa: B018
+
+
+def test_every_package_says_which_layer_it_is_and_what_it_may_import() -> None:
+    source = Path(arsearch.__file__).parent
+    packages = sorted(path.parent.name for path in source.glob("*/__init__.py"))
+    assert len(packages) >= 9
+    for name in packages:
+        doc = ast.get_docstring(ast.parse((source / name / "__init__.py").read_text(encoding="utf-8"))) or ""
+        assert re.search(r"^Layer: \w+.*May import", doc, flags=re.M | re.S), f"{name}/__init__.py says no layer"

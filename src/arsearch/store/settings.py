@@ -78,7 +78,8 @@ def analysis_options(analysis: Mapping[str, Any]) -> dict[str, Any]:
             return {"chain": Chain.from_spec(analysis["chain"])}
         except (ValueError, TypeError, AttributeError) as error:
             raise IndexCorruptError(
-                f"the index's analysis chain cannot be rebuilt ({error}): import or install what defines its steps"
+                f"the index's analysis chain cannot be rebuilt ({error}): install what defines its steps, "
+                "or put its module on PYTHONPATH"
             ) from None
     stopwords = analysis.get("stopword_list")
     return {

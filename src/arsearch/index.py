@@ -37,7 +37,7 @@ from .analysis import DEFAULT_PROFILE, Analyzer, Chain, NormalizationOptions, Pr
 from .derived.topics import ModelInfo, WrittenBags
 from .derived.variants import WordVariants, word_variants
 from .engine import DEFAULT_ENGINE
-from .errors import InvalidIndexNameError
+from .errors import ArticleNotFoundError, InvalidIndexNameError
 from .records.articles import Article
 from .related import RelatedArticle, duplicates, related, related_to_text
 from .roles import LastReleaseNames, Synonyms, Topics
@@ -446,8 +446,19 @@ class Index(LastReleaseNames):
         return report
 
     def update(self, article: Article | Mapping[str, Any]) -> None:
-        """Add the article, or replace the one with the same id."""
-        self.add([article], update=True, strict=True)
+        """Replace the indexed article with the same id (``ArticleNotFoundError`` when there is
+        none: ``add`` adds articles); ``ArticleError`` names what is wrong with a bad record.
+
+        مثال::
+
+            >>> index.update({"id": "42", "title": "عنوان معدل", "text": "نص الخبر"})  # doctest: +SKIP
+        """
+        checked = Article.from_record(article)
+        if checked.id not in self:
+            raise ArticleNotFoundError(
+                f"no article with id {checked.id!r} in {self.path} to update (add() adds articles)", checked.id
+            )
+        self.add([checked], update=True, strict=True)
 
     def delete(self, article_id: str) -> bool:
         """Delete an article; returns False when there was none with that id."""

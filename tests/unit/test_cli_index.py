@@ -32,6 +32,24 @@ def test_index_then_search_the_sample(tmp_path: Path) -> None:
     assert orjson.loads(out)["doc_count"] == 30
 
 
+def test_a_reimport_with_one_change_says_so_and_update_replaces_only_it(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    assert run("index", str(SAMPLE), "--index", index)[0] == 0
+    edited = tmp_path / "edited.jsonl"
+    records = [{**record, "title": "عنوان معدل"} if n == 4 else record for n, record in enumerate(SAMPLE_RECORDS)]
+    edited.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+    code, out, _ = run("index", str(edited), "--index", index)
+    assert code == 0
+    assert out.startswith(
+        "added 0, updated 0, unchanged 29, kept 1 that differ (--update replaces them), skipped 0 in "
+    )
+    assert "docs/s" not in out  # nothing was written
+    code, out, _ = run("index", str(edited), "--index", index, "--update")
+    assert out.startswith("added 0, updated 1, unchanged 29, skipped 0 in "), out
+    code, out, _ = run("search", "عنوان معدل", "--index", index, "--json")
+    assert orjson.loads(out)["hits"][0]["id"] == SAMPLE_RECORDS[4]["id"]
+
+
 @pytest.mark.parametrize("kind", ["jsonl.gz", "json", "csv", "stdin-json", "stdin-jsonl"])
 def test_every_input_format(tmp_path: Path, kind: str) -> None:
     rows = SAMPLE_RECORDS[:5]

@@ -24,7 +24,7 @@ from arsearch.records.ingest import read_records
 from arsearch.search.options import MAX_LIMIT
 from arsearch.store.importing import DEFAULT_BATCH_SIZE, PROGRESS_EVERY
 from arsearch.store.settings import SETTINGS_FILE
-from helpers import SAMPLE
+from helpers import SAMPLE, SAMPLE_RECORDS
 
 
 @pytest.fixture
@@ -87,10 +87,31 @@ def test_update_replaces_and_delete_removes(sample_index: Index) -> None:
 
 def test_adding_again_leaves_existing_articles_unless_update(sample_index: Index) -> None:
     again = sample_index.add(read_records([str(SAMPLE)]))
-    assert (again.added, again.updated, again.unchanged) == (0, 0, 30)
+    assert (again.added, again.updated, again.unchanged, again.kept) == (0, 0, 30, 0)
     changed = sample_index.add([{"id": "sample-02", "title": "تعديل", "text": "نص"}], update=True)
     assert (changed.added, changed.updated) == (0, 1)
     assert len(sample_index) == 30
+
+
+def test_a_reimport_with_one_change_counts_it_apart_and_update_writes_only_it(sample_index: Index) -> None:
+    records = SAMPLE_RECORDS[:]
+    records[4] = {**records[4], "title": "عنوان معدل"}
+    again = sample_index.add(records, item_outcomes=True)
+    assert (again.added, again.updated, again.unchanged, again.kept) == (0, 0, 29, 1)
+    assert again.outcomes is not None and again.outcomes[4] == "kept" and again.outcomes.count("unchanged") == 29
+    assert sample_index.get(records[4]["id"]).title != "عنوان معدل"  # kept as it was
+    updated = sample_index.add(records, update=True)
+    assert (updated.added, updated.updated, updated.unchanged, updated.kept) == (0, 1, 29, 0)
+    assert updated.commits == 1 and sample_index.get(records[4]["id"]).title == "عنوان معدل"
+    assert sample_index.add(records, update=True).updated == 0  # nothing differs any more: nothing written
+
+
+def test_update_replaces_an_indexed_article_and_names_an_unknown_one(sample_index: Index) -> None:
+    sample_index.update({**SAMPLE_RECORDS[0], "text": "نص جديد"})
+    assert sample_index.get(SAMPLE_RECORDS[0]["id"]).text == "نص جديد"
+    with pytest.raises(ArticleNotFoundError, match=r"no article with id 'nope' .* to update \(add\(\) adds articles\)"):
+        sample_index.update({"id": "nope", "text": "نص"})
+    assert "nope" not in sample_index
 
 
 BAD_LINES = [

@@ -16,7 +16,7 @@ from arsearch.records.ingest import read_records
 from arsearch.web import create_app
 from arsearch.web.limits import MAX_API_LIMIT, MAX_API_PAGE
 from arsearch.web.openapi import OPENAPI
-from helpers import SAMPLE
+from helpers import SAMPLE, SAMPLE_RECORDS
 
 TOKEN = "s3cret-token"
 
@@ -146,6 +146,13 @@ def test_writes_with_the_token(tmp_path: Path) -> None:
         created = client.post("/articles", json=[article], headers=auth)
         assert created.status_code == 201 and created.json()["added"] == 1
         assert client.get("/search", params={"q": "الواجهة البرمجية"}).json()["hits"][0]["id"] == "web-1"
+        # sent again with one change: counted apart, and replaced only with update=1
+        edited = {**SAMPLE_RECORDS[0], "title": "خبر معدل من الواجهة"}
+        again = client.post("/articles", json=[article, edited], headers=auth).json()
+        assert again == {"added": 0, "updated": 0, "unchanged": 1, "kept": 1}
+        again = client.post("/articles", params={"update": "1"}, json=[article, edited], headers=auth).json()
+        assert again == {"added": 0, "updated": 1, "unchanged": 1, "kept": 0}
+        assert client.get(f"/articles/{edited['id']}").json()["title"] == "خبر معدل من الواجهة"
         bad = client.post("/articles", json={"title": "بلا معرف"}, headers=auth)
         assert bad.status_code == 400 and "id" in error_of(bad)
         not_json = client.post("/articles", content=b"{nope", headers=auth)
@@ -178,7 +185,7 @@ def test_a_post_with_a_bad_record_writes_nothing_and_names_every_bad_one(tmp_pat
         assert client.get("/health").json()["articles"] == 0  # not even ok-1
         # resent without the bad records: written, in one commit
         fixed = client.post("/articles", json=[batch[0], batch[2]], headers=auth)
-        assert (fixed.status_code, fixed.json()) == (201, {"added": 2, "updated": 0, "unchanged": 0})
+        assert (fixed.status_code, fixed.json()) == (201, {"added": 2, "updated": 0, "unchanged": 0, "kept": 0})
         assert client.post("/articles?update=maybe", json=batch[0], headers=auth).status_code == 400
 
 
@@ -195,8 +202,9 @@ def test_partial_posts_write_the_good_records_and_report_each_item(tmp_path: Pat
         answer = client.post("/articles", params={"partial": "1"}, json=batch, headers=auth)
         assert answer.status_code == 200
         body = answer.json()
-        assert (body["errors"], body["added"], body["unchanged"], body["skipped"]) == (True, 1, 1, 1)
-        assert [item["status"] for item in body["items"]] == ["added", "skipped", "unchanged"]
+        # "old" is indexed with other text: kept as it is, and said so (update=1 replaces it)
+        assert (body["errors"], body["added"], body["kept"], body["skipped"]) == (True, 1, 1, 1)
+        assert [item["status"] for item in body["items"]] == ["added", "skipped", "kept"]
         assert "no text" in body["items"][1]["reason"]
         updated = client.post("/articles?partial=1&update=1", json=batch[2:], headers=auth).json()
         assert (updated["errors"], updated["items"]) == (False, [{"item": 1, "status": "updated"}])

@@ -107,8 +107,8 @@ class Progress:
         if report is None:
             return None
         skipped = sum(report.skipped.values())
-        counts = f"{report.indexed:,} indexed, {report.unchanged:,} unchanged, {skipped:,} skipped"
-        return f"{counts}, {report.docs_per_second:,.0f} docs/s"
+        counts = f"{report.indexed:,} indexed, {report.unchanged + report.kept:,} already there, {skipped:,} skipped"
+        return f"{counts}, {report.docs_per_second:,.0f} docs/s" if report.indexed else counts
 
     def __call__(self, report: AddReport) -> None:
         if self.bar is not None:
@@ -129,10 +129,11 @@ def summary(report: AddReport) -> str:
     topics = f"; topic model fitted ({describe_topics(report.topics)})" if report.topics else ""
     if report.topics_fitting:
         topics = "; topic model being refitted in the background ('arsearch topics --wait' waits for it)"
+    kept = f", kept {report.kept:,} that differ (--update replaces them)" if report.kept else ""
+    speed = f" ({report.docs_per_second:,.0f} docs/s)" if report.indexed else ""
     return (
-        f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
-        f"skipped {skipped:,}{f' ({reasons})' if reasons else ''} "
-        f"in {report.elapsed:.1f} s ({report.docs_per_second:,.0f} docs/s){topics}"
+        f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}{kept}, "
+        f"skipped {skipped:,}{f' ({reasons})' if reasons else ''} in {report.elapsed:.1f} s{speed}{topics}"
     )
 
 

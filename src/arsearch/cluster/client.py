@@ -32,7 +32,7 @@ from ..engine.compile import Ranking
 from ..engine.statistics import CollectionStatistics
 from ..errors import ArticleNotFoundError, ClusterError
 from ..index import AddReport, ImportOptions, IndexInfo, SearchIndex, with_changes
-from ..records.articles import Article, ArticleError
+from ..records.articles import Article
 from ..related import RelatedArticle, candidates_wanted, key_terms, rank_related
 from ..roles import deprecated
 from ..search.options import Filters, SearchOptions
@@ -366,10 +366,15 @@ class ClusterIndex:
             report.elapsed += time.perf_counter() - fitting_started
 
     def update(self, article: Article | Mapping[str, Any]) -> None:
-        """Add the article, or replace the one with the same id."""
-        report = self.add([article], update=True)
-        if report.problems:
-            raise ArticleError(report.problems[0].reason, "bad record")
+        """Replace the indexed article with the same id (``ArticleNotFoundError`` when there is none:
+        ``add`` adds articles), on every replica of its shard."""
+        checked = Article.from_record(article)
+        if checked.id not in self:
+            raise ArticleNotFoundError(
+                f"no article with id {checked.id!r} in cluster index {self.name!r} to update (add() adds articles)",
+                checked.id,
+            )
+        self.add([checked], update=True)
 
     def delete(self, article_id: str) -> bool:
         """Delete an article from every replica of its shard; False when there was none."""

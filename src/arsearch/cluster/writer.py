@@ -77,6 +77,7 @@ class ShardedWriter:
         self.report.added += first.added
         self.report.updated += first.updated
         self.report.unchanged += first.unchanged
+        self.report.kept += first.kept
         self.report.commits += first.commits
         for place, fate in zip(places, first.outcomes or [], strict=True):
             self._fates[place] = fate

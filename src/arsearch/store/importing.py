@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from ..derived.topics import ModelInfo, WrittenBags
 from ..engine.base import Writer
+from ..engine.schema import stored_article
 from ..errors import BatchRejectedError, StrictModeError
 from ..records.articles import Article, ArticleError
 from ..records.ingest import Record
@@ -61,7 +62,10 @@ class AddReport:
 
     added: int = 0
     updated: int = 0
-    unchanged: int = 0  # already in the index, left as is (no update requested)
+    #: already in the index with the same content: nothing to write
+    unchanged: int = 0
+    #: already in the index with other content, left as it is (``update`` replaces them)
+    kept: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     commits: int = 0
@@ -69,8 +73,9 @@ class AddReport:
     topics: ModelInfo | None = None  # set when the import (re)fitted the topic model itself
     #: a background process is refitting the topic model (``index.topics.wait()``)
     topics_fitting: bool = False
-    #: with ``item_outcomes=True``: each input item's fate, in input order: "added",
-    #: "updated", "unchanged" or "skipped" (why: the ``problems`` entry at its location)
+    #: with ``item_outcomes=True``: each input item's fate, in input order: "added", "updated",
+    #: "unchanged", "kept" (indexed with other content, not updated) or "skipped" (why: the
+    #: ``problems`` entry at its location)
     outcomes: list[str] | None = None
 
     @property
@@ -136,8 +141,9 @@ class ImportOptions:
         True
     """
 
-    #: replace articles whose id is already indexed (by default they are left alone, so
-    #: re-running an interrupted import converges without duplicates)
+    #: replace articles already indexed whose content differs (by default they are kept as they
+    #: are, and counted apart: ``AddReport.kept``); the same content is never written again, so
+    #: re-running an interrupted import converges without duplicates
     update: bool = False
     #: articles per commit (a crash loses at most the articles since the last commit)
     batch_size: int = DEFAULT_BATCH_SIZE
@@ -194,13 +200,19 @@ def import_articles(
         """What to write, in input order; in strict mode the first bad record ends it."""
         for article in checked_articles(articles, options.field_map):
             if isinstance(article, Article):
-                indexed = not was_empty and article.id in committed
-                if indexed and not options.update:
+                stored = None if was_empty else committed.find(article.id)
+                if stored is None:
+                    outcome("added")
+                    yield _Write(article, False)
+                elif stored_article(stored) == article:  # the same content: nothing to write
                     report.unchanged += 1
                     outcome("unchanged")
+                elif options.update:
+                    outcome("updated")
+                    yield _Write(article, True)
                 else:
-                    outcome("updated" if indexed else "added")
-                    yield _Write(article, indexed)
+                    report.kept += 1
+                    outcome("kept")
                 continue
             if stop_at_first:
                 yield article.problem

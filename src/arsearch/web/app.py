@@ -208,7 +208,7 @@ class Api:
             return error_response(
                 400, str(rejected), problems=problems[:MAX_LISTED_PROBLEMS], bad_records=len(problems)
             )
-        counts = {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
+        counts = {"added": report.added, "updated": report.updated, "unchanged": report.unchanged, "kept": report.kept}
         if not partial:
             return OrjsonResponse(counts, status_code=201)
         reasons = {problem.location: problem.reason for problem in report.problems}

@@ -73,7 +73,8 @@ OPENAPI: dict[str, Any] = {
                     "Otherwise all are written in one commit before the 201 answer: a 2xx means every "
                     "article of the request is committed and survives a crash. partial=1: the good records "
                     "are written, 200 with errors (true when any was skipped) and items (each item's "
-                    "status: added, updated, unchanged or skipped, with its reason)."
+                    "status: added, updated, unchanged, kept (indexed with other content: update=1 "
+                    "replaces it) or skipped, with its reason)."
                 ),
                 "security": [{"bearer": []}],
                 "parameters": [
@@ -83,7 +84,7 @@ OPENAPI: dict[str, Any] = {
                     ),
                 ],
                 "responses": {
-                    "201": {"description": "added, updated, unchanged (all or nothing: every article committed)"},
+                    "201": {"description": "added, updated, unchanged, kept (all or nothing: every article committed)"},
                     "200": {"description": "partial=1: the counts, errors, and each item's outcome"},
                     "400": _ERROR,
                     "401": _ERROR,

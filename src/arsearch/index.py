@@ -42,7 +42,7 @@ from .records.articles import Article
 from .related import RelatedArticle, duplicates, related, related_to_text
 from .roles import LastReleaseNames, Synonyms, Topics
 from .search.options import Filters, SearchOptions
-from .search.ranking import search
+from .search.ranking import WIDEN_BELOW, search
 from .search.results import Results
 from .search.suggest import Suggestion, autocomplete
 from .store import refits
@@ -406,7 +406,8 @@ class Index(LastReleaseNames):
         snapshot = self.snapshot()
         tokens = list(self.analyzer.tokens(word))
         stem = tokens[0].stem if len(tokens) == 1 else None
-        return word_variants(snapshot, snapshot.variants(), word, stem)
+        root = self.analyzer.root(stem) if stem else ""
+        return word_variants(snapshot, snapshot.variants(), word, stem, root, WIDEN_BELOW)
 
     # --- writing ----------------------------------------------------------
 

@@ -41,7 +41,7 @@ from .engine.base import EngineUnreadable
 from .engine.base import Snapshot as EngineSnapshot
 from .engine.queries import TermQuery
 from .engine.schema import ANALYZED_FIELDS, SCHEMA_VERSION, stored_article
-from .errors import ArsearchError, IndexCorruptError, IndexVersionError
+from .errors import ArsearchError, IndexCorruptError, IndexNotFoundError, IndexVersionError
 from .index import Index
 from .records.articles import Article
 from .store.directory import Store
@@ -81,10 +81,15 @@ class RepairReport:
 
 
 def check_index(path: str | os.PathLike[str]) -> CheckReport:
-    """Open the index, read every stored article and query every analyzed field."""
+    """Open the index, read every stored article and query every analyzed field.
+
+    ``IndexNotFoundError`` when there is no index at ``path`` (nothing to check, nothing
+    damaged); any other failure to open it is a problem of the report."""
     report = CheckReport(Path(path))
     try:
         store = Store.open(path)
+    except IndexNotFoundError:
+        raise
     except ArsearchError as error:
         report.problems.append(str(error))
         return report
@@ -171,6 +176,10 @@ def _read_json(path: Path, consequence: str) -> Any:
 
 
 def _settings(directory: Path) -> dict[str, Any]:
+    if not directory.is_dir():
+        raise IndexNotFoundError(f"no index at {directory}: nothing to repair")
+    if not (directory / SETTINGS_FILE).exists() and not any(directory.iterdir()):
+        raise IndexNotFoundError(f"{directory} is empty: no index to repair")
     settings = _read_json(directory / SETTINGS_FILE, "; nothing to repair from: rebuild the index from your articles")
     if not isinstance(settings, dict):
         raise IndexCorruptError(f"{directory / SETTINGS_FILE} does not describe an arsearch index")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from .records.articles import ArticleError, parse_date
+from .records.articles import ArticleError, day_first_note, parse_date
 
 #: Fields a query may name, and what each searches.
 TEXT_QUERY_FIELDS = ("title", "text")
@@ -369,6 +369,9 @@ def _date_range(text: str, warnings: list[str]) -> Node | None:
     except ArticleError:
         warnings.append(f"unparsable date range {text!r} (use date:2024-01-01..2024-06-30): ignored")
         return None
+    warnings.extend(note for date in dict.fromkeys((start_text, end_text)) if (note := day_first_note(date)))
+    if start is not None and end is not None and start > end:
+        warnings.append(f"the date range {text!r} is reversed: no article can be in it (write the earlier date first)")
     return DateRange(start, inclusive_end(end))
 
 

@@ -205,7 +205,7 @@ def test_ctrl_c_stops_the_import_and_its_workers_cleanly(tmp_path: Path) -> None
     finally:
         cli.kill()
     assert cli.returncode == 130, err
-    assert "Traceback" not in err and "interrupted;" in err and "articles are committed" in err, err
+    assert "Traceback" not in err and "interrupted;" in err and "committed in" in err, err
     assert wait_for(lambda: not any(alive(pid) for pid in workers), 5), "workers outlived the import"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,7 +73,7 @@ def test_the_fixture_holds_the_copies_it_means_to(index: Index) -> None:
         assert set(index.duplicates(head)) == copies
 
 
-def test_copies_fold_into_the_best_ranked_article_of_their_story(index: Index) -> None:
+def test_copies_fold_into_one_hit_per_story(index: Index) -> None:
     results = index.search("التطعيم", limit=20)
     shown = [hit.id for hit in results.hits]
     assert len({story_of(article_id) for article_id in shown}) == len(shown)  # no story twice
@@ -86,6 +87,26 @@ def test_copies_fold_into_the_best_ranked_article_of_their_story(index: Index) -
     assert {copy.source for copy in wire.copies} | {wire.source} == {"واس", "عكاظ", "الرياض"}
     copy = wire.copies[0]
     assert copy.url == f"https://{copy.source}.example/{copy.id}" and copy.date is not None and copy.title
+
+
+def test_a_story_is_shown_by_its_cleanest_earliest_copy_where_its_best_copy_ranks(index: Index) -> None:
+    # okaz's copy ranks first for its own title, but opens with a dateline («الرياض: »): the story is
+    # shown by spa's, which opens with its first sentence and came out first
+    results = index.search("الصحة تطلق حملة التطعيم", limit=5)
+    best_ranked = index.search("الصحة تطلق حملة التطعيم", limit=5, collapse=False).hits[0]
+    assert best_ranked.id == "okaz"
+    first = results.hits[0]
+    assert (first.id, {copy.id for copy in first.copies}) == ("spa", {"okaz", "riyadh"})
+    assert first.score == best_ranked.score  # the story keeps its best copy's place and score
+    book = index.search("افتتاح معرض الكتاب", limit=5).hits[0]
+    assert (book.id, [copy.id for copy in book.copies]) == ("book-1", ["book-2"])  # «جدة: » opens book-2
+
+
+def test_without_the_original_the_clean_copy_is_shown_before_the_one_with_a_dateline(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add([a for a in ARTICLES if a["id"] in {"okaz", "riyadh"}])
+        hit = index.search("الصحة تطلق حملة التطعيم", limit=5).hits[0]
+        assert (hit.id, [copy.id for copy in hit.copies]) == ("riyadh", ["okaz"])
 
 
 def test_all_copies_on_request(index: Index) -> None:

@@ -104,7 +104,7 @@ def test_cli_check_and_repair(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "arsearch repair" in bad.output
     fixed = runner.invoke(main, ["repair", "--index", str(path)])
     assert fixed.exit_code == 0
-    assert "dropped 1 damaged segment(s) holding 10 articles" in fixed.output
+    assert "dropped 1 damaged segment holding 10 articles" in fixed.output
     assert "20 articles" in fixed.output
     search = runner.invoke(main, ["search", "المملكة", "--index", str(path)])
     assert search.exit_code == 0 and "Traceback" not in search.output

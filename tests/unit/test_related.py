@@ -118,7 +118,7 @@ def test_cli_related_and_duplicates(index: Index) -> None:
     result = runner.invoke(main, ["related", "nope", "--index", str(index.path)])
     assert result.exit_code == 1 and result.output.strip() == f"error: no article with id 'nope' in {index.path}"
     result = runner.invoke(main, ["related", "--index", str(index.path)])
-    assert result.exit_code == 2 and "give an ARTICLE_ID or --text" in result.output
+    assert result.exit_code == 2 and "give an ARTICLE_ID, or a text with --text" in result.output
 
 
 WORDS = ["وزير", "المملكه", "اسعار", "النفط", "مدرسه", "قطار", "مطر", "كتاب", "معرض", "دوله", "شركه", "تطبيق"]

@@ -16,12 +16,15 @@ from ..derived import topics
 from ..derived.topics import ModelInfo
 from ..errors import ArsearchError
 from ..index import DEFAULT_BATCH_SIZE, AddReport, SearchIndex, SearchOptions
+from ..records.articles import check_field_map
 from ..records.ingest import FORMATS, IngestError, ReadProgress
-from ..search.options import MAX_LIMIT, MAX_PAGE, SORTS
+from ..search.options import MAX_LIMIT, MAX_PAGE, SORTS, FilterError
 from ..search.results import Results
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Values of each facet printed under a search's total (the JSON output has them all).
+FACETS_SHOWN = 5
 #: Problems listed on the terminal before "... and N more".
 MAX_PROBLEMS_SHOWN = 50
 EXIT_INTERRUPTED = 130
@@ -81,6 +84,10 @@ def parse_field_map(spec: str | None) -> dict[str, str] | None:
                 f"expected ours=theirs pairs like title=headline, got {pair!r}", param_hint="--map"
             )
         mapping[ours.strip()] = theirs.strip()
+    try:
+        check_field_map(mapping)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--map") from None
     return mapping
 
 
@@ -167,6 +174,9 @@ def options_of(*options: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
+#: The search command's option for each filter of ``SearchOptions``.
+CLI_FILTER_OPTIONS = {"source": "--source", "category": "--category", "date_from": "--from", "date_to": "--to"}
+
 #: --format, --map and --update: how an import reads its records (``index`` and ``cluster build``).
 input_options = options_of(
     click.option("--format", "input_format", type=click.Choice(FORMATS), default="auto", show_default=True),
@@ -188,6 +198,8 @@ def report_import(report: AddReport, problems_file: Path | None, quiet: bool) ->
     """The skipped records (on stderr, and in ``problems_file``) and the closing summary of an import."""
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"skipped {problem}", err=True)
+    for warning in report.warnings:
+        click.echo(f"note: {warning}", err=True)
     if len(report.problems) > MAX_PROBLEMS_SHOWN:
         more = len(report.problems) - MAX_PROBLEMS_SHOWN
         click.echo(f"... and {more:,} more skipped records (see --problems FILE)", err=True)
@@ -246,8 +258,8 @@ def searched(
             variants=not no_variants,
         )
         return index.search(query, options)
-    except ValueError as error:  # a bad filter value, e.g. an unparsable --from date
-        raise click.BadParameter(str(error)) from None
+    except FilterError as error:  # a bad filter value, e.g. an unparsable --from date
+        raise click.BadParameter(error.reason, param_hint=CLI_FILTER_OPTIONS.get(error.key, error.key)) from None
 
 
 def show_results(results: Results, as_json: bool) -> None:
@@ -260,7 +272,12 @@ def show_results(results: Results, as_json: bool) -> None:
         click.echo(results.message)
     if results.suggestion:
         click.echo(f"did you mean: {results.suggestion}")
-    click.echo(f"{results.total:,} results ({results.took_ms:.1f} ms)")
+    click.echo(f"{counted(results.total, 'result')} ({results.took_ms:.1f} ms)")
+    for name, values in results.facets.items():
+        if values:
+            shown = ", ".join(f"{value} ({count:,})" for value, count in list(values.items())[:FACETS_SHOWN])
+            more = f", and {len(values) - FACETS_SHOWN:,} more" if len(values) > FACETS_SHOWN else ""
+            click.echo(f"by {name}: {shown}{more}")
     for rank, hit in enumerate(results.hits, (results.page - 1) * results.limit + 1):
         meta = " · ".join(x for x in (hit.date.date().isoformat() if hit.date else None, hit.source) if x)
         title = hit.title_highlighted.text if hit.title_highlighted else hit.title

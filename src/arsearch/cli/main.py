@@ -10,12 +10,14 @@ import click
 import orjson
 
 from ..analysis import PROFILES, Token, analyze
+from ..derived import topics
 from ..engine import ENGINES
 from ..index import ImportOptions, Index, default_index_path, protected_words
 from ..maintenance import check_index, repair_index
 from ..records.ingest import ReadProgress, read_records
 from ..related import RelatedArticle
 from ..search.options import MAX_LIMIT
+from ..search.ranking import WIDEN_BELOW
 from ..store.importing import TOPIC_FITTING, TopicFitting
 from ..version import __version__
 from .cluster import cluster_group
@@ -23,6 +25,7 @@ from .common import (
     EXIT_INTERRUPTED,
     Progress,
     batch_option,
+    counted,
     describe_topics,
     dumps,
     fail,
@@ -185,7 +188,9 @@ def index_command(
             report = index.add(records, options)
         except KeyboardInterrupt:
             progress.done()
-            fail(f"interrupted; {len(index):,} articles are committed in {path}; re-run to finish", EXIT_INTERRUPTED)
+            fail(
+                f"interrupted; {counted(len(index), 'article')} committed in {path}; re-run to finish", EXIT_INTERRUPTED
+            )
             return
         finally:
             progress.done()
@@ -207,6 +212,14 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
     info["topics"] = describe_topics(facts.topics)
     if facts.topics_fitting:
         info["topics"] = f"being refitted in the background; until then: {info['topics']}"
+    elif facts.topics is None and facts.doc_count < topics.MIN_ARTICLES:
+        info["topics"] = (
+            f"none yet: a small index (fewer than {topics.MIN_ARTICLES:,} articles) has no topic model; related "
+            "articles rank on their key terms alone"
+        )
+    if facts.topics is None and not facts.spelling_variants:
+        info["spelling_variants"] = "none yet: they are learned with the topic model"
+    info["size_bytes"] = f"{facts.size_bytes:,}"
     width = max(len(key) for key in info)
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")
@@ -218,7 +231,21 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
 @search_options
 @friendly_errors
 def search_command(query: str, index_path: Path | None, as_json: bool, **options: Any) -> None:
-    """Search the index for QUERY (see docs/search.md for the query language)."""
+    """Search the index for QUERY, best first; copies of one story fold into one hit.
+
+    \b
+    The query language:
+      زيارة الوزير              free text: every word counts, more matches rank higher
+      "وزير الخارجية"           a phrase
+      +المملكة -مصر             must have / must not have
+      title:ميزانية             one field: title, text, source, category, author, tags
+      date:2024-01..2024-06-30  a date range (either end may be left out)
+      root:درس                  every word of a root: درس، مدرسة، المدارس، دراسة
+      اقتص*  تطعيم~             a prefix; a word or its near spellings (one letter off)
+      (نفط OR غاز) AND اسعار    groups and AND / OR / NOT (Arabic أو، و، ليس too)
+
+    A malformed query never fails: it falls back to its words, with a note.
+    """
     with Index.open(index_path or default_index_path()) as index:
         results = searched(index, query, as_json, **options)
     show_results(results, as_json)
@@ -271,7 +298,9 @@ def related_command(
     as_json: bool,
 ) -> None:
     """Articles related to ARTICLE_ID (or to --text), copies of one story grouped."""
-    if (article_id is None) == (text is None):
+    if article_id is None and text is None:
+        raise click.UsageError("give an ARTICLE_ID, or a text with --text")
+    if article_id is not None and text is not None:
         raise click.UsageError("give an ARTICLE_ID or --text, not both")
     with Index.open(index_path or default_index_path()) as index:
         if text is not None:
@@ -346,15 +375,26 @@ def variants_command(word: str, index_path: Path | None, as_json: bool) -> None:
     if found.stem is None:
         fail(f"{word!r} is not one word that is searched (a stop word, or several words)")
     if not found.fitted:
-        click.echo("no spelling variants yet: they are fitted with the topic model ('arsearch topics --refit')")
-    searched = "، ".join(found.searched) if found.searched else "no other spelling"
-    click.echo(f"{word} (term {found.stem}): a search also finds {searched}")
+        click.echo(
+            "no spelling variants yet: they are learned with the topic model, once the index has "
+            f"{topics.MIN_ARTICLES:,} articles ('arsearch topics --refit' fits them now)"
+        )
+    articles = counted(found.articles, "article")
+    if found.searched:
+        click.echo(f"{word} (term {found.stem}, in {articles}): a search also finds {'، '.join(found.searched)}")
+    else:
+        click.echo(f"{word} (term {found.stem}, in {articles}): no other spelling is joined to it")
+    if found.root_widens:
+        click.echo(
+            f"it is in fewer than {WIDEN_BELOW} articles, so a search for it alone also lets in the articles "
+            f"sharing its root {found.root}"
+        )
     if found.candidates:
         click.echo(f"candidates, judged when the variants were fitted ({found.fitted}):")
     for candidate in found.candidates:
         verdict = candidate.verdict
         together = "" if verdict.together is None else f", in one article {verdict.together:.0%}"
-        evidence = f"{candidate.articles:,} articles, context {verdict.context:.2f}{together}"
+        evidence = f"{counted(candidate.articles, 'article')}, context {verdict.context:.2f}{together}"
         click.echo(f"  {candidate.spelling}  {evidence}: {verdict.reason}")
 
 
@@ -417,7 +457,7 @@ def check_command(index_path: Path | None, as_json: bool) -> None:
         click.echo(dumps({**report.__dict__, "path": str(report.path), "ok": report.ok}))
     elif report.ok:
         segments = f"{report.segments} segment{'' if report.segments == 1 else 's'}"
-        click.echo(f"{report.path}: ok ({report.articles:,} articles in {segments})")
+        click.echo(f"{report.path}: ok ({counted(report.articles, 'article')} in {segments})")
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}", err=True)
@@ -433,11 +473,12 @@ def repair_command(index_path: Path | None) -> None:
     """Keep what still reads, drop damaged segments, rebuild an older schema from stored articles."""
     report = repair_index(index_path or default_index_path())
     if not report.changed:
-        click.echo(f"{report.path}: nothing to repair ({report.articles:,} articles)")
+        click.echo(f"{report.path}: nothing to repair ({counted(report.articles, 'article')})")
         return
     if report.dropped_segments:
         click.echo(
-            f"dropped {len(report.dropped_segments)} damaged segment(s) holding {report.dropped_articles:,} articles; "
+            f"dropped {counted(len(report.dropped_segments), 'damaged segment')} holding "
+            f"{counted(report.dropped_articles, 'article')}; "
             f"kept {report.kept_segments}; the old commit list is saved as {report.backup}"
         )
         click.echo("re-run your 'arsearch index' command to add the lost articles back (present ids are skipped)")
@@ -445,7 +486,7 @@ def repair_command(index_path: Path | None) -> None:
         click.echo(f"rebuilt from the stored articles (schema {report.rebuilt_from_schema} -> current)")
     if report.refitted_topics:
         click.echo("fitted the topic model of related articles again")
-    click.echo(f"{report.path}: {report.articles:,} articles")
+    click.echo(f"{report.path}: {counted(report.articles, 'article')}")
 
 
 main.add_command(cluster_group)

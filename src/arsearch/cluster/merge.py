@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..analysis import fingerprint
-from ..search.options import SearchOptions, Sort
+from ..search.options import SearchOptions, Sort, past_the_end
 from ..search.ranking import FACET_SIZE
 from ..search.results import Copy, Hit, Results
 from .fanout import describe_missing
@@ -64,11 +64,14 @@ def merged_results(
     warnings = list(first.warnings) if first else []
     if missing:
         warnings.append(f"partial results: {describe_missing(missing)}; their articles are not counted")
-    offset = options.offset
+    total = sum(results.total for results in shard_results)
+    page = hits[options.offset : options.offset + options.limit]
+    if total and not page:
+        warnings.append(past_the_end(options, total))
     return Results(
         query=query,
-        total=sum(results.total for results in shard_results),
-        hits=hits[offset : offset + options.limit],
+        total=total,
+        hits=page,
         page=options.page,
         limit=options.limit,
         took_ms=round((time.perf_counter() - started) * 1000, 2),

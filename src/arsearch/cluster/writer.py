@@ -30,7 +30,7 @@ class ShardedWriter:
         self._fates: list[str] = []
 
     def write(self, items: Iterable[ArticleLike]) -> AddReport:
-        checked: Iterable[Article | Skipped] = checked_articles(items, self.options.field_map)
+        checked: Iterable[Article | Skipped] = checked_articles(items, self.options.field_map, self.report.warnings)
         if self.options.all_or_nothing:
             checked = list(checked)
             rejected: list[BadRecord] = [item.problem for item in checked if isinstance(item, Skipped)]

@@ -293,20 +293,34 @@ class WordVariants:
     candidates: list[Candidate]
     #: when the table was fitted ("" when there is none yet)
     fitted: str
+    #: the articles the word's term is in
+    articles: int = 0
+    #: the root of its term, which a search falls back on when the term finds too few articles
+    root: str = ""
+    #: the term finds too few articles: a search for the word alone also lets in those sharing its root
+    root_widens: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__, candidates=[candidate.as_dict() for candidate in self.candidates])
 
 
-def word_variants(snapshot: Snapshot, table: VariantTable | None, word: str, stem: str | None) -> WordVariants:
-    """``WordVariants`` of a word whose index term is ``stem``."""
-    if table is None or stem is None:
-        return WordVariants(word, stem, [], [], table.fitted if table is not None else "")
+def word_variants(
+    snapshot: Snapshot, table: VariantTable | None, word: str, stem: str | None, root: str = "", widen_below: int = 0
+) -> WordVariants:
+    """``WordVariants`` of a word whose index term is ``stem`` (and ``root``); a search for it also
+    lets in articles sharing the root when the term is in fewer than ``widen_below`` articles."""
+    fitted = table.fitted if table is not None else ""
+    if stem is None:
+        return WordVariants(word, stem, [], [], fitted)
+    articles = snapshot.doc_freq(ARTICLE_FIELD, stem)
+    widens = bool(root) and root != stem and articles < widen_below
+    if table is None:
+        return WordVariants(word, stem, [], [], fitted, articles, root, widens)
     candidates = [
         Candidate(verdict.other(stem), snapshot.doc_freq(ARTICLE_FIELD, verdict.other(stem)), verdict)
         for verdict in table.candidates(stem)
     ]
-    return WordVariants(word, stem, table.of(stem), candidates, table.fitted)
+    return WordVariants(word, stem, table.of(stem), candidates, fitted, articles, root, widens)
 
 
 def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -> VariantTable:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
@@ -32,6 +33,12 @@ def searchable_part(text: str) -> str:
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y", "%Y-%m", "%Y")
+#: Arabic-Indic and Persian digits, and the Arabic date separator, as dates are written in Arabic text.
+_DATE_DIGITS = str.maketrans(
+    {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}, "\u060d": "/"}
+)
+#: A date written day/month/year (31/05/2024): read day first, as Arabic readers write it.
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 class ArticleError(ValueError):
@@ -116,6 +123,17 @@ _FIELD_NAMES = tuple(member.name for member in fields(Article))
 def _type_name(value: Any) -> str:
     names = {dict: "object", list: "array", str: "text", bool: "boolean", int: "number", float: "number"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def check_field_map(field_map: Mapping[str, str]) -> None:
+    """``ValueError`` unless every key of ``field_map`` is an article field (``{"text": "body"}``: the
+    article's ``text`` is read from the record's ``body``)."""
+    unknown = [ours for ours in field_map if ours not in KNOWN_FIELDS]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]}={field_map[unknown[0]]}: {unknown[0]!r} is not an article field "
+            f"(they are {', '.join(KNOWN_FIELDS)}); write the article's field first, as in text=body"
+        )
 
 
 def _apply_field_map(data: dict[str, Any], field_map: Mapping[str, str]) -> dict[str, Any]:
@@ -205,7 +223,19 @@ def parse_date(value: Any) -> datetime | None:
     return parsed
 
 
+def day_first_note(value: Any) -> str | None:
+    """What to tell a reader whose date could be read either way (05/06/2024: 5 June, not May 6):
+    a day/month/year date whose day is 12 or less. None for any other date."""
+    match = _DAY_FIRST.fullmatch(value.strip().translate(_DATE_DIGITS)) if isinstance(value, str) else None
+    if match is None or int(match.group(1)) > 12 or match.group(1) == match.group(2):
+        return None
+    read = parse_date(value)
+    assert read is not None
+    return f"read the date {value.strip()!r} day first, as {read.day} {read:%B %Y}"
+
+
 def _parse_date_text(text: str) -> datetime:
+    text = text.translate(_DATE_DIGITS)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

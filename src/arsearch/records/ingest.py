@@ -153,6 +153,8 @@ def _sniff(stream: IO[bytes]) -> Format:
         return "json"
     if head.startswith(b"{"):
         return "jsonl"
+    if not head:
+        raise IngestError("<stdin>: no input (standard input was empty): pipe the articles in, or name a file")
     raise IngestError("<stdin>: cannot tell the format (not JSON); use --format csv for CSV input")
 
 

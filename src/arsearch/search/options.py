@@ -21,7 +21,7 @@ from ..engine.compile import Ranking
 from ..engine.queries import DateRangeQuery, EngineQuery, TermQuery, all_of, any_of
 from ..engine.schema import KEYWORD_FIELDS
 from ..query import inclusive_end
-from ..records.articles import ArticleError, parse_date
+from ..records.articles import ArticleError, day_first_note, parse_date
 
 Sort = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
@@ -96,6 +96,37 @@ def filter_query(filters: Filters | None) -> EngineQuery | None:
     return all_of(clauses) if clauses else None
 
 
+def past_the_end(options: SearchOptions, total: int) -> str:
+    """The note of a page past the last one (the results exist, this page has none of them)."""
+    return f"page {options.page} is past the last page of the {total:,} results: nothing to show on it"
+
+
+class FilterError(ValueError):
+    """A filter whose value cannot be used; ``key`` names it (``date_from``...), so that the CLI and
+    the web API can say which of their own parameters (``--from``, ``from``) is wrong."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"filter {key}: {reason}")
+        self.key = key
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[FilterError], tuple[str, str]]:
+        # its arguments are not its message: a cluster's replica sends it back pickled
+        return FilterError, (self.key, self.reason)
+
+
+def filter_notes(filters: Filters | None) -> list[str]:
+    """What a reader should know of the filters' dates: a range that is reversed (no article can be
+    in it), a date read day first that could have been read month first."""
+    if not filters:
+        return []
+    notes = [note for key in ("date_from", "date_to") if (note := day_first_note(filters.get(key)))]
+    start, end = _filter_date(filters, "date_from"), _filter_date(filters, "date_to")
+    if start is not None and end is not None and start > end:
+        notes.append(f"the date range is reversed ({start:%Y-%m-%d} is after {end:%Y-%m-%d}): no article can be in it")
+    return notes
+
+
 def _check_keys(filters: Filters) -> None:
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
@@ -107,4 +138,4 @@ def _filter_date(filters: Filters, key: str) -> datetime | None:
     try:
         return parse_date(value)
     except ArticleError as error:
-        raise ValueError(f"filter {key}: {error}") from None
+        raise FilterError(key, str(error)) from None

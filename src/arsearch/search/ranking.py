@@ -11,7 +11,9 @@ copies folded into their story, highlighting.
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import datetime
 
 from ..analysis import Analyzer, fingerprint
 from ..engine.base import Found, Order, StoredDocument
@@ -23,7 +25,7 @@ from ..query import Bool, Node, ParsedQuery, Word, parse
 from ..records.articles import Article
 from ..store.snapshot import Snapshot
 from .highlight import highlight_whole, snippets
-from .options import SearchOptions, filter_query
+from .options import SearchOptions, filter_notes, filter_query, past_the_end
 from .results import Copy, Hit, Results
 from .suggest import did_you_mean
 
@@ -68,7 +70,7 @@ def search(
             with_statistics(query, snapshot, statistics) if query is not None else None
             for query in (compiled.query, compiled.widened)
         )
-    warnings = [*parsed.warnings, *compiled.warnings]
+    warnings = [*parsed.warnings, *compiled.warnings, *filter_notes(options.filters)]
 
     def finish(total: int, hits: list[Hit], counts: dict[str, dict[str, int]], message: str | None) -> Results:
         suggestion = did_you_mean(snapshot, parsed, total) if text.strip() else None
@@ -117,6 +119,8 @@ def search(
         _hit(stored_article(document), score, compiled, roots, analyzer, options.highlight, options.markers, copies)
         for score, document, copies in stories
     ]
+    if total and not hits:
+        warnings.append(past_the_end(options, total))
     return finish(total, hits, counts, None)
 
 
@@ -170,8 +174,30 @@ def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, 
             else:
                 stories[story][2].append(document)
         if len(stories) >= wanted or window >= min(total, MAX_COLLAPSE_WINDOW):
-            return stories[:wanted]
+            return [_shown_by_its_cleanest_copy(story) for story in stories[:wanted]]
         window = min(window * 2, MAX_COLLAPSE_WINDOW)
+
+
+#: A text that opens with a byline or a dateline: a few words, then a dash or a colon
+#: («واس- جدة:», «فايز الاسمري - سبق- الرياض :», «الرياض: »), not a sentence.
+_BYLINE = re.compile(r"^\W*(?:[^\s.،؛:\-–—]+\s*){1,5}[-–—:](?=\s|$)")
+
+
+def _shown_by_its_cleanest_copy(story: Story) -> Story:
+    """The story with the copy it is shown by first: one whose text opens with its first sentence
+    rather than a byline or a dateline, then the earliest (the original), then the longest (the most
+    complete), then the best ranked. The story keeps its place and score: its best copy's."""
+    score, first, copies = story
+    if not copies:
+        return story
+    members = [first, *copies]
+
+    def cleanest_first(number: int) -> tuple[bool, datetime, int, int]:
+        article = stored_article(members[number])
+        return bool(_BYLINE.match(article.text)), article.date or datetime.max, -len(article.text), number
+
+    shown = min(range(len(members)), key=cleanest_first)
+    return score, members[shown], [member for number, member in enumerate(members) if number != shown]
 
 
 def _words(node: Node) -> list[Node]:

@@ -28,7 +28,7 @@ from ..derived.topics import ModelInfo, WrittenBags
 from ..engine.base import Writer
 from ..engine.schema import stored_article
 from ..errors import BatchRejectedError, StrictModeError
-from ..records.articles import Article, ArticleError
+from ..records.articles import Article, ArticleError, check_field_map
 from ..records.ingest import Record
 from .directory import Store
 from .pipeline import DocumentMaker
@@ -73,6 +73,8 @@ class AddReport:
     topics: ModelInfo | None = None  # set when the import (re)fitted the topic model itself
     #: a background process is refitting the topic model (``index.topics.wait()``)
     topics_fitting: bool = False
+    #: what the import should tell: a key of the field map that no record had...
+    warnings: list[str] = field(default_factory=list)
     #: with ``item_outcomes=True``: each input item's fate, in input order: "added", "updated",
     #: "unchanged", "kept" (indexed with other content, not updated) or "skipped" (why: the
     #: ``problems`` entry at its location)
@@ -100,13 +102,18 @@ class Skipped:
 
 
 def checked_articles(
-    items: Iterable[ArticleLike], field_map: Mapping[str, str] | None = None
+    items: Iterable[ArticleLike], field_map: Mapping[str, str] | None = None, notes: list[str] | None = None
 ) -> Iterator[Article | Skipped]:
     """Each input item, in order, as its article, or as ``Skipped`` when it is not a valid
-    article or repeats an earlier item's id (the first one is kept)."""
+    article or repeats an earlier item's id (the first one is kept). ``notes``: once every item is
+    read, a note for each key of ``field_map`` that no record had."""
     seen_at: dict[str, str] = {}
+    unseen = dict.fromkeys(field_map.values()) if field_map else {}  # the mapped keys no record had yet
     for number, item in enumerate(items, 1):
         location = item.location if isinstance(item, Record) else item_location(number)
+        if unseen and isinstance(data := item.data if isinstance(item, Record) else item, Mapping):
+            for key in [key for key in unseen if key in data]:
+                del unseen[key]
         try:
             article = to_article(item, field_map)
         except ArticleError as error:
@@ -118,6 +125,12 @@ def checked_articles(
             yield article
         else:
             yield Skipped(Problem(location, f"duplicate id {article.id!r} (first seen at {first})"), "duplicate id")
+    if notes is not None and field_map:
+        notes.extend(
+            f"field map {ours}={theirs}: no record has the key {theirs!r}, so no article has a {ours}"
+            for ours, theirs in field_map.items()
+            if theirs in unseen
+        )
 
 
 def item_location(number: int) -> str:
@@ -169,6 +182,8 @@ class ImportOptions:
     fit_topics: TopicFitting = "background"
 
     def __post_init__(self) -> None:
+        if self.field_map:
+            check_field_map(self.field_map)
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         if self.jobs is not None and self.jobs < 1:
@@ -198,7 +213,7 @@ def import_articles(
 
     def planned() -> Iterator[_Write | Problem]:
         """What to write, in input order; in strict mode the first bad record ends it."""
-        for article in checked_articles(articles, options.field_map):
+        for article in checked_articles(articles, options.field_map, report.warnings):
             if isinstance(article, Article):
                 stored = None if was_empty else committed.find(article.id)
                 if stored is None:

@@ -32,13 +32,15 @@ from ..errors import (
 from ..index import ImportOptions, Index, SearchIndex, SearchOptions, default_index_path
 from ..query import MAX_QUERY_CHARS
 from ..records.articles import ArticleError
-from ..search.options import SORTS
+from ..search.options import SORTS, FilterError
 from ..store.importing import item_location
 from ..version import __version__
 from .limits import MAX_API_LIMIT, MAX_API_PAGE, MAX_BODY_BYTES, MAX_RELATED_LIMIT, MAX_SUGGEST_LIMIT
 from .openapi import OPENAPI
 
 WRITE_TOKEN_ENV_VAR = "ARSEARCH_WRITE_TOKEN"
+#: The search API's parameter for each filter of ``SearchOptions``.
+API_PARAMETERS = {"source": "source", "category": "category", "date_from": "from", "date_to": "to"}
 #: Where ``app_from_environment`` finds a cluster index (``arsearch serve --cluster --name``).
 CLUSTER_ENV_VAR = "ARSEARCH_CLUSTER"
 CLUSTER_INDEX_ENV_VAR = "ARSEARCH_CLUSTER_INDEX"
@@ -136,8 +138,8 @@ class Api:
         for name in ("source", "category"):
             if values := _values(request, name):
                 filters[name] = values
-        for name, key in (("from", "date_from"), ("to", "date_to")):
-            if value := request.query_params.get(name):
+        for key, name in API_PARAMETERS.items():
+            if key.startswith("date_") and (value := request.query_params.get(name)):
                 filters[key] = value
         options = SearchOptions(
             limit=_int_param(request, "limit", 10, 1, MAX_API_LIMIT),
@@ -147,7 +149,10 @@ class Api:
             collapse=_flag(request, "collapse", default=True),
             variants=_flag(request, "variants", default=True),
         )
-        results = self.index.search(query, options)
+        try:
+            results = self.index.search(query, options)
+        except FilterError as error:  # said with the API's own parameter name
+            raise ApiError(400, f"'{API_PARAMETERS.get(error.key, error.key)}': {error.reason}") from None
         return OrjsonResponse(results.as_dict())
 
     def article(self, request: Request) -> OrjsonResponse:

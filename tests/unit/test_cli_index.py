@@ -181,4 +181,5 @@ def test_search_says_did_you_mean_and_warns(sample_dir: str) -> None:
 def test_suggest_command(sample_dir: str) -> None:
     code, out, _ = run("suggest", "وزا", "--index", sample_dir, "--json")
     assert code == 0
-    assert orjson.loads(out)[0] == {"text": "وزاره", "doc_count": 4}  # articles, title and text together
+    # articles, title and text together; shown as written, counted by its normalized form
+    assert orjson.loads(out)[0] == {"text": "وزارة", "doc_count": 4, "form": "وزاره"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -156,17 +157,66 @@ def test_malformed_queries_degrade_with_a_warning(index: Index) -> None:
     assert results.warnings
 
 
-def test_did_you_mean(index: Index) -> None:
-    assert index.search("المشروعع").suggestion == "المشروع"  # a word of three sample articles
-    assert index.search("المملكةالعربية").suggestion == "المملكه العربيه"  # split: both words in 2+ articles
-    assert index.search("المملكة").suggestion is None
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("المشروعع", "المشروع"),  # a letter doubled
+        ("المملكلة", "المملكة"),  # shown as written, with its ة
+        ("المملكةالعربية", "المملكة العربية"),  # two words typed without the space
+        ("الشاعرالكبير", "الشاعر الكبير"),  # the same with words of one article each
+        ("وزيرالخارجية", "وزير الخارجية"),
+        ("المملكة", None),  # a word the index holds needs nothing
+    ],
+)
+def test_did_you_mean(index: Index, typed: str, meant: str | None) -> None:
+    assert index.search(typed).suggestion == meant
 
 
-def test_autocomplete(index: Index) -> None:
-    completions = [s.text for s in index.suggest("وزا")]
-    assert completions[0] == "وزاره"
-    assert index.suggest("وزير الخار")[0].text == "وزير الخارجيه"
-    assert index.suggest("") == []
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("وزا", "وزارة"),  # as written (the index folds it to وزاره)
+        ("وزير الخار", "وزير الخارجية"),  # the words before are kept as typed
+        ("المملك", "المملكة"),
+        ("الاف", "آلاف"),  # its madda, though typed without
+        ("إل", "إلى"),  # a stop word is not offered...
+    ],
+)
+def test_autocomplete_offers_words_as_written(index: Index, typed: str, first: str) -> None:
+    offered = [s.text for s in index.suggest(typed)]
+    if first == "إلى":
+        assert first not in offered and "الي" not in offered  # ...in any spelling
+    else:
+        assert offered[0] == first
+
+
+def test_autocomplete_leaves_out_stop_words_and_ranks_by_articles(index: Index) -> None:
+    offered = index.suggest("ال", limit=20)
+    stop_words = {"التي", "الذي", "الي", "الا", "الى"}
+    assert offered and not stop_words & {s.form for s in offered}
+    counts = [s.doc_count for s in offered]
+    assert counts == sorted(counts, reverse=True)
+    assert index.suggest("") == [] and index.suggest("وزا ") == []
+
+
+def test_the_commonest_spelling_is_shown(tmp_path: Path) -> None:
+    written = ["مسؤولة", "مسؤولة", "مسؤوله", "مَسْؤُولَة"]  # two, one folded, one with diacritics
+    with Index.create(tmp_path / "ix") as spelled:
+        spelled.add({"id": str(n), "title": "خبر", "text": f"قالت {word} الإدارة"} for n, word in enumerate(written))
+        assert [(s.text, s.doc_count, s.form) for s in spelled.suggest("مسؤ")] == [("مسؤولة", 4, "مسؤوله")]
+        spelled.add([{"id": "more", "title": "خبر", "text": "مسؤوله مسؤوله مسؤوله مسؤوله"}])
+        assert spelled.suggest("مسؤ")[0].text == "مسؤوله"  # a new commit counts again: now the commoner
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["ال", "وز", "الم", "مع", "ت", "س", "ق", "ا", "إ", "أس", "ش"]))
+def test_every_suggestion_is_a_written_word_of_its_form(index: Index, prefix: str) -> None:
+    analyzer = index.snapshot().analyzer
+    for suggestion in index.suggest(prefix):
+        assert [t.normalized for t in analyzer.tokens(suggestion.text)] == [suggestion.form]
+        assert suggestion.form.startswith(analyzer.tokens(prefix, keep_stopwords=True).__next__().normalized)
+        assert analyzer.terms(suggestion.text)  # never a stop word
+        assert not any("\u064b" <= ch <= "\u065f" or ch == "\u0640" for ch in suggestion.text)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -117,7 +117,7 @@ def test_article_related_duplicates_and_unknown_ids(client: TestClient) -> None:
 
 def test_suggest_health_openapi_and_unknown_paths(client: TestClient) -> None:
     suggestions = client.get("/suggest", params={"q": "وزا"}).json()
-    assert suggestions[0] == {"text": "وزاره", "doc_count": 4}
+    assert suggestions[0] == {"text": "وزارة", "doc_count": 4, "form": "وزاره"}
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["articles"] == 30
     assert client.get("/openapi.json").json()["paths"].keys() == OPENAPI["paths"].keys()

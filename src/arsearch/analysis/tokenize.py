@@ -13,6 +13,7 @@ tatweel included: highlighting later marks exactly what the reader wrote.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 # Letters and digits of any script, except tatweel (which only joins).
@@ -32,6 +33,16 @@ _CLITIC_BEFORE_NUMBER = r"[وفبلك](?=\d)"
 _WORD = rf"{_ALNUM}(?:{_ALNUM}|{_MARK}|{_JOINER}+(?={_ALNUM}|{_MARK}))*"
 
 TOKEN_PATTERN = re.compile(rf"{_CLITIC_BEFORE_NUMBER}|{_NUMBER}|{_WORD}")
+
+
+_MARKS_AND_JOINERS = re.compile(f"(?:{_MARK}|{_JOINER})+")
+
+
+def unmarked(word: str) -> str:
+    """``word`` as written without its marks (harakat, Quranic marks) and joiners (tatweel, ZWJ,
+    direction marks): how a word is shown to a reader who types it (وِزَارَة → وزارة; its hamza,
+    ة and ى stay)."""
+    return _MARKS_AND_JOINERS.sub("", unicodedata.normalize("NFC", word))
 
 
 def word_start(text: str, position: int) -> int:

@@ -258,11 +258,16 @@ def search_command(query: str, index_path: Path | None, as_json: bool, **options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def suggest_command(prefix: str, index_path: Path | None, limit: int, as_json: bool) -> None:
-    """Autocomplete PREFIX from the index's vocabulary, commonest first."""
+    """Autocomplete PREFIX's last word from the index's words, commonest first.
+
+    Each word is shown as the articles most often write it (وزارة, with its
+    hamza, ة and ى), with the number of articles holding it; stop words are
+    left out.
+    """
     with Index.open(index_path or default_index_path()) as index:
         suggestions = index.suggest(prefix, limit)
     if as_json:
-        click.echo(dumps([{"text": s.text, "doc_count": s.doc_count} for s in suggestions]))
+        click.echo(dumps([s.as_dict() for s in suggestions]))
         return
     for suggestion in suggestions:
         click.echo(f"{suggestion.text}\t{suggestion.doc_count}")

@@ -210,17 +210,28 @@ class ClusterIndex:
         overall but not in one shard's list still gets its count from the others.
         """
         answers, _ = self.replicas.gather("suggest", lambda _: (prefix, max(1, limit) * SUGGEST_FACTOR))
-        candidates: Counter[str] = Counter()
+        candidates: Counter[str] = Counter()  # by normalized form: the shards may write a word otherwise
+        found: dict[str, Suggestion] = {}
         for suggestions in answers.values():
             for suggestion in suggestions:
-                candidates[suggestion.text] += suggestion.doc_count
-        chosen = [text for text, _ in candidates.most_common(max(1, limit) * SUGGEST_FACTOR)]
+                candidates[suggestion.form] += suggestion.doc_count
+                found[suggestion.form] = suggestion
+        chosen = [form for form, _ in candidates.most_common(max(1, limit) * SUGGEST_FACTOR)]
         # exact counts of the chosen words from every shard (a shard may not have listed a word)
-        words = [text.rpartition(" ")[2] for text in chosen]
-        counted, _ = self.replicas.gather("word_counts", lambda _: (words,))
+        counted, _ = self.replicas.gather("word_counts", lambda _: (chosen,))
         totals = [sum(column) for column in zip(*counted.values(), strict=True)] if counted else [0] * len(chosen)
         ranked = sorted(zip(chosen, totals, strict=True), key=lambda pair: (-pair[1], pair[0]))
-        return [Suggestion(text, count) for text, count in ranked[: max(0, limit)] if count]
+        kept = [(form, count) for form, count in ranked[: max(0, limit)] if count]
+        # each word as written by the shard that holds it most
+        forms = [form for form, _ in kept]
+        spelled, _ = self.replicas.gather("spellings", lambda _: (forms,))
+        column = {form: number for number, form in enumerate(chosen)}
+        holders = [shard for shard in spelled if shard in counted]
+        suggestions = []
+        for number, (form, count) in enumerate(kept):
+            written = [(counted[shard][column[form]], spelled[shard][number]) for shard in holders]
+            suggestions.append(found[form].written(max(written, default=(0, form))[1], count))
+        return suggestions
 
     def related(
         self,

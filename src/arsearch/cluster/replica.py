@@ -43,7 +43,7 @@ from ..related import RelatedCandidate, copies_of, related_candidates, text_freq
 from ..search.options import MAX_LIMIT, Filters, SearchOptions
 from ..search.ranking import query_statistics, search
 from ..search.results import Results
-from ..search.suggest import Suggestion
+from ..search.suggest import Suggestion, autocomplete
 from ..store.snapshot import Snapshot
 from .layout import NAMESPACE
 
@@ -216,8 +216,15 @@ class ShardReplica:
         return self._write(write_id, lambda: [self.index.delete(article_id) for article_id in article_ids])
 
     def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
+        """Completions as normalized forms: the client spells the ones it keeps (``spellings``)."""
         self._current()
-        return self.index.suggest(prefix, limit)
+        return autocomplete(self.index.snapshot(), prefix, limit, spelled=False)
+
+    def spellings(self, forms: Sequence[str]) -> list[str]:
+        """How this shard's articles most often write each normalized form."""
+        self._current()
+        snapshot = self.index.snapshot()
+        return [snapshot.spelling(form) for form in forms]
 
     def word_counts(self, words: Sequence[str]) -> list[int]:
         """How many articles contain each (normalized) word: the counts ``suggest`` gives."""

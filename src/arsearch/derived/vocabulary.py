@@ -23,7 +23,7 @@ ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 #: Autocomplete answers for prefixes this short are kept per commit.
 CACHED_PREFIX = 3
-CACHED_COMPLETIONS = 20
+CACHED_COMPLETIONS = 50
 
 
 def _edits(word: str, *, cheap: bool = False) -> set[str]:
@@ -56,6 +56,8 @@ class Vocabulary:
     def __init__(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._completions: dict[str, list[tuple[str, int]]] = {}
+        #: How each normalized form looked up so far is most often written (``store.Snapshot.spelling``).
+        self.spellings: dict[str, str] = {}
 
     def _counts(self, field_name: str) -> dict[str, int]:
         return dict(self._snapshot.terms(field_name))

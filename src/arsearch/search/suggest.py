@@ -9,8 +9,11 @@ document frequency), and two words typed without the space between them.
 
     >>> index.search("المملكلة").suggestion        # doctest: +SKIP
     'المملكة'
-    >>> [s.text for s in index.suggest("اقتص")]     # doctest: +SKIP
-    ['اقتصادي', 'اقتصاد', ...]
+    >>> [s.text for s in index.suggest("وزا")]      # doctest: +SKIP
+    ['وزارة', 'وزارات', ...]
+
+Words are shown as the articles most often write them (``Snapshot.spelling``:
+وزارة, not the index's folded وزاره), and autocomplete offers no stop words.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from ..store.snapshot import Snapshot
 SUGGEST_BELOW = 3
 #: A word is suspect when it occurs in fewer documents than this.
 RARE_WORD_DOCS = 2
+#: Completions read beyond ``limit``, so that enough remain once stop words are left out.
+STOPWORD_SLACK = 30
 #: Did-you-mean looks at this many unknown words of a query at most, each no
 #: longer than this: the time per query stays bounded whatever is typed.
 MAX_CORRECTED_WORDS = 8
@@ -34,10 +39,22 @@ MIN_SPLIT_PART = 2
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One completion: the word (normalized form) and how many articles contain it."""
+    """One completion: ``text`` (the words typed before it, then the word as the articles most
+    often write it), how many articles contain the word, and its normalized ``form`` (what is counted)."""
 
     text: str
     doc_count: int
+    form: str = ""
+
+    def as_dict(self) -> dict[str, str | int]:
+        """The JSON form (the CLI's --json and the HTTP API)."""
+        return {"text": self.text, "doc_count": self.doc_count, "form": self.form}
+
+    def written(self, spelling: str, doc_count: int | None = None) -> Suggestion:
+        """This suggestion with its word shown as ``spelling`` (and another count, when given)."""
+        head = self.text[: len(self.text) - len(self.form)] if self.text.endswith(self.form) else ""
+        count = self.doc_count if doc_count is None else doc_count
+        return Suggestion(head + spelling, count, self.form)
 
 
 def _nearest(vocabulary: Vocabulary, form: str, *, stemmed: bool) -> str | None:
@@ -62,7 +79,7 @@ def _correct_word(vocabulary: Vocabulary, form: str, stem: str | None) -> str | 
     for cut in range(MIN_SPLIT_PART, len(form) - MIN_SPLIT_PART + 1):
         left, right = form[:cut], form[cut:]
         frequency = min(vocabulary.count(left), vocabulary.count(right))
-        if frequency >= RARE_WORD_DOCS:
+        if frequency:  # both halves are words of the index: a missing space is the likely slip
             splits.append((frequency, f"{left} {right}"))
     return max(splits)[1] if splits else None
 
@@ -97,22 +114,29 @@ def did_you_mean(snapshot: Snapshot, parsed: ParsedQuery, total: int) -> str | N
             attempts += 1
             fix = _correct_word(vocabulary, forms[0], stems[0])
             if fix:
-                corrected.append(fix)
+                corrected.append(" ".join(snapshot.spelling(part) for part in fix.split(" ")))
                 changed = True
                 continue
         corrected.append(word.text)
     return " ".join(corrected) if changed else None
 
 
-def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10) -> list[Suggestion]:
-    """Completions of the last word of ``prefix``, most frequent first.
+def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10, *, spelled: bool = True) -> list[Suggestion]:
+    """Completions of the last word of ``prefix``, most frequent first, stop words left out, each as
+    the articles most often write it (``spelled=False``: as normalized, which a cluster merges first).
 
-    The earlier words are kept, so "وزير الخار" completes to "وزير الخارجيه".
+    The earlier words are kept as typed, so "وزير الخار" completes to "وزير الخارجية".
     """
     head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
     forms = [t.normalized for t in snapshot.analyzer.tokens(last, keep_stopwords=True)]
     if len(forms) != 1 or prefix.endswith(" "):
         return []
     lead = f"{head} " if head else ""
-    vocabulary = snapshot.vocabulary()
-    return [Suggestion(lead + word, count) for word, count in vocabulary.complete(forms[0], max(1, limit))]
+    analyzer, limit = snapshot.analyzer, max(1, limit)
+    words = [
+        (word, count)
+        for word, count in snapshot.vocabulary().complete(forms[0], limit + STOPWORD_SLACK)
+        if analyzer.terms(word)  # a stop word has no term
+    ]
+    found = [Suggestion(lead + word, count, word) for word, count in words[:limit]]
+    return [s.written(snapshot.spelling(s.form)) for s in found] if spelled else found

@@ -8,21 +8,30 @@ through ``IndexCaches``, which ``Store`` provides.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..analysis import Analyzer
 from ..analysis.synonyms import SynonymTable
+from ..analysis.tokenize import unmarked
 from ..derived.topics import TopicModel
 from ..derived.variants import VariantTable
 from ..derived.vocabulary import Vocabulary
 from ..engine.base import Found, Order, StoredDocument
 from ..engine.base import Snapshot as EngineSnapshot
-from ..engine.queries import EngineQuery
-from ..engine.schema import address_of, stored_article
+from ..engine.queries import EngineQuery, TermQuery
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, address_of, stored_article
 from ..errors import ArticleNotFoundError
-from ..records.articles import Article
+from ..records.articles import Article, searchable_part
+
+#: Articles read to learn how a word is written: its commonest spelling among them is shown.
+SPELLING_SAMPLE = 8
+#: Of each, the title and the text's first characters are read (enough to see the word written).
+SPELLING_CHARS = 2000
+#: Spellings kept per commit at most (the cache is emptied when it is full).
+SPELLINGS_KEPT = 100_000
 
 
 class IndexCaches(Protocol):
@@ -115,6 +124,32 @@ class Snapshot:
     def vocabulary(self) -> Vocabulary:
         """The commit's words and stems with document counts (built on first use after a commit)."""
         return self.store.vocabulary_of(self)
+
+    def spelling(self, form: str) -> str:
+        """How the articles most often write the word whose normalized form is ``form``, for showing
+        it to a reader: ``وزاره`` → ``وزارة``, ``الي`` → ``إلى``, ``reuters`` → ``Reuters``.
+
+        The commonest spelling (without diacritics or tatweel) among up to ``SPELLING_SAMPLE`` articles
+        that hold the word, kept until the next commit; ``form`` itself when no article holds it.
+        """
+        spellings = self.vocabulary().spellings
+        known = spellings.get(form)
+        if known is None:
+            if len(spellings) >= SPELLINGS_KEPT:
+                spellings.clear()
+            known = spellings[form] = self._commonest_spelling(form)
+        return known
+
+    def _commonest_spelling(self, form: str) -> str:
+        holding = self.search(TermQuery(ARTICLE_FIELD + EXACT_SUFFIX, form), limit=SPELLING_SAMPLE, count=False)
+        written: Counter[str] = Counter()
+        for _, address in holding.hits:
+            article = stored_article(self.stored(address))
+            for text in (searchable_part(article.title), searchable_part(article.text)[:SPELLING_CHARS]):
+                for start, end, _ in self.analyzer.find(text, set(), {form}):
+                    written[unmarked(text[start:end])] += 1
+        # the commonest; among equals, one order whatever the articles' order
+        return max(written, key=lambda spelling: (written[spelling], spelling)) if written else form
 
     def topic_model(self) -> TopicModel | None:
         """The index's topic model (re-read when a writer refits it), or None."""

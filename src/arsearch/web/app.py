@@ -171,7 +171,7 @@ class Api:
         if len(prefix) > MAX_QUERY_CHARS:
             raise ApiError(400, f"'q' is longer than {MAX_QUERY_CHARS} characters")
         limit = _int_param(request, "limit", 10, 1, MAX_SUGGEST_LIMIT)
-        return OrjsonResponse([s.__dict__ for s in self.index.suggest(prefix, limit=limit)])
+        return OrjsonResponse([s.as_dict() for s in self.index.suggest(prefix, limit=limit)])
 
     async def add(self, request: Request) -> OrjsonResponse:
         self._authorize(request)

@@ -57,11 +57,17 @@ OPENAPI: dict[str, Any] = {
         "/suggest": {
             "get": {
                 "summary": "Autocomplete the last word",
+                "description": (
+                    "The commonest words of the index that start with the last word typed, stop words "
+                    "left out. text: the words typed before it, then the word as the articles most often "
+                    "write it (وزارة, not the folded وزاره); doc_count: articles holding it; form: its "
+                    "normalized form."
+                ),
                 "parameters": [
                     _parameter("q", "what was typed", {"type": "string"}),
                     _parameter("limit", "how many", {"type": "integer", "minimum": 1, "maximum": MAX_SUGGEST_LIMIT}),
                 ],
-                "responses": {"200": {"description": "[{text, doc_count}]"}},
+                "responses": {"200": {"description": "[{text, doc_count, form}]"}},
             }
         },
         "/articles": {

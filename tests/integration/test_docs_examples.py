@@ -52,7 +52,9 @@ COMMAND_TIMEOUT = 300.0
 TOKEN = "docs-example-token"
 TEST_ENGINES = ("tantivy",)  # the examples use the default engine; tests/unit runs both
 
-pytestmark = pytest.mark.xdist_group("docs")  # the examples' servers share ports 8000 and 8080
+# beside test_cluster.py: one local Ray cluster at a time on a small machine; and the examples'
+# servers share ports 8000 and 8080, so the documents run one after the other
+pytestmark = pytest.mark.xdist_group("ray")
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def test_waiting_for_a_refit_that_does_not_end_times_out(tmp_path: Path) -> None
             assert result.exit_code == 0 and result.output.startswith("being refitted in the background")
             result = CliRunner().invoke(main, ["info", "--index", str(path)])
             assert "topics             being refitted in the background; until then: none" in result.output
-            assert "topics fitting     True" in result.output
+            assert "topics fitting     yes" in result.output
         assert index.topics.wait(timeout=0) is None
 
 

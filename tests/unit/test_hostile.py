@@ -105,15 +105,21 @@ def test_pathological_queries_do_bounded_work(index: Index, monkeypatch: pytest.
     assert any("1000" in warning or "1,000" in warning for warning in index.search("نفط " * 2500).warnings)
 
 
+#: Past tantivy's 65,000-bucket aggregation limit, which is what this test is about; Whoosh has no
+#: such limit and imports ~3,000 tiny articles a second, so a fifth of it covers its path in seconds.
+TINY_ARTICLES = {"tantivy": 100_000, "whoosh": 20_000}
+
+
 @pytest.mark.slow
-def test_a_hundred_thousand_tiny_articles(tmp_path: Path) -> None:
+def test_tens_of_thousands_of_tiny_articles(tmp_path: Path, engine: str) -> None:
+    count = TINY_ARTICLES[engine]
     with Index.create(tmp_path / "ix") as index:
         # no topic model: a background refit over these one-word articles would only outlive the test
-        report = index.add(({"id": str(n), "text": f"خبر {n % 977}"} for n in range(100_000)), fit_topics="off")
-        assert report.added == 100_000 and len(index) == 100_000
-        assert index.search("خبر", facets=False).total == 100_000
-        # past tantivy's 65,000-bucket aggregation limit: ids() and a second import still work
-        assert len(set(index.ids())) == 100_000
+        report = index.add(({"id": str(n), "text": f"خبر {n % 977}"} for n in range(count)), fit_topics="off")
+        assert report.added == count and len(index) == count
+        assert index.search("خبر", facets=False).total == count
+        # ids() and a second import still work past the engine's aggregation limits
+        assert len(set(index.ids())) == count
         again = index.add([{"id": "7", "text": "خبر"}, {"id": "new", "text": "خبر جديد"}], fit_topics="off")
         assert (again.kept, again.added) == (1, 1)  # "7" is indexed with other text: kept
 

@@ -174,3 +174,6 @@ def test_info_says_what_a_small_index_has_not_learned_yet(sample: Index) -> None
     assert "none yet: a small index (fewer than 200 articles) has no topic model" in out
     assert "spelling variants  none yet: they are learned with the topic model" in out
     assert len(SAMPLE_RECORDS) < 200
+    # facts read as words, not as Python values
+    assert "protected words    none" in out and "topics fitting     no" in out
+    assert "[]" not in out and "False" not in out and "None" not in out

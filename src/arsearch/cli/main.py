@@ -222,7 +222,16 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
     info["size_bytes"] = f"{facts.size_bytes:,}"
     width = max(len(key) for key in info)
     for key, value in info.items():
-        click.echo(f"{key.replace('_', ' ').ljust(width)}  {value}")
+        click.echo(f"{key.replace('_', ' ').ljust(width)}  {_readable(value)}")
+
+
+def _readable(value: object) -> str:
+    """A fact as a reader wants it: yes/no, a list joined, "none" for nothing."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return "، ".join(str(item) for item in value) if value else "none"
+    return "none" if value is None else str(value)
 
 
 @main.command("search")

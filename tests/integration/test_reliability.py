@@ -70,6 +70,9 @@ NO_REFIT = ("--fit-topics", "off")
 #: costs ~10x a tantivy one: a quarter of the articles spreads its kills over start-up, five
 #: commits and the end in about the time tantivy's 20 commits take.
 KILLED_IMPORT_ARTICLES = {"tantivy": 1000, "whoosh": 250}
+#: Kills per engine: twenty on the default engine; ten on Whoosh, whose every import and re-run
+#: start slower (about 3 s each), so that the suite stays near five minutes on two cores.
+KILLS = {"tantivy": 20, "whoosh": 10}
 
 
 def started_import(command: list[str], index_dir: Path) -> tuple[subprocess.Popen[bytes], float]:
@@ -88,7 +91,7 @@ START_UP_KILLS = 0.2
 
 
 @pytest.mark.slow
-def test_twenty_kills_at_random_moments_never_lose_or_duplicate(tmp_path: Path, engine: str) -> None:
+def test_kills_at_random_moments_never_lose_or_duplicate(tmp_path: Path, engine: str) -> None:
     source = tmp_path / "articles.jsonl"
     ids = write_articles(source, KILLED_IMPORT_ARTICLES[engine])
     rng = random.Random(7)
@@ -99,7 +102,7 @@ def test_twenty_kills_at_random_moments_never_lose_or_duplicate(tmp_path: Path, 
     assert calibration.wait() == 0
     work = time.monotonic() - started - start_up
     outcomes = {"before the index existed": 0, "mid-import": 0, "after it finished": 0}
-    for attempt in range(20):
+    for attempt in range(KILLS[engine]):
         index_dir = tmp_path / f"ix-{attempt}"
         command = index_command(source, index_dir, *NO_REFIT)
         if rng.random() < START_UP_KILLS:
@@ -127,7 +130,7 @@ def test_twenty_kills_at_random_moments_never_lose_or_duplicate(tmp_path: Path, 
         with Index.open(index_dir) as index:
             held = list(index.ids())
             assert len(held) == len(set(held)) == len(ids)
-    assert outcomes["mid-import"] >= 5, outcomes  # the kills did land during imports
+    assert outcomes["mid-import"] >= KILLS[engine] // 4, outcomes  # the kills did land during imports
 
 
 LOCK_HOLDER = textwrap.dedent(

@@ -139,7 +139,14 @@ def installed_size_mb(distribution: str, seen: set[str] | None = None) -> float:
     return size
 
 
-def measure(name: str, make: Callable[[], Analyse], cases: dict[str, list[tuple[str, str]]], words: Any) -> dict:
+def licence(distribution: str) -> str:
+    meta = importlib.metadata.metadata(distribution)
+    return str((meta.get_all("License-Expression") or meta.get_all("License") or ["?"])[0])
+
+
+def measure(
+    name: str, make: Callable[[], Analyse], cases: dict[str, list[tuple[str, str]]], words: Any
+) -> dict[str, Any]:
     started = time.perf_counter()
     analyse = make()
     analyse("كتاب")
@@ -166,9 +173,7 @@ def measure(name: str, make: Callable[[], Analyse], cases: dict[str, list[tuple[
     return {
         "lexicon": name,
         "version": importlib.metadata.version(distribution),
-        "licence": importlib.metadata.metadata(distribution).get("License-Expression")
-        or importlib.metadata.metadata(distribution).get("License")
-        or "?",
+        "licence": licence(distribution),
         "size_mb_with_dependencies": round(installed_size_mb(distribution), 1),
         "load_s": round(load, 2),
         "ms_per_word": round(per_word_ms, 2),

@@ -10,6 +10,7 @@ import click
 import orjson
 
 from ..analysis import PROFILES, Token, analyze
+from ..analysis.dictionary import Entry, look_up
 from ..derived import topics
 from ..engine import ENGINES
 from ..index import ImportOptions, Index, default_index_path, protected_words
@@ -55,6 +56,13 @@ def _token_record(token: Token) -> dict[str, object]:
     }
 
 
+def _dictionary_cells(entries: list[Entry | None], number: int) -> tuple[str, ...]:
+    if not entries:
+        return ()
+    entry = entries[number]
+    return (entry.lemma or "-", entry.kind) if entry else ("-", "-")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="arsearch")
 def main() -> None:
@@ -67,7 +75,13 @@ def main() -> None:
     "--profile", type=click.Choice(PROFILES), default="light", show_default=True, help="Analysis profile to apply."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of tokens instead of a table.")
-def analyze_command(text: str, profile: str, as_json: bool) -> None:
+@click.option(
+    "--dictionary",
+    is_flag=True,
+    help="Also show each word's lemma and what the Arabic dictionary (farahidi) makes of it: "
+    "native, name, noun or unknown.",
+)
+def analyze_command(text: str, profile: str, as_json: bool, dictionary: bool) -> None:
     """Show how TEXT is analyzed: surface, normalized form, stem, offsets.
 
     TEXT "-" reads the text from standard input. Stop words are listed with
@@ -76,14 +90,22 @@ def analyze_command(text: str, profile: str, as_json: bool) -> None:
     if text == "-":
         text = sys.stdin.read()
     tokens = analyze(text, profile, keep_stopwords=True)  # type: ignore[arg-type]
+    # stop words are not looked up: they are not indexed, and their readings mislead (في as وفى)
+    entries = [look_up(t.surface) if t.stem else None for t in tokens] if dictionary else []
     if as_json:
-        click.echo(orjson.dumps([_token_record(t) for t in tokens]).decode())
+        records = [_token_record(t) for t in tokens]
+        for record, entry in zip(records, entries, strict=False):
+            record.update(lemma=entry.lemma if entry else None, kind=entry.kind if entry else None)
+        click.echo(orjson.dumps(records).decode())
         return
     if not tokens:
         click.echo("(no tokens)")
         return
-    rows = [("surface", "normalized", "stem", "start", "end")]
-    rows += [(t.surface, t.normalized, t.stem or "(stop)", str(t.start), str(t.end)) for t in tokens]
+    rows = [("surface", "normalized", "stem", "start", "end", *(("lemma", "dictionary") if dictionary else ()))]
+    rows += [
+        (t.surface, t.normalized, t.stem or "(stop)", str(t.start), str(t.end), *_dictionary_cells(entries, n))
+        for n, t in enumerate(tokens)
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arsearch import Index
+from arsearch.analysis.normalize import normalize_word
+from arsearch.analysis.tokenize import written_forms
 from arsearch.engine.compile import Ranking
 from arsearch.records.ingest import read_records
 from helpers import SAMPLE
@@ -254,3 +256,25 @@ def test_text_field_is_the_whole_article(index: Index) -> None:
     # التشجير is in sample-13's title only: text: (the field ranking uses) holds the title too
     assert [hit.id for hit in index.search("title:التشجير").hits] == ["sample-13"]
     assert [hit.id for hit in index.search("text:التشجير", ranking=Ranking(root_boost=0)).hits] == ["sample-13"]
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "written"),
+    [
+        ("زارت وزارةُ الصحة ووزارة وزاره الوزارة", "وزاره", ["وزارة", "وزاره"]),  # whole words, marks dropped
+        ("ذهب إلى السوق والى البيت ثم الى", "الي", ["إلى", "الى"]),  # والى is another word
+        ("وزارــــة", "وزاره", ["وزارة"]),  # tatweel
+        ("Reuters and REUTERS", "reuters", ["Reuters", "REUTERS"]),
+        ("المملكةالعربية", "المملكه", []),  # not a word of its own
+    ],
+)
+def test_written_forms_find_a_word_as_written(text: str, form: str, written: list[str]) -> None:
+    assert list(written_forms(text, form)) == written
+
+
+@given(st.text(alphabet="ابتةىيأإآوزرهَُِـ ", max_size=40))
+def test_every_written_form_normalizes_to_the_form(text: str) -> None:
+    for word in text.split():
+        form = normalize_word(word)
+        if form:
+            assert all(normalize_word(found) == form for found in written_forms(text, form))

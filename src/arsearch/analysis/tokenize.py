@@ -13,8 +13,10 @@ tatweel included: highlighting later marks exactly what the reader wrote.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
+
+# the same one-for-one folding highlighting uses to find candidate words (normalize.candidate_spans)
+from .normalize import NormalizationOptions, _same_length_folding
 
 # Letters and digits of any script, except tatweel (which only joins).
 _ALNUM = r"[^\W_\u0640]"
@@ -38,11 +40,32 @@ TOKEN_PATTERN = re.compile(rf"{_CLITIC_BEFORE_NUMBER}|{_NUMBER}|{_WORD}")
 _MARKS_AND_JOINERS = re.compile(f"(?:{_MARK}|{_JOINER})+")
 
 
-def unmarked(word: str) -> str:
-    """``word`` as written without its marks (harakat, Quranic marks) and joiners (tatweel, ZWJ,
-    direction marks): how a word is shown to a reader who types it (وِزَارَة → وزارة; its hamza,
-    ة and ى stay)."""
-    return _MARKS_AND_JOINERS.sub("", unicodedata.normalize("NFC", word))
+def written_otherwise(form: str) -> bool:
+    """Whether the word whose normalized form is ``form`` is, in practice, written otherwise: with an
+    alef (whose hamza forms vary), a final ي or ه (ى, ة) or a Latin letter (case). Other words are
+    shown as they are, without looking them up."""
+    return "ا" in form or form[-1:] in ("ي", "ه") or any(c.isascii() and c.isalpha() for c in form)
+
+
+def written_forms(text: str, form: str, options: NormalizationOptions = NormalizationOptions()) -> Iterator[str]:
+    """Each place ``text`` writes the word whose normalized form is ``form``, as written there
+    without its marks and tatweel (وزارةُ → وزارة, إلى for الي): a cheap stand-in for analyzing
+    the text word by word. The text's letters are folded one for one (ة → ه, أ → ا, ى → ي, case),
+    so each match's place in the folded text is its place in the text without marks.
+
+    مثال::
+
+        >>> list(written_forms("زارت وزارةُ الصحة الوزارة", "وزاره"))
+        ['وزارة']
+    """
+    plain = _MARKS_AND_JOINERS.sub("", text)
+    folded = plain.translate(_same_length_folding(options.fold_hamza_carriers))
+    at = folded.find(form)
+    while at >= 0:
+        end = at + len(form)
+        if (at == 0 or not folded[at - 1].isalnum()) and (end == len(folded) or not folded[end].isalnum()):
+            yield plain[at:end]
+        at = folded.find(form, end)
 
 
 def word_start(text: str, position: int) -> int:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from ..analysis import Analyzer
 from ..analysis.synonyms import SynonymTable
-from ..analysis.tokenize import unmarked
+from ..analysis.tokenize import written_forms, written_otherwise
 from ..derived.topics import TopicModel
 from ..derived.variants import VariantTable
 from ..derived.vocabulary import Vocabulary
@@ -27,7 +27,7 @@ from ..errors import ArticleNotFoundError
 from ..records.articles import Article, searchable_part
 
 #: Articles read to learn how a word is written: its commonest spelling among them is shown.
-SPELLING_SAMPLE = 8
+SPELLING_SAMPLE = 5
 #: Of each, the title and the text's first characters are read (enough to see the word written).
 SPELLING_CHARS = 2000
 #: Spellings kept per commit at most (the cache is emptied when it is full).
@@ -141,13 +141,14 @@ class Snapshot:
         return known
 
     def _commonest_spelling(self, form: str) -> str:
+        if not written_otherwise(form):
+            return form
         holding = self.search(TermQuery(ARTICLE_FIELD + EXACT_SUFFIX, form), limit=SPELLING_SAMPLE, count=False)
         written: Counter[str] = Counter()
         for _, address in holding.hits:
             article = stored_article(self.stored(address))
             for text in (searchable_part(article.title), searchable_part(article.text)[:SPELLING_CHARS]):
-                for start, end, _ in self.analyzer.find(text, set(), {form}):
-                    written[unmarked(text[start:end])] += 1
+                written.update(written_forms(text, form, self.analyzer.normalization))
         # the commonest; among equals, one order whatever the articles' order
         return max(written, key=lambda spelling: (written[spelling], spelling)) if written else form
 

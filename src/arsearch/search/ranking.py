@@ -111,13 +111,17 @@ def search(
             roots.update(root for _, root, _ in compiled.roots)
     total = found.total
     if options.collapse and total > 1:
-        stories = _stories(snapshot, query, order, offset + limit, total)[offset:]
+        # only this page's stories are read (each article once) and shown by their cleanest copy
+        shown = [
+            _shown_by_its_cleanest_copy(story)
+            for story in _stories(snapshot, query, order, offset + limit, total)[offset:]
+        ]
     else:
-        stories = [(score, snapshot.stored(address), []) for score, address in found.hits]
+        shown = [(score, stored_article(snapshot.stored(address)), []) for score, address in found.hits]
     counts = _facet_counts(snapshot, query) if options.facets and total else {}
     hits = [
-        _hit(stored_article(document), score, compiled, roots, analyzer, options.highlight, options.markers, copies)
-        for score, document, copies in stories
+        _hit(article, score, compiled, roots, analyzer, options.highlight, options.markers, copies)
+        for score, article, copies in shown
     ]
     if total and not hits:
         warnings.append(past_the_end(options, total))
@@ -155,6 +159,8 @@ def _compiled(
 
 
 Story = tuple[float | None, StoredDocument, list[StoredDocument]]
+#: A story as it is shown: its score, the article it is shown by, and its other copies.
+ShownStory = tuple[float | None, Article, list[Article]]
 
 
 def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, total: int) -> list[Story]:
@@ -174,7 +180,7 @@ def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, 
             else:
                 stories[story][2].append(document)
         if len(stories) >= wanted or window >= min(total, MAX_COLLAPSE_WINDOW):
-            return [_shown_by_its_cleanest_copy(story) for story in stories[:wanted]]
+            return stories[:wanted]
         window = min(window * 2, MAX_COLLAPSE_WINDOW)
 
 
@@ -183,17 +189,15 @@ def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, 
 _BYLINE = re.compile(r"^\W*(?:[^\s.،؛:\-–—]+\s*){1,5}[-–—:](?=\s|$)")
 
 
-def _shown_by_its_cleanest_copy(story: Story) -> Story:
-    """The story with the copy it is shown by first: one whose text opens with its first sentence
-    rather than a byline or a dateline, then the earliest (the original), then the longest (the most
-    complete), then the best ranked. The story keeps its place and score: its best copy's."""
+def _shown_by_its_cleanest_copy(story: Story) -> ShownStory:
+    """The story's articles, the one it is shown by first: one whose text opens with its first
+    sentence rather than a byline or a dateline, then the earliest (the original), then the longest
+    (the most complete), then the best ranked. The story keeps its place and score: its best copy's."""
     score, first, copies = story
-    if not copies:
-        return story
-    members = [first, *copies]
+    members = [stored_article(document) for document in (first, *copies)]
 
     def cleanest_first(number: int) -> tuple[bool, datetime, int, int]:
-        article = stored_article(members[number])
+        article = members[number]
         return bool(_BYLINE.match(article.text)), article.date or datetime.max, -len(article.text), number
 
     shown = min(range(len(members)), key=cleanest_first)
@@ -224,7 +228,7 @@ def _hit(
     analyzer: Analyzer,
     highlight: bool,
     markers: tuple[str, str],
-    copies: list[StoredDocument],
+    copies: list[Article],
 ) -> Hit:
     if highlight:
         title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers, roots)
@@ -242,7 +246,7 @@ def _hit(
         title_highlighted=title,
         snippets=passages,
         metadata={"author": article.author, "tags": list(article.tags), **article.extra},
-        copies=[_copy(stored_article(document)) for document in copies],
+        copies=[_copy(copy) for copy in copies],
     )
 
 

@@ -492,8 +492,8 @@ def check_command(index_path: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(dumps({**report.__dict__, "path": str(report.path), "ok": report.ok}))
     elif report.ok:
-        segments = f"{report.segments} segment{'' if report.segments == 1 else 's'}"
-        click.echo(f"{report.path}: ok ({counted(report.articles, 'article')} in {segments})")
+        held = f"{counted(report.articles, 'article')} in {counted(report.segments, 'segment')}"
+        click.echo(f"{report.path}: ok ({held})")
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}", err=True)

@@ -17,10 +17,11 @@ about hamza: ask about a word as written (أراضي, not the folded اراضي)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
+
+from .tokenize import without_marks
 
 #: What the dictionary makes of a word:
 #: ``native``  a derivation of a root (a verb, or a noun or adjective of a root's pattern);
@@ -35,11 +36,10 @@ CACHED_WORDS = 200_000
 #: The one proclitic a native reading may have: the article. A reading that needs و ف ب ك ل is
 #: as often a misreading of a name (لندن as ل + دنّ) as a word with a conjunction.
 _ARTICLE = "ال"
-_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 
 def _plain(text: str | None) -> str:
-    return _MARKS.sub("", text or "")
+    return without_marks(text or "")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,12 @@ TOKEN_PATTERN = re.compile(rf"{_CLITIC_BEFORE_NUMBER}|{_NUMBER}|{_WORD}")
 _MARKS_AND_JOINERS = re.compile(f"(?:{_MARK}|{_JOINER})+")
 
 
+def without_marks(text: str) -> str:
+    """``text`` without its marks (harakat, Quranic marks) and joiners (tatweel, ZWJ, direction marks):
+    a word as a reader types it (وِزَارَةُ → وزارة)."""
+    return _MARKS_AND_JOINERS.sub("", text)
+
+
 def written_otherwise(form: str) -> bool:
     """Whether the word whose normalized form is ``form`` is, in practice, written otherwise: with an
     alef (whose hamza forms vary), a final ي or ه (ى, ة) or a Latin letter (case). Other words are
@@ -58,7 +64,7 @@ def written_forms(text: str, form: str, options: NormalizationOptions = Normaliz
         >>> list(written_forms("زارت وزارةُ الصحة الوزارة", "وزاره"))
         ['وزارة']
     """
-    plain = _MARKS_AND_JOINERS.sub("", text)
+    plain = without_marks(text)
     folded = plain.translate(_same_length_folding(options.fold_hamza_carriers))
     at = folded.find(form)
     while at >= 0:

@@ -9,7 +9,9 @@ that hold both of its spellings: SaudiNewsNet (``indexes/saudinewsnet``, built o
 ANT (``indexes/antcorpus``, likewise).
 
 * **variant pairs merge** when a search for either spelling finds at least 80% of the articles that
-  hold only the other (the issue's measure); the share of pairs that merge is reported;
+  hold only the other (the issue's measure); the share of pairs that merge is reported. An article
+  holds a spelling when it has the word as written, bare or after a proclitic (و، ال، بال...); until
+  2026-12-05 the script counted light stems, which also counted other words (بيك for بيكين);
 * **native pairs leak** when the variant step joins them (``index.variants(word).searched``); the
   share that leak must stay under 10%. A search for a native word also finds articles sharing its
   root by design (ranking's root fields), so the search-level figure is printed for information;
@@ -31,11 +33,12 @@ from typing import Any, Literal
 from _common import ROOT, SAUDINEWSNET, SAUDINEWSNET_INDEX, SHARED, print_report, read_jsonl_gz, require
 from arsearch import Index
 from arsearch.engine.queries import BooleanQuery, TermQuery
-from arsearch.engine.schema import ARTICLE_FIELD
+from arsearch.engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 
 PAIRS = Path(__file__).with_name("data") / "name_variant_pairs.tsv"
 ANT = SHARED / "corpora" / "antcorpus.jsonl.gz"
 ANT_INDEX = ROOT / "indexes" / "antcorpus"
+EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 MERGED = 0.8
 SMALL_EACH = 5
 SEED = 20261205
@@ -73,17 +76,29 @@ def terms(index: Index, spelling: str) -> list[str]:
     return [token.stem for token in index.store.analyzer.tokens(spelling) if token.stem]
 
 
+#: What a word may carry before it and still be the spelling (the article, و ف ب ك ل and their combinations).
+PROCLITICS = (
+    *("", "ال", "و", "وال", "ف", "فال", "ب", "بال", "ك", "كال", "ل", "لل"),
+    *("وب", "وبال", "ول", "ولل", "فب", "فل"),
+)
+
+
+def written(index: Index, word: str) -> Any:
+    """Articles holding ``word`` as written (normalized), bare or after a proclitic: not its light stem,
+    which also counts other words (the stem of بيكين is بيك, a surname)."""
+    forms = [token.normalized for token in index.store.analyzer.tokens(word)]
+    base = forms[0][2:] if forms and forms[0].startswith("ال") and len(forms[0]) > 4 else (forms or [""])[0]
+    return BooleanQuery(tuple(("should", TermQuery(EXACT_FIELD, prefix + base)) for prefix in PROCLITICS))
+
+
 def holding(index: Index, spelling: str, without: str | None = None) -> set[str]:
-    """Ids of the articles holding every term of ``spelling`` (and not every term of ``without``)."""
+    """Ids of the articles holding every word of ``spelling`` (and not every word of ``without``)."""
     clauses: list[tuple[Literal["must", "must_not"], Any]] = [
-        ("must", TermQuery(ARTICLE_FIELD, term)) for term in terms(index, spelling)
+        ("must", written(index, word)) for word in spelling.split()
     ]
     if without is not None:
-        others = terms(index, without)
-        if len(others) == 1:
-            clauses.append(("must_not", TermQuery(ARTICLE_FIELD, others[0])))
-        else:
-            clauses.append(("must_not", BooleanQuery(tuple(("must", TermQuery(ARTICLE_FIELD, t)) for t in others))))
+        others: list[tuple[Literal["must"], Any]] = [("must", written(index, word)) for word in without.split()]
+        clauses.append(("must_not", BooleanQuery(tuple(others))))
     snapshot = index.snapshot()
     found = snapshot.search(BooleanQuery(tuple(clauses)), limit=max(1, snapshot.doc_count), count=False)
     return {snapshot.stored(address).id for _, address in found.hits}

@@ -37,6 +37,7 @@ from _common import print_report
 from arsearch import Index
 from arsearch.analysis import PROFILES, NormalizationOptions
 from arsearch.engine.compile import Ranking
+from arsearch.query import MATCH_LEVELS, MatchLevel
 from arsearch.records.ingest import read_records
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def run_topics(
     depth: int = RUN_DEPTH,
     *,
     collapse: bool = True,
+    match: MatchLevel | None = None,
 ) -> Run:
     """Each topic's top ``depth`` article ids with their scores, through the public search API.
 
@@ -101,7 +103,9 @@ def run_topics(
     """
     run: Run = {}
     for qid, text in topics.items():
-        results = index.search(text, limit=depth, highlight=False, facets=False, ranking=ranking, collapse=collapse)
+        results = index.search(
+            text, limit=depth, highlight=False, facets=False, ranking=ranking, collapse=collapse, match=match
+        )
         if not collapse:
             run[qid] = {hit.id: hit.score for hit in results.hits}
             continue
@@ -176,6 +180,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--distract", type=Path, action="append", default=[], help="extra unjudged articles")
     parser.add_argument("--profile", choices=PROFILES, default="light")
     parser.add_argument("--run-out", type=Path, help="write the TREC run here")
+    parser.add_argument("--match", choices=MATCH_LEVELS, help="match level (default: the default ranking)")
+    parser.add_argument("--levels", action="store_true", help="also report every match level, on the same index")
     parser.add_argument("--fold-hamza-carriers", action="store_true", help="index option: fold ؤ ئ into ء")
     parser.add_argument("--keep-teh-marbuta", action="store_true", help="index option: do not fold ة into ه")
     parser.add_argument(
@@ -208,9 +214,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         with index:
             built = time.perf_counter() - started
             started = time.perf_counter()
-            run = run_topics(index, topics, ranking)
+            run = run_topics(index, topics, ranking, match=args.match)
             searched = time.perf_counter() - started
-            every_copy = run_topics(index, topics, ranking, collapse=False)
+            every_copy = run_topics(index, topics, ranking, collapse=False, match=args.match)
+            levels = {
+                level or "default": evaluate(run_topics(index, topics, ranking, match=level), qrels)
+                for level in ((None, *MATCH_LEVELS) if args.levels else ())
+            }
         baseline = naive_whoosh_run(workdir / "whoosh", sources, topics) if args.baseline else None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -237,6 +247,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         ("arsearch", *(f"{scores[name]:.3f}" for name in MEASURES)),
         ("arsearch, all copies", *(f"{all_copies[name]:.3f}" for name in MEASURES)),
     ]
+    for level, measured in levels.items():
+        figures.setdefault("levels", {})[level] = {name: round(value, 4) for name, value in measured.items()}
+        table.append((f"match={level}", *(f"{measured[name]:.3f}" for name in MEASURES)))
     if baseline is not None:
         naive = evaluate(baseline, qrels)
         figures["naive_whoosh"] = {name: round(value, 4) for name, value in naive.items()}

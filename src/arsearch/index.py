@@ -407,7 +407,8 @@ class Index(LastReleaseNames):
         tokens = list(self.analyzer.tokens(word))
         stem = tokens[0].stem if len(tokens) == 1 else None
         root = self.analyzer.root(stem) if stem else ""
-        return word_variants(snapshot, snapshot.variants(), word, stem, root, WIDEN_BELOW)
+        judged = snapshot.spelling_judge().judged(tokens[0].normalized) if stem else []
+        return word_variants(snapshot, snapshot.variants(), word, stem, root, WIDEN_BELOW, judged)
 
     # --- writing ----------------------------------------------------------
 

@@ -9,6 +9,7 @@ The language (see ``docs/search.md``)::
     source:"الوطن الرياضي"  a field with a quoted value
     date:2024-01-01..2024-06-30   a date range (either end may be left out)
     root:درس  جذر:درس       every word of a root: درس، مدرسة، المدارس، دراسة، يدرسون
+    lemma:وزير  مفرد:وزير   a word and its other forms: وزير، الوزير، وزراء، الوزراء
     اقتص*  تطعيم~           prefix, fuzzy (one edit)
     (نفط OR غاز) AND اسعار  grouping and Boolean operators
     نفط أو غاز / نفط و غاز   Arabic OR / AND: a standalone أو or و between two terms
@@ -37,7 +38,16 @@ TEXT_QUERY_FIELDS = ("title", "text")
 KEYWORD_QUERY_FIELDS = ("source", "category", "author", "tags")
 #: ``root:درس`` searches by root: every word derived from it, in title and text.
 ROOT_QUERY_FIELD = "root"
-QUERY_FIELDS = (*TEXT_QUERY_FIELDS, *KEYWORD_QUERY_FIELDS, "date", ROOT_QUERY_FIELD)
+#: ``lemma:وزير`` searches by lemma: the word and its inflections, broken plurals included.
+LEMMA_QUERY_FIELD = "lemma"
+#: Fields whose value is one word, searched through what the index derives from it.
+WORD_LEVEL_FIELDS = (ROOT_QUERY_FIELD, LEMMA_QUERY_FIELD)
+QUERY_FIELDS = (*TEXT_QUERY_FIELDS, *KEYWORD_QUERY_FIELDS, "date", *WORD_LEVEL_FIELDS)
+#: How closely a query's words must match (``search(..., match=)``): the word as typed (its
+#: normalized form), its stem, its lemma (a broken plural meets its singular) or its root; when
+#: none is asked for, the default ranking (stems, with exact forms, lemmas and roots weighed in).
+MatchLevel = Literal["word", "stem", "lemma", "root"]
+MATCH_LEVELS: tuple[MatchLevel, ...] = ("word", "stem", "lemma", "root")
 #: Field names also accepted in Arabic.
 ARABIC_FIELD_NAMES = {
     "عنوان": "title",
@@ -46,6 +56,7 @@ ARABIC_FIELD_NAMES = {
     "تصنيف": "category",
     "كاتب": "author",
     "جذر": ROOT_QUERY_FIELD,
+    "مفرد": LEMMA_QUERY_FIELD,
 }
 
 MAX_QUERY_CHARS = 1000
@@ -334,9 +345,10 @@ class _Parser:
             return _date_range(value.text, self.warnings)
         if canonical in KEYWORD_QUERY_FIELDS:
             return Word(value.text.strip('"'), canonical)  # a whole value, matched as is
-        if canonical == ROOT_QUERY_FIELD:
+        if canonical in WORD_LEVEL_FIELDS:
             if value.kind != "word" or value.text.endswith(("*", "~")):
-                raise QuerySyntaxError(f"{name}: takes one word (a root such as درس, or a word of that root)")
+                example = "a root such as درس, or a word of that root" if canonical == ROOT_QUERY_FIELD else "وزير"
+                raise QuerySyntaxError(f"{name}: takes one word ({example})")
             return Word(value.text, canonical)
         if value.kind == "phrase":
             return _phrase(value.text, canonical)

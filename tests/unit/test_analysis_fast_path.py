@@ -21,6 +21,7 @@ from arsearch.analysis import Analyzer, NormalizationOptions, fingerprint, norma
 from arsearch.analysis import words as word_cache
 from arsearch.analysis.lexicon import tab_columns
 from arsearch.analysis.profiles import PROFILES, Profile
+from arsearch.analysis.spelling import spelling_terms
 from arsearch.analysis.stem import (
     ANALYSIS_TABLE_PATH,
     LightStemmer,
@@ -29,7 +30,7 @@ from arsearch.analysis.stem import (
     compute_root,
     precomputed_analysis,
 )
-from arsearch.analysis.tokenize import TOKEN_PATTERN
+from arsearch.analysis.tokenize import TOKEN_PATTERN, without_marks
 from arsearch.engine.schema import build_document
 from arsearch.records.articles import Article, searchable_part
 from helpers import SAMPLE
@@ -76,8 +77,8 @@ class WordByWord:
             return tashaphyne_root(form)
         return form.replace("ة", "ه")
 
-    def analyze(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        terms, forms, roots = [], [], []
+    def analyze(self, text: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+        terms, forms, roots, lemmas, spellings = [], [], [], [], []
         for surface in TOKEN_PATTERN.findall(text):
             form = normalize_word(surface, NormalizationOptions(fold_teh_marbuta=False))
             normalized = form.replace("ة", "ه")
@@ -88,7 +89,11 @@ class WordByWord:
                 term = self.term(form)
                 terms.append(term)
                 roots.append(tashaphyne_root(term))
-        return terms, forms, roots
+                if term and (lemma := self.analyzer.chain.lemma(normalized, term)):
+                    lemmas.append(lemma)
+                if term and (spelled := spelling_terms(normalized, without_marks(surface))):
+                    spellings.append(spelled)
+        return terms, forms, roots, lemmas, spellings
 
 
 def joined(words: list[str]) -> str:
@@ -99,7 +104,11 @@ def expected_document(reference: WordByWord, article: Article) -> dict[str, Any]
     title = reference.analyze(searchable_part(article.title))
     text = reference.analyze(searchable_part(article.text))
     fields: dict[str, str] = {}
-    for suffix, in_title, in_text in zip(("", "_exact", "_root"), title, text, strict=True):
+    for suffix, in_title, in_text in zip(("", "_exact", "_root", "_lemma", "spelling"), title, text, strict=True):
+        if suffix == "spelling":
+            if in_title or in_text:
+                fields["spelling"] = " ".join(dict.fromkeys(" ".join([*in_title, *in_text]).split()))
+            continue
         if in_title:
             fields["title" + suffix] = joined(in_title)
         if in_title or in_text:
@@ -222,7 +231,7 @@ def test_an_analyzer_taught_what_another_learned_analyzes_alike_and_learns_nothi
     assert len(table.forms) == len(set(table.surfaces)) == known_before + len(new_to_pupil)
     after_lesson = pupil.words.mark()
     assert [actual_document(pupil, article) for article in articles] == expected
-    assert pupil.words.learned_since(after_lesson) == ([], [], [], [])  # every word came from the lesson
+    assert pupil.words.learned_since(after_lesson) == ([], [], [], [], [], [])  # every word came from the lesson
 
 
 def test_lessons_survive_full_tables_on_either_side(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,7 +40,10 @@ CASES = [
     (
         "foo:bar",
         "(bar)",
-        ["unknown field 'foo' (known: title, text, source, category, author, tags, date, root): searched as words"],
+        [
+            "unknown field 'foo' (known: title, text, source, category, author, tags, date, root, lemma): "
+            "searched as words"
+        ],
     ),
     ("date:غدا", "()", ["unparsable date range 'غدا' (use date:2024-01-01..2024-06-30): ignored"]),
     ("", "()", []),

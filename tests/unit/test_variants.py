@@ -141,9 +141,10 @@ def test_the_variants_command(index: Index) -> None:
 def test_a_table_written_elsewhere_is_picked_up_and_a_damaged_one_ignored(tmp_path: Path) -> None:
     with Index.create(tmp_path / "ix") as index:
         # enough articles with the word typed that the search is not widened to its root (رمب)
-        index.add([{"id": str(n), "text": f"زار {'ترامب' if n < 3 else 'ترمب'} المدينة"} for n in range(5)])
-        assert index.search("ترامب").total == 3  # too few articles for a topic model: no variants
-        VariantTable([Verdict("ترامب", "ترمب", 0.9, 0.0)], "test").save(tmp_path / "ix" / VARIANTS_FILE)
+        # (ترانب is no spelling of ترامب the judge would find: its letters differ)
+        index.add([{"id": str(n), "text": f"زار {'ترامب' if n < 3 else 'ترانب'} المدينة"} for n in range(5)])
+        assert index.search("ترامب").total == 3  # too few articles for a topic model: no fitted pairs
+        VariantTable([Verdict("ترامب", "ترانب", 0.9, 0.0)], "test").save(tmp_path / "ix" / VARIANTS_FILE)
         assert index.search("ترامب").total == 5
         (tmp_path / "ix" / VARIANTS_FILE).write_text("{not json")
         assert index.search("ترامب").total == 3

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from .chain import Chain, Normalize, StopWords
+from .dictionary import lemma_table
 from .normalize import NormalizationOptions, candidate_spans
 from .profiles import DEFAULT_PROFILE, Profile, profile_chain
 from .speedups import compiled
@@ -39,6 +40,8 @@ class Token:
     start: int
     end: int
     position: int
+    #: the term of its lemma where the dictionary is sure of one that is not the stem (وزراء: وزير)
+    lemma: str | None = None
 
 
 _PLAIN = NormalizationOptions()
@@ -82,6 +85,8 @@ class Analyzer:
         #: the tokenizer's pattern, and whether the compiled core may tokenize for it
         self._pattern = chain.tokenizer.regex
         self._compiled = compiled if chain.tokenizer.pattern is None else None
+        #: lemma terms and the words that have them, for highlighting (``lemma_pieces``)
+        self._inflections: dict[str, list[str]] | None = None
 
     def root(self, term: str) -> str:
         """The root indexed for an index term: tashaphyne's, or the term itself for a protected word.
@@ -106,14 +111,21 @@ class Analyzer:
                 continue  # only marks or joiners: nothing to index
             stem = table.terms[number] or None
             if stem is not None or keep_stopwords:
-                yield Token(surface, normalized, stem, match.start(), match.end(), position)
+                lemma = table.lemmas[number] or None
+                yield Token(surface, normalized, stem, match.start(), match.end(), position, lemma)
             position += 1
 
     def find(
-        self, text: str, terms: set[str], forms: set[str], roots: Collection[str] = ()
+        self,
+        text: str,
+        terms: set[str],
+        forms: set[str],
+        roots: Collection[str] = (),
+        lemmas: Collection[str] = (),
     ) -> list[tuple[int, int, str]]:
         """``(start, end, what matched)`` of every word of ``text`` whose term is in ``terms``,
-        whose normalized form is in ``forms`` or whose root is in ``roots``: what highlighting marks.
+        whose normalized form is in ``forms``, whose root is in ``roots`` or whose lemma's term is
+        in ``lemmas`` (الوزراء for وزير): what highlighting marks.
 
         Long texts are not analyzed word by word: a light (or exact) term is
         always a piece of the word's normalized form (give or take the ال that
@@ -123,7 +135,7 @@ class Analyzer:
         if not self.chain.keeps_pieces or roots:  # roots (and a custom step's terms) are not pieces
             candidates = [(0, len(text))]
         else:
-            pieces = {t.removeprefix("ال") or t for t in terms} | forms
+            pieces = {t.removeprefix("ال") or t for t in terms} | forms | self.lemma_pieces(lemmas)
             if not pieces:
                 return []
             candidates = candidate_spans(text, pieces, self.normalization)
@@ -142,8 +154,29 @@ class Analyzer:
                     found.append((match.start(), match.end(), stem or normalized))
                 elif root and root in roots:
                     found.append((match.start(), match.end(), root))
+                elif lemmas and (lemma := table.lemmas[number]) and lemma in lemmas:
+                    found.append((match.start(), match.end(), lemma))
             done = end
         return found
+
+    def lemma_pieces(self, lemmas: Collection[str]) -> set[str]:
+        """What the words whose lemma's term is in ``lemmas`` are written with (وزراء for وزير):
+        where highlighting looks for them in a long text."""
+        if not lemmas:
+            return set()
+        inflected = self._inflected()
+        return {word.removeprefix("ال") or word for lemma in lemmas for word in inflected.get(lemma, ())}
+
+    def _inflected(self) -> dict[str, list[str]]:
+        """Each lemma term of the dictionary's table, with the words that have it (built once)."""
+        if self._inflections is None:
+            inflections: dict[str, list[str]] = {}
+            for word, lemma in lemma_table().items():
+                term = self.chain.analyze(lemma)[1]
+                if term:
+                    inflections.setdefault(term, []).append(word)
+            self._inflections = inflections
+        return self._inflections
 
     def term_stream(self, text: str) -> Iterator[tuple[str, int, int, int]]:
         """``(term, position, start, end)`` of every indexed word, when offsets are needed."""

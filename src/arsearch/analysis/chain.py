@@ -26,8 +26,9 @@ give its constructor's arguments back from ``options()``::
 
     Index.create("indexes/news", chain=Tokenize() | Normalize() | Digitless() | StopWords() | LightStem())
 
-The named profiles (``profiles``) are such chains. A lemma step, from a
-dictionary of Arabic words, comes with the lexicon work (issue 33).
+The named profiles (``profiles``) are such chains. Beside its term, each word
+gets its root (``Chain.root``) and, where the dictionary is sure of it, its
+lemma's term (``Chain.lemma``): what the root and lemma fields index.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+from .dictionary import lemma_of
 from .normalize import NormalizationOptions, fold_teh_marbuta, normalize_word
 from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES, default_stemmer, root_of
 from .stopwords import default_stopwords
@@ -329,6 +331,25 @@ class Chain:
     def root(self, term: str) -> str:
         """The root indexed beside a term: tashaphyne's, or the term itself for a protected word."""
         return term if term in self.protected_terms else root_of(term)
+
+    def lemma(self, normalized: str, term: str) -> str:
+        """The term of a word's lemma where the dictionary is sure of it (``dictionary.lemma_of``)
+        and it is not ``term`` itself: الوزراء → وزير (the term of وزير); "" otherwise, and for a
+        protected word.
+
+        مثال::
+
+            >>> chain = Tokenize() | Normalize() | StopWords() | LightStem()
+            >>> chain.lemma("الوزراء", "وزراء"), chain.lemma("الوزير", "وزير")
+            ('وزير', '')
+        """
+        if term in self.protected_terms:
+            return ""
+        lemma = lemma_of(normalized)
+        if lemma is None:
+            return ""
+        lemma_term = self.analyze(lemma)[1]
+        return "" if lemma_term == term else lemma_term
 
     def spec(self) -> list[dict[str, Any]]:
         """What an index saves of the chain (JSON): each step's name, or import path, and options."""

@@ -17,17 +17,25 @@ about hamza: ask about a word as written (أراضي, not the folded اراضي)
 
 from __future__ import annotations
 
+import gzip
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any, Literal
 
+from .normalize import normalize_word
+from .stem import ARTICLE_PREFIXES
 from .tokenize import without_marks
 
 #: What the dictionary makes of a word:
-#: ``native``  a derivation of a root (a verb, or a noun or adjective of a root's pattern);
+#: ``native``  a derivation of a root (a verb, or a noun or adjective of a root's pattern) whose
+#:             stem is attested in the dictionary's own corpus counts (``MIN_ATTESTED``);
 #: ``name``    known only as a proper noun;
-#: ``noun``    known only as a noun without a root (loanwords such as تلفزيون), or only through
-#:             a proclitic the word may not have (لندن read as ل + دنّ);
+#: ``noun``    known only as a noun without a root (loanwords such as تلفزيون), only through
+#:             a proclitic the word may not have (لندن read as ل + دنّ), or only as a derivation
+#:             the dictionary's corpus hardly ever met (جوزف as the passive جُوزِفَ);
 #: ``unknown`` not in the dictionary.
 Kind = Literal["native", "name", "noun", "unknown"]
 
@@ -36,6 +44,23 @@ CACHED_WORDS = 200_000
 #: The one proclitic a native reading may have: the article. A reading that needs و ف ب ك ل is
 #: as often a misreading of a name (لندن as ل + دنّ) as a word with a conjunction.
 _ARTICLE = "ال"
+#: The article with the proclitics before it (وال، بال، لل...), longest first.
+_ARTICLE_PREFIX = re.compile("|".join(sorted(ARTICLE_PREFIXES, key=len, reverse=True)))
+#: Least count of a reading's stem in the dictionary's corpus (its ``map_stem``, from MSA text) for the
+#: reading to make a word native: a name often has a reading as a rare form of a root (جستن as
+#: جِسْتُنَّ, 0; جوزف as جُوزِفَ, 1), while the native words of our cases (benchmarks/data/lexicon_cases.tsv)
+#: all have 10 or more (قاوم, 10; استثمار, 44).
+MIN_ATTESTED = 10
+#: Or the least weight of its lemma there (``map_lemma``): an inflected native word's stem may be
+#: rare (المراجعين, 2) while its lemma is not (مُرَاجِع); a name's misreading has a rare lemma
+#: (جوزف: جَازَفَ, 3.6e-6; بكين: بَكَى, 1.7e-5), a native word of our cases a common one.
+MIN_LEMMA_WEIGHT = 2e-5
+#: The stems and lemmas over those thresholds (``scripts/build_attested_table.py``).
+ATTESTED_TABLE_PATH = Path(__file__).with_name("data") / "attested.txt.gz"
+#: The attested words (without diacritics) ``look_up`` finds native, built by the same script.
+NATIVE_TABLE_PATH = Path(__file__).with_name("data") / "native.txt.gz"
+#: Words (normalized as indexed) whose lemma the dictionary is sure of, and that lemma (as written).
+LEMMA_TABLE_PATH = Path(__file__).with_name("data") / "lemmas.tsv.gz"
 
 
 def _plain(text: str | None) -> str:
@@ -52,6 +77,8 @@ class Entry:
     #: verb's past tense (يكتبون → كتب); None for a word it does not know
     lemma: str | None
     root: str | None
+    #: the lemma when the readings agree on it (``sure_lemma``): what the lemma level indexes
+    sure_lemma: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -61,13 +88,45 @@ def _analyzer() -> Any:
     return farahidi.Analyzer()
 
 
+def attested_table_header() -> str:
+    """The first line of the attested table this code reads (``scripts/build_attested_table.py``)."""
+    return f"# farahidi {version('farahidi')}; stems >= {MIN_ATTESTED}; lemmas >= {MIN_LEMMA_WEIGHT}"
+
+
+@lru_cache(maxsize=1)
+def _attested() -> tuple[frozenset[str], frozenset[str]]:
+    """The (diacritized) stems and lemmas the dictionary's corpus attests, from the shipped table
+    (a few tens of ms) or, when it is stale, from farahidi's own maps (~0.8 s)."""
+    try:
+        with gzip.open(ATTESTED_TABLE_PATH, "rt", encoding="utf-8") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        lines = []
+    if lines and lines[0] == attested_table_header():
+        stems = frozenset(line[2:] for line in lines[1:] if line.startswith("s\t"))
+        return stems, frozenset(line[2:] for line in lines[1:] if line.startswith("l\t"))
+    from farahidi.lexicon import load_map
+    from farahidi.lm import MAP_LEMMA, MAP_STEM
+
+    stem_counts, lemma_weights = load_map(MAP_STEM), load_map(MAP_LEMMA)
+    return (
+        frozenset(stem for stem, count in stem_counts.items() if count >= MIN_ATTESTED),
+        frozenset(lemma for lemma, weight in lemma_weights.items() if weight >= MIN_LEMMA_WEIGHT),
+    )
+
+
 @lru_cache(maxsize=CACHED_WORDS)
 def look_up(word: str) -> Entry:
     """The dictionary's verdict on ``word`` as written (diacritics are ignored)."""
     readings = _analyzer().analyze(_plain(word)) if word else []
     if not readings:
         return Entry(word, "unknown", None, None)
-    native = [r for r in readings if r.root and r.type != "اسم علم" and _bare_or_definite(r)]
+    stems, lemmas = _attested()
+    native = [
+        r
+        for r in readings
+        if r.root and r.type != "اسم علم" and _bare_or_definite(r) and (r.stem in stems or r.lemma in lemmas)
+    ]
     if native:
         kind: Kind = "native"
     elif any(r.type == "اسم علم" for r in readings):
@@ -75,11 +134,107 @@ def look_up(word: str) -> Entry:
     else:
         kind = "noun"
     chosen = _lemma_reading(native or readings)
-    return Entry(word, kind, _plain(chosen.lemma) or None, chosen.root or None)
+    return Entry(word, kind, _plain(chosen.lemma) or None, chosen.root or None, _sure_lemma(native))
+
+
+@lru_cache(maxsize=1)
+def _native_words() -> frozenset[str]:
+    try:
+        with gzip.open(NATIVE_TABLE_PATH, "rt", encoding="utf-8") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(lines[1:]) if lines and lines[0] == attested_table_header() else frozenset()
+
+
+@lru_cache(maxsize=1)
+def _native_forms() -> frozenset[str]:
+    return frozenset(normalize_word(word) for word in _native_words())
+
+
+def is_native_form(normalized: str) -> bool:
+    """Whether the word whose normalized form is ``normalized`` (or that form after ال) is in the
+    table of native words: a quick test, while indexing, that never analyses a word.
+
+    مثال::
+
+        >>> is_native_form("المدرسه"), is_native_form("ترامب")
+        (True, False)
+    """
+    words = _native_forms()
+    return normalized in words or (normalized.startswith(_ARTICLE) and normalized[len(_ARTICLE) :] in words)
+
+
+def is_native(word: str) -> bool:
+    """Whether ``look_up(word).kind`` is "native", from the table of native attested words when the
+    word (or the word after ال) is in it, which most words of a text are, else by analysing it.
+
+    مثال::
+
+        >>> is_native("والمدرسة"), is_native("المدرسة"), is_native("أوردغان")
+        (False, True, False)
+    """
+    plain = _plain(word)
+    words = _native_words()
+    if plain in words or (plain.startswith(_ARTICLE) and plain[len(_ARTICLE) :] in words):
+        return True
+    return look_up(word).kind == "native"
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """The words (normalized) whose lemma the dictionary is sure of, with that lemma as written."""
+    try:
+        with gzip.open(LEMMA_TABLE_PATH, "rt", encoding="utf-8") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        return {}
+    if not lines or lines[0] != attested_table_header():
+        return {}
+    return dict(line.split("\t", 1) for line in lines[1:] if "\t" in line)
+
+
+def lemma_of(normalized: str) -> str | None:
+    """The lemma, as written, of the word whose normalized form is ``normalized``, where the
+    dictionary is sure of it (``Entry.sure_lemma``) and it is not the word itself: from the table
+    ``scripts/build_attested_table.py`` makes of the dictionary's corpus stems (loaded once per
+    process), for the word, or the word after the article (والوزراء as الوزراء, then وزراء). A
+    proclitic without the article is not taken off: وزارة is no و + زارة.
+
+    مثال::
+
+        >>> lemma_of("الوزراء"), lemma_of("والمدارس"), lemma_of("وزير"), lemma_of("وزاره")
+        ('وزير', 'مدرسة', None, None)
+    """
+    lemmas = lemma_table()
+    found = lemmas.get(normalized)
+    if found is None and (article := _ARTICLE_PREFIX.match(normalized)) and len(normalized) > article.end() + 1:
+        found = lemmas.get(normalized[article.end() :])
+    return found
 
 
 def _bare_or_definite(reading: Any) -> bool:
     return all(_plain(proclitic.form) == _ARTICLE for proclitic in reading.proclitics)
+
+
+def _sure_lemma(readings: list[Any]) -> str | None:
+    """The lemma of a native word when its readings leave no doubt: a plural noun's singular when
+    the word has no verb reading (مدارس → مدرسة; كتاب, also a plural of كاتب, has none: it is read
+    as a verb too), else the one lemma all its noun readings, or all its verb readings, share
+    (يكتبون → كتب). None otherwise, and for a word that is both a noun and a verb (شارك).
+    Measured on benchmarks/data/lexicon_cases.tsv: docs/analysis.md."""
+    verbs = [r for r in readings if r.pos == "فعل"]
+    nouns = [r for r in readings if r.pos == "اسم"]
+    if verbs and nouns:
+        return None
+    plurals = [r for r in nouns if r.number == "جمع"]
+    if plurals:
+        lemma = _plain(plurals[0].lemma)
+        # and no singular of its own (كتاب: a book, or the writers of كاتب)
+        singular = {_plain(r.lemma) for r in nouns if r.number != "جمع"} - {lemma}
+        return None if singular or not lemma else lemma
+    lemmas = {_plain(r.lemma) for r in nouns or verbs}
+    return lemmas.pop() or None if len(lemmas) == 1 else None
 
 
 def _lemma_reading(readings: list[Any]) -> Any:
@@ -91,4 +246,19 @@ def _lemma_reading(readings: list[Any]) -> Any:
     return (plurals or nouns or readings)[0]
 
 
-__all__ = ["CACHED_WORDS", "Entry", "Kind", "look_up"]
+__all__ = [
+    "ATTESTED_TABLE_PATH",
+    "CACHED_WORDS",
+    "LEMMA_TABLE_PATH",
+    "MIN_ATTESTED",
+    "MIN_LEMMA_WEIGHT",
+    "NATIVE_TABLE_PATH",
+    "Entry",
+    "Kind",
+    "attested_table_header",
+    "is_native",
+    "is_native_form",
+    "lemma_of",
+    "lemma_table",
+    "look_up",
+]

@@ -20,11 +20,14 @@ from typing import Literal
 
 from .chain import Chain
 from .speedups import compiled
+from .spelling import spelling_terms
 from .stem import remember_roots
+from .tokenize import without_marks
 
 #: The columns of a ``WordTable``: what ``IndexWords.joined`` can join.
-Column = Literal["terms", "forms", "roots"]
-COLUMNS: tuple[Column, ...] = ("terms", "forms", "roots")
+Column = Literal["terms", "forms", "roots", "spellings", "lemmas"]
+#: The columns each text field is indexed from (its stems, exact forms, roots and lemmas).
+COLUMNS: tuple[Column, ...] = ("terms", "forms", "roots", "lemmas")
 
 #: Distinct surface forms remembered per analyzer (a full table is replaced by a new one).
 SURFACE_CACHE_SIZE = 1 << 19
@@ -39,7 +42,7 @@ class WordTable:
     analyzer starts a new table when this one is full.
     """
 
-    __slots__ = ("forms", "numbers", "roots", "surfaces", "terms")
+    __slots__ = ("forms", "lemmas", "numbers", "roots", "spellings", "surfaces", "terms")
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
@@ -51,8 +54,13 @@ class WordTable:
         self.terms: list[str] = []
         #: the root of its term ("" likewise)
         self.roots: list[str] = []
+        #: its spelling terms (``spelling.spelling_terms``; "" for a stop word or a word without a key)
+        self.spellings: list[str] = []
+        #: its lemma's term where the dictionary is sure of it and it is not the term itself
+        #: (وزراء: وزير; ``Chain.lemma``), else ""
+        self.lemmas: list[str] = []
 
-    def add(self, surface: str, form: str, term: str, root: str) -> int:
+    def add(self, surface: str, form: str, term: str, root: str, lemma: str = "", spellings: str = "") -> int:
         """Number a surface not in the table yet, with what it analyzes to."""
         number = len(self.forms)
         self.surfaces.append(surface)
@@ -60,13 +68,16 @@ class WordTable:
         self.forms.append(surface if form == surface else form)
         self.terms.append(term)
         self.roots.append(root)
+        self.spellings.append(spellings)
+        self.lemmas.append(lemma)
         self.numbers[surface] = number
         return number
 
 
-#: Surfaces with what each analyzes to, column by column (surfaces, forms, terms, roots):
+#: Surfaces with what each analyzes to, column by column (surfaces, forms, terms, roots, lemmas,
+#: spellings):
 #: what one analyzer learned, ready to teach another with the same chain.
-LearnedWords = tuple[list[str], list[str], list[str], list[str]]
+LearnedWords = tuple[list[str], list[str], list[str], list[str], list[str], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +111,9 @@ class WordCache:
             number = table.numbers.get(surface)
             if number is None:
                 normalized, term = self.chain.analyze(surface)
-                number = table.add(surface, normalized, term, self.chain.root(term) if term else "")
+                root, lemma = (self.chain.root(term), self.chain.lemma(normalized, term)) if term else ("", "")
+                spellings = spelling_terms(normalized, without_marks(surface)) if term else ""
+                number = table.add(surface, normalized, term, root, lemma, spellings)
             return number
 
     def number(self, table: WordTable, surface: str) -> int:
@@ -117,7 +130,14 @@ class WordCache:
         with self._learning:
             table = self._table
             start = mark.size if table is mark.table else 0
-            return table.surfaces[start:], table.forms[start:], table.terms[start:], table.roots[start:]
+            return (
+                table.surfaces[start:],
+                table.forms[start:],
+                table.terms[start:],
+                table.roots[start:],
+                table.lemmas[start:],
+                table.spellings[start:],
+            )
 
     def teach(self, words: LearnedWords) -> None:
         """Take in surfaces another cache learned; its chain must be this one's, or the words would be
@@ -128,7 +148,7 @@ class WordCache:
             table = self.table()
             known = table.numbers
             room = SURFACE_CACHE_SIZE - len(table.forms)
-            for surface, form, term, root in zip(*words, strict=True):
+            for surface, form, term, root, lemma, spellings in zip(*words, strict=True):
                 if surface not in known:
                     if room <= 0:
                         break  # a full table is not grown; words missed are learned again when met
@@ -136,7 +156,7 @@ class WordCache:
                     # does through the stem and root caches (a worker taught the whole vocabulary
                     # keeps ~40% less)
                     term, root = form if term == form else sys.intern(term), sys.intern(root)
-                    table.add(surface, form, term, root)
+                    table.add(surface, form, term, root, lemma and sys.intern(lemma), spellings)
                     room -= 1
                     if term and term not in protected:
                         roots.append((term, root))

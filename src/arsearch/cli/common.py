@@ -16,6 +16,7 @@ from ..derived import topics
 from ..derived.topics import ModelInfo
 from ..errors import ArsearchError
 from ..index import DEFAULT_BATCH_SIZE, AddReport, SearchIndex, SearchOptions
+from ..query import MATCH_LEVELS
 from ..records.articles import check_field_map
 from ..records.ingest import FORMATS, IngestError, ReadProgress
 from ..search.options import MAX_LIMIT, MAX_PAGE, SORTS, FilterError
@@ -224,6 +225,12 @@ search_options = options_of(
     click.option(
         "--no-variants", is_flag=True, help="Only the spellings typed (by default ترمب also finds ترامب, ranked below)."
     ),
+    click.option(
+        "--match",
+        type=click.Choice(MATCH_LEVELS),
+        help="How closely words must match: word (as typed), stem, lemma (وزير finds وزراء) or root "
+        "(درس finds مدرسة). By default all weigh in, closest first.",
+    ),
     click.option("--json", "as_json", is_flag=True, help="Print the results as JSON."),
 )
 
@@ -242,6 +249,7 @@ def searched(
     sort: str,
     all_copies: bool,
     no_variants: bool,
+    match: str | None = None,
 ) -> Results:
     """The results of an index's or a cluster's search, with the search command's options."""
     filters = {"source": list(source), "category": list(category), "date_from": date_from, "date_to": date_to}
@@ -256,6 +264,7 @@ def searched(
             markers=markers,
             collapse=not all_copies,
             variants=not no_variants,
+            match=match,  # type: ignore[arg-type]  # one of MATCH_LEVELS: click checked it
         )
         return index.search(query, options)
     except FilterError as error:  # a bad filter value, e.g. an unparsable --from date

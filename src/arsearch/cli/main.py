@@ -412,8 +412,9 @@ def variants_command(word: str, index_path: Path | None, as_json: bool) -> None:
         fail(f"{word!r} is not one word that is searched (a stop word, or several words)")
     if not found.fitted:
         click.echo(
-            "no spelling variants yet: they are learned with the topic model, once the index has "
-            f"{topics.MIN_ARTICLES:,} articles ('arsearch topics --refit' fits them now)"
+            "no pairs fitted with the topic model yet (once the index has "
+            f"{topics.MIN_ARTICLES:,} articles; 'arsearch topics --refit' fits them now): "
+            "spellings of one name are judged by the dictionary alone"
         )
     articles = counted(found.articles, "article")
     if found.searched:
@@ -432,6 +433,10 @@ def variants_command(word: str, index_path: Path | None, as_json: bool) -> None:
         together = "" if verdict.together is None else f", in one article {verdict.together:.0%}"
         evidence = f"{counted(candidate.articles, 'article')}, context {verdict.context:.2f}{together}"
         click.echo(f"  {candidate.spelling}  {evidence}: {verdict.reason}")
+    if found.judged:
+        click.echo("spellings of the same letters, judged by the dictionary and the index's words:")
+    for judgement in found.judged:
+        click.echo(f"  {judgement.written[1]}  {judgement.reason}")
 
 
 @main.group("synonyms")

@@ -28,7 +28,7 @@ from itertools import chain
 from typing import Any
 
 from ..derived.topics import ModelInfo, needs_fitting
-from ..engine.compile import Ranking
+from ..derived.variants import GivenSpellings
 from ..engine.statistics import CollectionStatistics
 from ..errors import ArticleNotFoundError, ClusterError
 from ..index import AddReport, ImportOptions, IndexInfo, SearchIndex, with_changes
@@ -44,6 +44,7 @@ from .fanout import DEFAULT_TIMEOUT, Fanout, Unanswered, describe_missing, read_
 from .layout import Layout, shard_of
 from .merge import merged_results
 from .replica import RelatedSource
+from .spellings import ClusterSpellings
 from .topics import ClusterTopics
 from .writer import ShardedWriter
 
@@ -127,6 +128,8 @@ class ClusterIndex:
         self.replicas = Fanout(layout, timeout)
         #: one topic model and one spelling-variant table over every shard (``ClusterTopics``)
         self.topics = ClusterTopics(self.replicas)
+        #: spellings judged over every shard, the same for each (``ClusterSpellings``)
+        self.spellings = ClusterSpellings(self.replicas)
 
     @classmethod
     def connect(
@@ -313,29 +316,39 @@ class ClusterIndex:
         started = time.perf_counter()
         chosen = with_changes(options or SearchOptions(), changes)
         depth = chosen.page * chosen.limit + (COLLAPSE_SLACK if chosen.collapse else 0)
-        statistics = self._query_statistics(query, chosen.ranking, chosen.variants) if self.global_statistics else None
+        given = self.spellings.given(query, chosen)
+        statistics = self._query_statistics(query, chosen, given) if self.global_statistics else None
 
         def shards_answer(widen: bool) -> tuple[dict[int, Any], list[int]]:
-            return self.replicas.gather("search", lambda _: (query, chosen, depth, widen, statistics))
+            return self.replicas.gather("search", lambda _: (query, chosen, depth, widen, statistics, given))
 
         answers, missing = shards_answer(False)
         total = sum(results.total for results, _ in answers.values())
-        if answers and total < WIDEN_BELOW and self._should_widen(query, chosen, statistics):
+        if answers and total < WIDEN_BELOW and self._should_widen(query, chosen, statistics, given):
             # as in one index: the words find (almost) nothing anywhere, so shared roots qualify
             answers, missing = shards_answer(True)
         return merged_results(query, answers, missing, chosen, started)
 
-    def _query_statistics(self, query: str, ranking: Ranking | None, variants: bool) -> CollectionStatistics:
+    def _query_statistics(
+        self, query: str, options: SearchOptions, given: GivenSpellings | None
+    ) -> CollectionStatistics:
         """The article counts of the query's terms over every shard that answers."""
-        answers, _ = self.replicas.gather("query_statistics", lambda _: (query, ranking, variants))
+        asked = (query, options.ranking, options.variants, options.match, given)
+        answers, _ = self.replicas.gather("query_statistics", lambda _: asked)
         return CollectionStatistics.summed(list(answers.values()))
 
-    def _should_widen(self, query: str, options: SearchOptions, statistics: CollectionStatistics | None) -> bool:
+    def _should_widen(
+        self,
+        query: str,
+        options: SearchOptions,
+        statistics: CollectionStatistics | None,
+        given: GivenSpellings | None,
+    ) -> bool:
         """Whether the whole index finds fewer than ``WIDEN_BELOW`` articles without the filters."""
         if not options.filters:
             return True
         unfiltered = dataclasses.replace(options, filters=None, facets=False, highlight=False, collapse=False)
-        answers, _ = self.replicas.gather("search", lambda _: (query, unfiltered, 1, False, statistics))
+        answers, _ = self.replicas.gather("search", lambda _: (query, unfiltered, 1, False, statistics, given))
         return sum(int(results.total) for results, _ in answers.values()) < WIDEN_BELOW
 
     # --- writing ------------------------------------------------------------------
@@ -359,7 +372,10 @@ class ClusterIndex:
         chosen = with_changes(options or ImportOptions(), changes)
         if chosen.strict:
             raise ValueError("a cluster index does not stop at the first bad record: use all_or_nothing")
-        report = ShardedWriter(self.replicas, chosen).write(articles)
+        try:
+            report = ShardedWriter(self.replicas, chosen).write(articles)
+        finally:
+            self.spellings.forget()  # the words changed: judge anew
         if report.indexed and chosen.fit_topics != "off":
             self._refit_if_grown(report)
         return report
@@ -391,6 +407,7 @@ class ClusterIndex:
         """Delete an article from every replica of its shard; False when there was none."""
         shard = shard_of(article_id, self.layout.shards)
         answers = self.replicas.write_shard(shard, "delete", ([article_id],), f"the deletion of {article_id!r}")
+        self.spellings.forget()
         return any(deleted[0] for deleted in answers)
 
 

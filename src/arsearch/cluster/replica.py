@@ -31,17 +31,18 @@ from ray.exceptions import RayError
 
 from ..derived import topics
 from ..derived.topics import ModelInfo, TopicModel, document_frequencies
-from ..derived.variants import PairCounts, VariantTable, pair_counts
+from ..derived.variants import GivenSpellings, PairCounts, VariantTable, pair_counts
 from ..engine.compile import Ranking
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, TEXT_FIELDS, stored_article, stored_sketch
 from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistics
 from ..errors import ArticleNotFoundError
 from ..index import AddReport, ImportOptions, Index, IndexInfo
+from ..query import MatchLevel
 from ..records.articles import Article
 from ..records.files import write_atomically
 from ..related import RelatedCandidate, copies_of, related_candidates, text_frequencies
 from ..search.options import MAX_LIMIT, Filters, SearchOptions
-from ..search.ranking import query_statistics, search
+from ..search.ranking import query_statistics, search, spelling_questions
 from ..search.results import Results
 from ..search.suggest import Suggestion, autocomplete
 from ..store.snapshot import Snapshot
@@ -239,6 +240,23 @@ class ShardReplica:
         except ArticleNotFoundError:
             return None
 
+    def spelling_questions(self, query: str, options: SearchOptions) -> GivenSpellings:
+        """What a search for ``query`` asks the spelling judge (``search.spelling_questions``)."""
+        self._current()
+        return spelling_questions(self.index.snapshot(), query, options)
+
+    def spelling_evidence(self, method: str, argument: Any) -> Any:
+        """What the spelling judge reads of this shard (``derived.variants.SpellingSource``): the
+        client sums the shards' counts and judges once for all of them. ``written`` answers with
+        how many articles hold the word, so the client takes the spelling of the shard holding it most."""
+        self._current()
+        source = self.index.snapshot().spelling_source()
+        if method == "written":
+            return source.written(argument), source.articles(argument)
+        if method not in ("spelled", "articles", "count", "stem_of"):
+            raise ValueError(f"no spelling evidence {method!r}")
+        return getattr(source, method)(argument)
+
     def search(
         self,
         query: str,
@@ -246,18 +264,21 @@ class ShardReplica:
         depth: int,
         widen: bool | None,
         statistics: CollectionStatistics | None,
+        spellings: GivenSpellings | None = None,
     ) -> tuple[Results, list[tuple[int, ...]]]:
         """The first ``depth`` hits of this shard (``search``'s own pages, deeper than one page may go),
         with each hit's near-duplicate sketch, to fold copies across shards."""
         self._current()
         snapshot = self.index.snapshot()  # one commit for every page and the sketches
         first = dataclasses.replace(options, limit=max(1, min(depth, MAX_LIMIT)), page=1)
-        results = search(snapshot, query, first, widen=widen, statistics=statistics)
+        results = search(snapshot, query, first, widen=widen, statistics=statistics, spellings=spellings)
         hits = list(results.hits)
         following = dataclasses.replace(first, facets=False)
         while len(hits) < depth and len(hits) == following.page * following.limit:
             following = dataclasses.replace(following, page=following.page + 1)
-            hits.extend(search(snapshot, query, following, widen=widen, statistics=statistics).hits)
+            hits.extend(
+                search(snapshot, query, following, widen=widen, statistics=statistics, spellings=spellings).hits
+            )
         results = dataclasses.replace(results, hits=hits[:depth])
         sketches = [
             stored_sketch(document) if (document := snapshot.find(hit.id)) is not None else () for hit in results.hits
@@ -294,10 +315,18 @@ class ShardReplica:
         self._current()
         return local_statistics(self.index.snapshot(), {(name, term) for term in terms for name in TEXT_FIELDS})
 
-    def query_statistics(self, query: str, ranking: Ranking | None, variants: bool) -> tuple[int, dict[FieldTerm, int]]:
+    def query_statistics(
+        self,
+        query: str,
+        ranking: Ranking | None,
+        variants: bool,
+        match: MatchLevel | None = None,
+        spellings: GivenSpellings | None = None,
+    ) -> tuple[int, dict[FieldTerm, int]]:
         """The shard's counts of the terms a query scores with (``search.query_statistics``)."""
         self._current()
-        return query_statistics(self.index.snapshot(), query, ranking=ranking, variants=variants)
+        snapshot = self.index.snapshot()
+        return query_statistics(snapshot, query, ranking=ranking, variants=variants, match=match, spellings=spellings)
 
     def related_source(self, article_id: str) -> RelatedSource | None:
         """What ``related`` needs of an article of this shard; None when it has no such article."""

@@ -42,16 +42,28 @@ the candidates of a word and the evidence for each.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 import orjson
 
+from ..analysis.dictionary import is_native, is_native_form, look_up
+from ..analysis.spelling import (
+    KEY_SEPARATOR,
+    LONG_VOWELS,
+    MIN_LETTERS,
+    parse_spelling_term,
+    spelling_prefix,
+    spelling_term,
+    vowel_edits,
+    without_proclitics,
+)
 from ..analysis.stem import is_arabic_word, is_dictionary_root, root_of
 from ..engine.base import Snapshot
-from ..engine.queries import BooleanQuery, TermQuery
-from ..engine.schema import ARTICLE_FIELD
+from ..engine.queries import BooleanQuery, EngineQuery, PhraseQuery, TermQuery
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, SPELLING_FIELD
 from ..records.files import write_atomically
 from .topics import TopicModel
 
@@ -59,10 +71,6 @@ VARIANTS_FILE = "variants.json"
 VARIANTS_FORMAT = 1
 #: Letters that transliteration writes in several ways, each mapped to one of its class.
 ALTERNATING_LETTERS = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ج", "گ": "ج", "ڤ": "ف", "پ": "ب"})
-#: Long-vowel letters, written or dropped inside foreign words (ترامب/ترمب).
-LONG_VOWELS = frozenset("اوي")
-#: Shortest stem that may have variants (three-letter words are Arabic roots).
-MIN_LETTERS = 4
 #: Least cosine of two stems' contexts.
 MIN_CONTEXT = 0.6
 #: Pairs whose contexts are this alike are kept in the file with their evidence (``arsearch variants``).
@@ -143,7 +151,7 @@ class VariantTable:
         """The accepted pairs, each in alphabetical order."""
         return [(verdict.first, verdict.second) for verdict in self.verdicts if verdict.accepted]
 
-    def of(self, stem: str) -> list[str]:
+    def of(self, stem: str, form: str = "") -> list[str]:
         """The other spellings of a stem (empty for most words)."""
         return self._of.get(stem, [])
 
@@ -299,28 +307,340 @@ class WordVariants:
     root: str = ""
     #: the term finds too few articles: a search for the word alone also lets in those sharing its root
     root_widens: bool = False
+    #: the forms of the word's spelling key, judged now by the dictionary and the index's words
+    judged: list[Judgement] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__, candidates=[candidate.as_dict() for candidate in self.candidates])
+        judged = [dict(j.__dict__, accepted=j.accepted, reason=j.reason) for j in self.judged]
+        return dict(self.__dict__, candidates=[candidate.as_dict() for candidate in self.candidates], judged=judged)
 
 
 def word_variants(
-    snapshot: Snapshot, table: VariantTable | None, word: str, stem: str | None, root: str = "", widen_below: int = 0
+    snapshot: Snapshot,
+    table: VariantTable | None,
+    word: str,
+    stem: str | None,
+    root: str = "",
+    widen_below: int = 0,
+    judged: Sequence[Judgement] = (),
 ) -> WordVariants:
     """``WordVariants`` of a word whose index term is ``stem`` (and ``root``); a search for it also
-    lets in articles sharing the root when the term is in fewer than ``widen_below`` articles."""
+    lets in articles sharing the root when the term is in fewer than ``widen_below`` articles.
+    ``judged``: the judge's verdicts on the word's form (``SpellingJudge.judged``)."""
     fitted = table.fitted if table is not None else ""
     if stem is None:
         return WordVariants(word, stem, [], [], fitted)
     articles = snapshot.doc_freq(ARTICLE_FIELD, stem)
     widens = bool(root) and root != stem and articles < widen_below
-    if table is None:
-        return WordVariants(word, stem, [], [], fitted, articles, root, widens)
+    accepted = {other for j in judged if j.accepted for other in j.stems if other != stem}
+    searched = sorted(set(table.of(stem) if table is not None else ()) | accepted)
     candidates = [
         Candidate(verdict.other(stem), snapshot.doc_freq(ARTICLE_FIELD, verdict.other(stem)), verdict)
-        for verdict in table.candidates(stem)
+        for verdict in (table.candidates(stem) if table is not None else ())
     ]
-    return WordVariants(word, stem, table.of(stem), candidates, fitted, articles, root, widens)
+    return WordVariants(word, stem, searched, candidates, fitted, articles, root, widens, list(judged))
+
+
+# --- spellings judged when a search asks: the dictionary and the index's own words -----------------
+
+#: Two spellings found together in more than this share of the rarer one's articles (when it has
+#: at least ``TOGETHER_FROM`` of them) are two words an article tells apart, not one name.
+MAX_SHARED = 0.5
+TOGETHER_FROM = 3
+#: Most other spellings of a word judged (the commonest): a short key can be shared by dozens of words.
+MAX_JUDGED = 8
+#: Most long vowels two spellings differ by (``analysis.spelling.vowel_edits``), and the shortest key.
+MAX_VOWEL_EDITS = 1
+MIN_KEY = 3
+#: Shortest half of a compound written as one word or two (أبو ظبي، نيو يورك، لاب توب).
+MIN_HALF = 3
+EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether a search for ``form`` also finds ``other`` (another spelling of a name), and why."""
+
+    form: str
+    other: str
+    #: the other spelling's index terms (what a search adds): one, or two for a word ending in ه,
+    #: which the articles may write with ة (stemmed otherwise); a compound's two words are one
+    #: entry, their terms separated by a space (searched as a phrase)
+    stems: tuple[str, ...]
+    #: how the articles write each, and what the dictionary makes of it (analysis.dictionary)
+    written: tuple[str, str]
+    kinds: tuple[str, str]
+    #: articles holding both, and the rarer one's articles
+    together: int
+    rarer: int
+
+    @property
+    def accepted(self) -> bool:
+        return "native" not in self.kinds and not self._both_nouns and not self._together_often and bool(self.stems)
+
+    @property
+    def _both_nouns(self) -> bool:
+        # the dictionary lists each of them as a word of its own (سفارة، سفير)
+        return self.kinds == ("noun", "noun")
+
+    @property
+    def _together_often(self) -> bool:
+        return self.rarer >= TOGETHER_FROM and self.together > MAX_SHARED * self.rarer
+
+    @property
+    def reason(self) -> str:
+        if "native" in self.kinds:
+            word = self.written[self.kinds.index("native")]
+            return f"an Arabic word ({word}: a native word in the dictionary)"
+        if self._both_nouns:
+            return "two nouns of the dictionary, not one name spelled twice"
+        if self._together_often:
+            return f"often in one article ({self.together} of {self.rarer})"
+        kinds = ", ".join(f"{word}: {kind}" for word, kind in zip(self.written, self.kinds, strict=True))
+        return f"variant ({kinds}; together in {self.together} of {self.rarer} articles)"
+
+
+class SpellingSource(Protocol):
+    """What the judge reads of an index: its spelling terms, word counts, article counts of a query,
+    how a word is written and its index term. One commit's (``SnapshotSource``), or a cluster's,
+    summed over its shards, so that every shard is given the same judgements."""
+
+    def spelled(self, prefix: str) -> dict[str, int]:
+        """The spelling terms that start with ``prefix`` (``analysis.spelling.spelling_term``), with
+        their article counts."""
+        ...
+
+    def articles(self, word: str) -> int:
+        """Articles holding the (normalized) word."""
+        ...
+
+    def count(self, query: EngineQuery) -> int:
+        """Articles the query finds."""
+        ...
+
+    def written(self, form: str) -> str:
+        """How the articles most often write the word whose normalized form is ``form``."""
+        ...
+
+    def stem_of(self, word: str) -> str | None:
+        """The index term of one word (None for a stop word or several words)."""
+        ...
+
+
+class SnapshotSource:
+    """A ``SpellingSource`` over one commit."""
+
+    def __init__(self, snapshot: Snapshot, written: Callable[[str], str], stem_of: Callable[[str], str | None]) -> None:
+        self._snapshot = snapshot
+        self.written = written
+        self.stem_of = stem_of
+
+    def spelled(self, prefix: str) -> dict[str, int]:
+        return dict(self._snapshot.terms(SPELLING_FIELD, prefix))
+
+    def articles(self, word: str) -> int:
+        return self._snapshot.doc_freq(EXACT_FIELD, word)
+
+    def count(self, query: EngineQuery) -> int:
+        return self._snapshot.search(query, limit=1, count=True).total
+
+
+class SpellingJudge:
+    """Other spellings of a name or loanword among one commit's words, judged when a search asks.
+
+    Two word forms are spellings of one name when they share a ``spelling_key`` and the
+    dictionary knows neither, as the articles write it, for a native word (``عادل`` and ``عدل``
+    stay apart; ``ترمب``, a name, and ``ترامب`` meet), unless articles often hold both. It needs
+    no topic model: it works on a site's first articles, and for words seen a few times.
+    """
+
+    def __init__(self, source: SpellingSource) -> None:
+        self._source = source
+        self._judged: dict[str, list[Judgement]] = {}
+        self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
+        #: how the articles most often write each word met in the spelling terms
+        self._written: dict[str, str] = {}
+
+    def spellings(self, form: str) -> dict[str, int]:
+        """The index's words sharing ``form``'s spelling key, with their article counts (itself included;
+        none for a key under ``MIN_KEY`` letters: الصين's is سن, shared with السين، اولسون...)."""
+        prefix = spelling_prefix(form)
+        if prefix is None or len(prefix) - len(KEY_SEPARATOR) < MIN_KEY:
+            return {}
+        counts: dict[str, int] = {}
+        spelled: dict[str, tuple[int, str]] = {}
+        for term, articles in sorted(self._source.spelled(prefix).items()):
+            word, written = parse_spelling_term(term)
+            counts[word] = counts.get(word, 0) + articles  # an article may write it both ways: a bound
+            spelled[word] = max(spelled.get(word, (0, "")), (articles, written))
+        self._written.update((word, written) for word, (_, written) in spelled.items())
+        return counts
+
+    def _written_form(self, form: str) -> str:
+        """How the articles most often write a word: from its spelling terms when it has them (the
+        same over a cluster's shards as over one index), else from the articles."""
+        known = self._written.get(form)
+        if known is None:
+            self.spellings(form)
+            known = self._written.get(form) or self._source.written(form)
+        return known
+
+    def judged(self, form: str) -> list[Judgement]:
+        """Every other form of ``form``'s key, judged (none when the form is a native word). A word
+        after a proclitic is judged as the word without it when the index holds that one more often
+        (للمملكة as المملكة, وأنقرة as أنقرة; لندن stays لندن)."""
+        known = self._judged.get(form)
+        if known is None:
+            known = self._judged[form] = self._judge(self._bare(form))
+        return known
+
+    def _bare(self, form: str) -> str:
+        articles = {word: self._source.articles(word) for word in (form, *without_proclitics(form))}
+        return max(articles, key=lambda word: (articles[word], word == form))
+
+    def of(self, stem: str, form: str) -> list[str]:
+        return sorted({other for j in self.judged(form) if j.accepted for other in j.stems if other != stem})
+
+    def joined(self, first: str, second: str) -> tuple[str, ...]:
+        """The index terms of the one word two typed words are also written as (نيو يورك → نيويورك),
+        when the index holds it and the dictionary does not know it for a native word; else ()."""
+        known = self._joined.get((first, second))
+        if known is None:
+            known = self._joined[first, second] = self._join(first, second)
+        return known
+
+    def _join(self, first: str, second: str) -> tuple[str, ...]:
+        word = first + second
+        if min(len(first), len(second)) < MIN_HALF or not self._source.articles(word):
+            return ()
+        if not (self._source.stem_of(first) and self._source.stem_of(second)):
+            return ()  # a stop word is no half of a name (في لم is not فيلم)
+        written = self._written_form(word)
+        return () if look_up(written).kind == "native" else self._stems(word, written)
+
+    def _splits(self, form: str) -> list[tuple[str, str, str, int]]:
+        """The two words the articles also write a compound as (نيويورك → نيو يورك): each split
+        whose halves are words of the index found side by side, with their terms and articles."""
+        found = []
+        for at in range(MIN_HALF, len(form) - MIN_HALF + 1):
+            first, second = form[:at], form[at:]
+            if not (self._source.articles(first) and self._source.articles(second)):
+                continue
+            stems = (self._source.stem_of(first), self._source.stem_of(second))
+            if not (stems[0] and stems[1]):
+                continue  # a stop word is no half of a name (في لم is not فيلم)
+            articles = self._source.count(PhraseQuery(EXACT_FIELD, (first, second)))
+            if articles:
+                found.append((first, second, f"{stems[0]} {stems[1]}", articles))
+        return found
+
+    def _split(self, form: str, written: str, kind: str, splits: list[tuple[str, str, str, int]]) -> list[Judgement]:
+        judgements = []
+        for first, second, searched, articles in splits:
+            phrase = PhraseQuery(EXACT_FIELD, (first, second))
+            both = BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", phrase)))
+            together = self._source.count(both)
+            rarer = min(articles, self._source.articles(form))
+            words = f"{first} {second}"
+            judgements.append(
+                Judgement(form, words, (searched,), (written, words), (kind, "two words"), together, rarer)
+            )
+        return judgements
+
+    def _judge(self, form: str) -> list[Judgement]:
+        spellings = self.spellings(form)
+        close = [other for other in spellings if other != form and vowel_edits(form, other) <= MAX_VOWEL_EDITS]
+        others = sorted(close, key=lambda other: (-spellings[other], other))
+        splits = self._splits(form) if len(form) >= 2 * MIN_HALF else []
+        if not others and not splits:
+            return []  # the dictionary is not asked: nothing to judge
+        if is_native_form(form):  # the dictionary's table knows it (and indexes no spelling of it)
+            written, kind = form, "native"
+        else:
+            written = self._written_form(form)
+            kind = "native" if is_native(written) else look_up(written).kind
+        judgements = [] if kind == "native" else self._split(form, written, kind, splits)
+        for other in others[:MAX_JUDGED]:
+            if kind == "native":  # nothing is merged with it: the others need no look-up
+                other_written, other_kind, together = other, "not looked up", 0
+            else:
+                other_written = self._written_form(other)
+                other_kind = "native" if is_native(other_written) else look_up(other_written).kind
+                together = self._together(form, other)
+            judgements.append(
+                Judgement(
+                    form,
+                    other,
+                    self._stems(other, other_written) if kind != "native" else (),
+                    (written, other_written),
+                    (kind, other_kind),
+                    together,
+                    min(spellings.get(form, 0), spellings[other]),
+                )
+            )
+        return judgements
+
+    def _stems(self, form: str, written: str) -> tuple[str, ...]:
+        """The index terms of a spelling: as written, and, for a final ه, as if written ة (a stemmer
+        reads ة; the normalized form has it as ه, and ``written`` samples only a few articles)."""
+        spellings = (written, form[:-1] + "ة") if form.endswith("ه") else (written,)
+        return tuple(dict.fromkeys(stem for spelling in spellings if (stem := self._source.stem_of(spelling))))
+
+    def _together(self, form: str, other: str) -> int:
+        """Articles holding both words (as they are, or after a proclitic)."""
+        both = BooleanQuery(tuple(("must", TermQuery(SPELLING_FIELD, spelling_term(word))) for word in (form, other)))
+        return self._source.count(both)
+
+
+class GivenSpellings:
+    """Spellings judged elsewhere and given to a search: a cluster judges a query's words over every
+    shard and gives each shard the same answers (``engine.compile.SpellingVariants``). A word or
+    pair not given has none; ``asked`` collects what a search asked (a compile with nothing given
+    lists the questions)."""
+
+    def __init__(
+        self,
+        words: Mapping[tuple[str, str], Sequence[str]] | None = None,
+        pairs: Mapping[tuple[str, str], Sequence[str]] | None = None,
+    ) -> None:
+        self.words = dict(words or {})
+        self.pairs = dict(pairs or {})
+        self.asked_words: set[tuple[str, str]] = set()
+        self.asked_pairs: set[tuple[str, str]] = set()
+
+    def of(self, stem: str, form: str) -> list[str]:
+        self.asked_words.add((stem, form))
+        return list(self.words.get((stem, form), ()))
+
+    def joined(self, first: str, second: str) -> tuple[str, ...]:
+        self.asked_pairs.add((first, second))
+        return tuple(self.pairs.get((first, second), ()))
+
+    @classmethod
+    def answered(cls, judge: SpellingJudge, asked: GivenSpellings) -> GivenSpellings:
+        """The judge's answers to the questions ``asked`` collected."""
+        words = {(stem, form): judge.of(stem, form) for stem, form in asked.asked_words}
+        pairs = {(first, second): judge.joined(first, second) for first, second in asked.asked_pairs}
+        return cls(
+            {key: found for key, found in words.items() if found}, {key: found for key, found in pairs.items() if found}
+        )
+
+
+class QueryVariants:
+    """What a search joins to a word: the pairs fitted with the topic model, and the spellings the
+    judge accepts (``engine.compile.SpellingVariants``)."""
+
+    def __init__(self, table: VariantTable | None, judge: SpellingJudge | GivenSpellings | None) -> None:
+        self.table = table
+        self.judge = judge
+
+    def of(self, stem: str, form: str) -> list[str]:
+        fitted = self.table.of(stem) if self.table is not None else []
+        judged = self.judge.of(stem, form) if self.judge is not None else []
+        return sorted(set(fitted) | set(judged))
+
+    def joined(self, first: str, second: str) -> tuple[str, ...]:
+        return self.judge.joined(first, second) if self.judge is not None else ()
 
 
 def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -> VariantTable:
@@ -333,7 +653,13 @@ def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -
 __all__ = [
     "VARIANTS_FILE",
     "Candidate",
+    "GivenSpellings",
+    "Judgement",
     "PairCounts",
+    "QueryVariants",
+    "SnapshotSource",
+    "SpellingJudge",
+    "SpellingSource",
     "VariantTable",
     "Verdict",
     "WordVariants",

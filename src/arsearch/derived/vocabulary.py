@@ -58,6 +58,8 @@ class Vocabulary:
         self._completions: dict[str, list[tuple[str, int]]] = {}
         #: How each normalized form looked up so far is most often written (``store.Snapshot.spelling``).
         self.spellings: dict[str, str] = {}
+        #: What layers above build once per commit from these words (``store.Snapshot.spelling_judge``).
+        self.built: dict[str, object] = {}
 
     def _counts(self, field_name: str) -> dict[str, int]:
         return dict(self._snapshot.terms(field_name))

@@ -9,13 +9,13 @@ terms; prefix words are expanded over the snapshot's term dictionary.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..analysis import Analyzer
 from ..analysis.synonyms import Member, SynonymTable
-from ..query import ROOT_QUERY_FIELD, Bool, DateRange, Node, ParsedQuery, Phrase, Word
+from ..query import LEMMA_QUERY_FIELD, ROOT_QUERY_FIELD, Bool, DateRange, MatchLevel, Node, ParsedQuery, Phrase, Word
 from .base import Snapshot
 from .queries import (
     AllQuery,
@@ -30,8 +30,21 @@ from .queries import (
     any_of,
     boosted,
 )
-from .schema import ARTICLE_FIELD, EXACT_SUFFIX, KEYWORD_FIELDS, ROOT_SUFFIX, TEXT_FIELDS
+from .schema import ARTICLE_FIELD, EXACT_SUFFIX, KEYWORD_FIELDS, LEMMA_SUFFIX, ROOT_SUFFIX, TEXT_FIELDS
 from .statistics import CollectionStatistics, TermCounts, bm25_idf
+
+
+class SpellingVariants(Protocol):
+    """Other spellings of a name or loanword, ranked below the one typed (``derived.variants``)."""
+
+    def of(self, stem: str, form: str) -> Sequence[str]:
+        """The terms a search for a word (its ``stem`` and normalized ``form``) also finds; terms
+        separated by a space are a phrase (نيو يورك for نيويورك)."""
+        ...
+
+    def joined(self, first: str, second: str) -> Sequence[str]:
+        """The terms of the one word two typed words (normalized forms) are also written as."""
+        ...
 
 
 class NearTerms(Protocol):
@@ -69,6 +82,11 @@ class Ranking:
     synonym_boost: float = 0.6
     #: weight of another spelling of a name or loanword (``variants``), evened out the same way
     variant_boost: float = 0.6
+    #: weight of a match of the word's lemma where the dictionary is sure of it (وزراء for وزير,
+    #: and the other way round); it qualifies an article. Off by default: on arcd-train and
+    #: qqa23-train it moved nothing or lowered the figures (benchmarks/RESULTS.md, "Lemma level");
+    #: ``match="lemma"`` and ``lemma:`` search by lemma on request
+    lemma_boost: float = 0.0
     #: bonus for the query's words appearing close together (0 = off)
     proximity_boost: float = 0.0
     proximity_slop: int = 5
@@ -88,6 +106,8 @@ class Compiled:
     roots: list[tuple[str, str, float]] = field(default_factory=list)
     #: roots searched by ``root:``: every word of these roots is highlighted
     searched_roots: set[str] = field(default_factory=set)
+    #: lemma terms searched: every word with one of these lemmas is highlighted (الوزراء for وزير)
+    lemmas: set[str] = field(default_factory=set)
 
 
 class QueryCompiler:
@@ -98,17 +118,20 @@ class QueryCompiler:
         ranking: Ranking,
         vocabulary: NearTerms | None = None,
         synonyms: SynonymTable | None = None,
-        variants: Mapping[str, Sequence[str]] | None = None,
+        variants: SpellingVariants | None = None,
         statistics: CollectionStatistics | None = None,
+        match: MatchLevel | None = None,
     ) -> None:
         self.snapshot = snapshot
+        #: how closely words must match (None: the default ranking)
+        self.match = match
         #: the counts words are weighed by: the whole collection's when the index is one shard of it
         self.counts: TermCounts = statistics if statistics is not None else snapshot
         self.light = light
         self.ranking = ranking
         self._vocabulary = vocabulary
         self._synonyms = synonyms if synonyms and ranking.synonym_boost > 0 else None
-        self._variants = variants if variants and ranking.variant_boost > 0 else None
+        self._variants = variants if variants is not None and ranking.variant_boost > 0 else None
         self._roots_qualify = False
 
     def compile(self, parsed: ParsedQuery) -> Compiled:
@@ -163,6 +186,15 @@ class QueryCompiler:
         start = 0
         while start < len(nodes):
             found = self._synonym_run(nodes, start) if self._synonyms is not None else None
+            compound = self._compound(nodes, start) if found is None else None
+            if compound is not None:
+                typed = [q for n in nodes[start : start + 2] if (q := self._node(n, result, negated)) is not None]
+                pair_stems, pair_field, joined = compound
+                pair_occur: Occur = "must" if occur == "must" else "should"
+                one_word = self._spelled(joined, pair_stems, pair_field, result, negated)
+                queries.append(any_of([BooleanQuery(tuple((pair_occur, q) for q in typed)), *one_word]))
+                start += 2
+                continue
             count = found[0] if found else 1
             typed = [q for n in nodes[start : start + count] if (q := self._node(n, result, negated)) is not None]
             start += count
@@ -248,8 +280,12 @@ class QueryCompiler:
             return TermQuery(word.field, word.text)
         if word.field == ROOT_QUERY_FIELD:
             return self._root_word(word, result, negated)
+        if word.field == LEMMA_QUERY_FIELD:
+            return self._lemma_word(word, result, negated)
         if word.prefix or word.fuzzy:
             return self._expanding(word, result, negated)
+        match = self.match
+        lemma_weight = 1.0 if match == "lemma" else self.ranking.lemma_boost if match is None else 0.0
         clauses: list[EngineQuery] = []
         for token in self.light.tokens(word.text):
             assert token.stem is not None
@@ -258,33 +294,103 @@ class QueryCompiler:
                 result.exact_forms.add(token.normalized)
             for name in self._fields(word.field):
                 boost = self._boost(name)
+                if match == "word":  # the word as typed: its normalized form, nothing derived
+                    clauses.append(self._term(name + EXACT_SUFFIX, token.normalized, boost))
+                    continue
                 clauses.append(self._term(name, token.stem, boost))
                 if self.ranking.exact_boost:
                     clauses.append(self._term(name + EXACT_SUFFIX, token.normalized, boost * self.ranking.exact_boost))
-                if self.ranking.root_boost and not negated:
-                    root = (name + ROOT_SUFFIX, self.light.root(token.stem), boost * self.ranking.root_boost)
+                if lemma_weight:
+                    clauses += self._lemma(name, token.stem, token.lemma, boost * lemma_weight, result, negated)
+                root = (name + ROOT_SUFFIX, self.light.root(token.stem), boost * self.ranking.root_boost)
+                if match == "root":  # any word of the root qualifies
+                    clauses.append(self._term(*root))
+                    if not negated:
+                        result.searched_roots.add(root[1])
+                elif match is None and self.ranking.root_boost and not negated:
                     if self._roots_qualify:
                         clauses.append(self._term(*root))
                     else:
                         result.roots.append(root)
-            clauses += self._spellings(token.stem, word.field, result, negated)
+            if match != "word":
+                clauses += self._spellings(token.stem, token.normalized, word.field, result, negated)
         if not clauses:
             return None  # a stop word
         return any_of(clauses)
 
-    def _spellings(self, stem: str, field_name: str | None, result: Compiled, negated: bool) -> list[EngineQuery]:
+    def _lemma(
+        self, name: str, stem: str, lemma: str | None, boost: float, result: Compiled, negated: bool
+    ) -> list[EngineQuery]:
+        """A word's lemma in one field: the words whose stem is the lemma (the singular وزير for
+        وزراء typed; for a singular typed, its own stem, which the caller searches) and those whose
+        lemma it is (the plural وزراء for وزير typed)."""
+        lemma = lemma or stem
+        if not negated:
+            result.lemmas.add(lemma)
+            result.stems.add(lemma)
+        clauses = [self._term(name + LEMMA_SUFFIX, lemma, boost)]
+        if lemma != stem:
+            clauses.append(self._term(name, lemma, boost))
+        return clauses
+
+    def _lemma_word(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
+        """``lemma:وزير``: articles with the word in any of its forms, broken plurals included
+        (وزير، الوزير، وزراء، للوزراء), in title (boosted) or text."""
+        clauses: list[EngineQuery] = []
+        for token in self.light.tokens(word.text):
+            assert token.stem is not None
+            for name in TEXT_FIELDS:
+                # the word typed as itself, then its lemma
+                clauses.append(self._term(name, token.stem, self._boost(name)))
+                clauses += self._lemma(name, token.stem, token.lemma, self._boost(name), result, negated)
+            if not negated:
+                result.stems.add(token.stem)
+        return any_of(clauses) if clauses else None
+
+    def _spellings(
+        self, stem: str, form: str, field_name: str | None, result: Compiled, negated: bool
+    ) -> list[EngineQuery]:
         """The other spellings of a name or loanword (ترمب for ترامب), below the one typed."""
-        others = self._variants.get(stem, ()) if self._variants is not None else ()
+        others = self._variants.of(stem, form) if self._variants is not None else ()
         if not others:
             return []
-        rarity = self._rarity((stem,))
+        return self._spelled(others, (stem,), field_name, result, negated)
+
+    def _spelled(
+        self, others: Sequence[str], typed: Sequence[str], field_name: str | None, result: Compiled, negated: bool
+    ) -> list[EngineQuery]:
+        """Clauses for other spellings of the ``typed`` stems, below them (a phrase for spaced terms)."""
+        rarity = self._rarity(typed)
         clauses: list[EngineQuery] = []
         for other in others:
+            stems = tuple(other.split())
             if not negated:
-                result.stems.add(other)
-            weight = self._evened(self.ranking.variant_boost, rarity, (other,))
-            clauses += [self._term(name, other, self._boost(name) * weight) for name in self._fields(field_name)]
+                result.stems.update(stems)
+            weight = self._evened(self.ranking.variant_boost, rarity, stems)
+            for name in self._fields(field_name):
+                boost = self._boost(name) * weight
+                clauses.append(
+                    self._term(name, stems[0], boost) if len(stems) == 1 else boosted(PhraseQuery(name, stems), boost)
+                )
         return clauses
+
+    def _compound(self, nodes: Sequence[Node], start: int) -> tuple[tuple[str, ...], str | None, Sequence[str]] | None:
+        """Two typed words from ``start`` that the index also writes as one (نيو يورك → نيويورك):
+        their stems, their field and the one word's terms."""
+        if self._variants is None or start + 1 >= len(nodes):
+            return None
+        pair = nodes[start : start + 2]
+        words = [node for node in pair if isinstance(node, Word) and not (node.prefix or node.fuzzy)]
+        if len(words) != 2 or words[0].field != words[1].field or words[0].field not in (None, *TEXT_FIELDS):
+            return None
+        tokens = [list(self.light.tokens(word.text)) for word in words]
+        if any(len(each) != 1 or each[0].stem is None for each in tokens):
+            return None
+        (first,), (second,) = tokens
+        joined = self._variants.joined(first.normalized, second.normalized)
+        if not joined:
+            return None
+        return (first.stem or "", second.stem or ""), words[0].field, joined
 
     def _root_word(self, word: Word, result: Compiled, negated: bool) -> EngineQuery | None:
         """``root:درس``: articles with any word of the root, in title (boosted) or text.

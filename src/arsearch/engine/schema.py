@@ -3,10 +3,13 @@
 Analysis runs in Python (``arsearch.analysis``); an engine receives the
 analyzed terms joined by spaces and splits them on whitespace, so the index
 holds exactly our terms and the engine needs no Arabic knowledge. Title and
-text are each indexed three times: stems (the profile's terms), under
-``EXACT_SUFFIX`` normalized word forms (precision, phrases) and, under
-``ROOT_SUFFIX``, the stems' roots (recall across derived forms and broken
-plurals). The text fields hold the title's words followed by the text's, so
+text are each indexed four times: stems (the profile's terms), under
+``EXACT_SUFFIX`` normalized word forms (precision, phrases), under
+``ROOT_SUFFIX`` the stems' roots (recall across derived forms and broken
+plurals) and, under ``LEMMA_SUFFIX``, the lemmas the dictionary is sure of
+where they are not the stem itself (a broken plural's singular). The
+``SPELLING_FIELD`` holds each word's spelling key, for the other spellings of
+a name. The text fields hold the title's words followed by the text's, so
 BM25 sees the whole article in one field as Lucene-style engines do; the
 title fields add weight on top. The article itself is stored as JSON for
 ``get()`` and snippets from the original text, and the text's stem counts
@@ -28,19 +31,30 @@ from .queries import TermQuery
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
 #: 1: Whoosh (arsearch 0.1); 2: tantivy; 3: root fields, the title inside the text fields;
-#: 4: the text's stem counts stored.
-SCHEMA_VERSION = 4
+#: 4: the text's stem counts stored; 5: the spelling and lemma fields.
+SCHEMA_VERSION = 5
 
 #: Title and text are each indexed as stems and, under these suffixes, as
 #: exact normalized forms and as roots.
 EXACT_SUFFIX = "_exact"
 ROOT_SUFFIX = "_root"
+#: The lemma of each word whose lemma the dictionary is sure of and is not its term (الوزراء: وزير).
+LEMMA_SUFFIX = "_lemma"
+#: What each field of a text is indexed from, by suffix (``analysis.COLUMNS``).
+SUFFIXES = ("", EXACT_SUFFIX, ROOT_SUFFIX, LEMMA_SUFFIX)
 TEXT_FIELDS = ("title", "text")
 #: The analyzed field that holds every word of an article (its title's, then its text's):
 #: a term's document count there is the number of articles with it.
 ARTICLE_FIELD = "text"
-#: Every analyzed field; those under ``ROOT_SUFFIX`` need no positions.
-ANALYZED_FIELDS = tuple(name + suffix for name in TEXT_FIELDS for suffix in ("", EXACT_SUFFIX, ROOT_SUFFIX))
+#: Every analyzed field; only stems and exact forms keep positions (``indexed_with``).
+#: Each indexed word of an article as its spelling key and itself (``analysis.spelling``): the other
+#: spellings of a name, found in the term dictionary. Which articles hold a word, not how often.
+SPELLING_FIELD = "spelling"
+#: Every analyzed field.
+ANALYZED_FIELDS = (
+    *(name + suffix for name in TEXT_FIELDS for suffix in SUFFIXES),
+    SPELLING_FIELD,
+)
 #: Exact-value fields (filters, facets, ``source:`` queries): the query model's list.
 KEYWORD_FIELDS = KEYWORD_QUERY_FIELDS
 #: Keyword fields of their own: the id, and the near-duplicate keys of ``fingerprint``.
@@ -50,6 +64,14 @@ DUPLICATE_KEYS_FIELD = "dup"
 STORED_FIELDS = ("article", "sketch", "stems")
 #: Longest term kept (engines drop terms over ~65 kB; no real word is this long).
 MAX_TERM_CHARS = 255
+
+
+def indexed_with(name: str) -> str:
+    """What an analyzed field keeps of each term: "position" (phrases), "freq" (roots and lemmas:
+    ranking only) or "docs" (the spelling field: which articles)."""
+    if name == SPELLING_FIELD:
+        return "docs"
+    return "freq" if name.endswith((ROOT_SUFFIX, LEMMA_SUFFIX)) else "position"
 
 
 def _both(title: str, text: str) -> str:
@@ -63,11 +85,14 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
     text_words = analyzer.index_words(searchable_part(article.text))
     title = tuple(title_words.joined(column, MAX_TERM_CHARS) for column in COLUMNS)
     text = tuple(text_words.joined(column, MAX_TERM_CHARS) for column in COLUMNS)
-    for suffix, in_title, in_text in zip(("", EXACT_SUFFIX, ROOT_SUFFIX), title, text, strict=True):
+    for suffix, in_title, in_text in zip(SUFFIXES, title, text, strict=True):
         if in_title:
             document.analyzed["title" + suffix] = in_title
         if in_title or in_text:
             document.analyzed["text" + suffix] = _both(in_title, in_text)
+    spellings = _both(title_words.joined("spellings", MAX_TERM_CHARS), text_words.joined("spellings", MAX_TERM_CHARS))
+    if spellings:  # which articles hold a word, not how often: each once
+        document.analyzed[SPELLING_FIELD] = " ".join(dict.fromkeys(spellings.split()))
     # copies are judged on the text alone
     text_sketch = fingerprint.numbered_sketch(text_words.table.forms, text_words.numbers)
     document.keywords[DUPLICATE_KEYS_FIELD] = list(fingerprint.band_keys(text_sketch))

@@ -34,8 +34,8 @@ from .schema import (
     DUPLICATE_KEYS_FIELD,
     ID_FIELD,
     KEYWORD_FIELDS,
-    ROOT_SUFFIX,
     STORED_FIELDS,
+    indexed_with,
 )
 
 #: tantivy's file recording the latest commit; its change means a new commit.
@@ -56,9 +56,9 @@ _OCCUR = {"must": Occur.Must, "should": Occur.Should, "must_not": Occur.MustNot}
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field(ID_FIELD, stored=True, fast=True, tokenizer_name="raw")
+    options = {"position": "position", "freq": "freq", "docs": "basic"}
     for name in ANALYZED_FIELDS:
-        option = "freq" if name.endswith(ROOT_SUFFIX) else "position"
-        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option=option)
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option=options[indexed_with(name)])
     builder.add_date_field("date", indexed=True, fast=True)
     for name in KEYWORD_FIELDS:  # exact values: filters and facet counts (fast fields)
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")

@@ -38,7 +38,7 @@ from whoosh.searching import Searcher
 from . import queries as q
 from .base import EngineBusy, EngineDiskError, EngineUnreadable, Found, IndexedDocument, PartsRepair, StoredDocument
 from .base import Order as HitOrder
-from .schema import ANALYZED_FIELDS, DUPLICATE_KEYS_FIELD, ID_FIELD, KEYWORD_FIELDS, ROOT_SUFFIX, STORED_FIELDS
+from .schema import ANALYZED_FIELDS, DUPLICATE_KEYS_FIELD, ID_FIELD, KEYWORD_FIELDS, STORED_FIELDS, indexed_with
 
 #: Whoosh's name for the index inside the directory (its files are ``_MAIN_*``).
 INDEX_NAME = "MAIN"
@@ -66,7 +66,7 @@ def build_schema() -> Schema:
     values = RegexTokenizer(f"[^{VALUE_SEPARATOR}]+")
     fields: dict[str, Any] = {ID_FIELD: ID(stored=True, unique=True)}
     for name in ANALYZED_FIELDS:
-        fields[name] = TEXT(analyzer=terms, phrase=not name.endswith(ROOT_SUFFIX))
+        fields[name] = TEXT(analyzer=terms, phrase=indexed_with(name) == "position")
     for name in (*KEYWORD_FIELDS, DUPLICATE_KEYS_FIELD):
         fields[name] = TEXT(analyzer=values, phrase=False)
     fields[DATE_FIELD] = DATETIME(sortable=True)

@@ -45,10 +45,16 @@ class Snippet:
 
 
 def matched_spans(
-    text: str, analyzer: Analyzer, stems: set[str], exact_forms: set[str], roots: Collection[str] = ()
+    text: str,
+    analyzer: Analyzer,
+    stems: set[str],
+    exact_forms: set[str],
+    roots: Collection[str] = (),
+    lemmas: Collection[str] = (),
 ) -> list[tuple[int, int, str]]:
-    """``(start, end, term)`` of every word of ``text`` that the query matched."""
-    return analyzer.find(text, stems, exact_forms, roots)
+    """``(start, end, term)`` of every word of ``text`` that the query matched: by its stem, its
+    form, its root (``roots``) or its lemma (``lemmas``: الوزراء for وزير)."""
+    return analyzer.find(text, stems, exact_forms, roots, lemmas)
 
 
 def render(
@@ -92,6 +98,7 @@ def snippets(
     fragment_chars: int = FRAGMENT_CHARS,
     markers: tuple[str, str] = ("[", "]"),
     roots: Collection[str] = (),
+    lemmas: Collection[str] = (),
 ) -> list[Snippet]:
     """The best 1..``max_fragments`` passages of ``text``, in text order.
 
@@ -101,7 +108,7 @@ def snippets(
     text = searchable_part(text)  # matches beyond it are not indexed either
     if not text.strip():
         return []
-    spans = matched_spans(text, analyzer, stems, exact_forms, roots)
+    spans = matched_spans(text, analyzer, stems, exact_forms, roots, lemmas)
     if not spans:
         end = word_end(text, fragment_chars) if len(text) > fragment_chars else len(text)
         return [render(text, (), 0, end, markers)]
@@ -131,7 +138,8 @@ def highlight_whole(
     exact_forms: set[str],
     markers: tuple[str, str] = ("[", "]"),
     roots: Collection[str] = (),
+    lemmas: Collection[str] = (),
 ) -> Snippet:
     """All of ``text`` (a title) with its matched words marked."""
     text = searchable_part(text)
-    return render(text, matched_spans(text, analyzer, stems, exact_forms, roots), 0, len(text), markers)
+    return render(text, matched_spans(text, analyzer, stems, exact_forms, roots, lemmas), 0, len(text), markers)

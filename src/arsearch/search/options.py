@@ -20,7 +20,7 @@ from typing import Literal
 from ..engine.compile import Ranking
 from ..engine.queries import DateRangeQuery, EngineQuery, TermQuery, all_of, any_of
 from ..engine.schema import KEYWORD_FIELDS
-from ..query import inclusive_end
+from ..query import MATCH_LEVELS, MatchLevel, inclusive_end
 from ..records.articles import ArticleError, day_first_note, parse_date
 
 Sort = Literal["relevance", "newest", "oldest"]
@@ -64,10 +64,15 @@ class SearchOptions:
     collapse: bool = True
     #: a word also finds the other spellings of a name or loanword (ترمب finds ترامب, ranked below)
     variants: bool = True
+    #: how closely words must match: "word" (as typed), "stem", "lemma" (وزير finds وزراء) or
+    #: "root" (درس finds مدرسة); None: the default ranking, which weighs them all
+    match: MatchLevel | None = None
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
             raise ValueError(f"unknown sort {self.sort!r}; choose one of {', '.join(SORTS)}")
+        if self.match is not None and self.match not in MATCH_LEVELS:
+            raise ValueError(f"unknown match level {self.match!r}; choose one of {', '.join(MATCH_LEVELS)}")
         _check_keys(self.filters or {})
         object.__setattr__(self, "limit", max(1, min(int(self.limit), MAX_LIMIT)))
         object.__setattr__(self, "page", max(1, min(int(self.page), MAX_PAGE)))

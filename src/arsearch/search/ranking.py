@@ -16,12 +16,13 @@ import time
 from datetime import datetime
 
 from ..analysis import Analyzer, fingerprint
+from ..derived.variants import GivenSpellings
 from ..engine.base import Found, Order, StoredDocument
 from ..engine.compile import Compiled, QueryCompiler, Ranking
 from ..engine.queries import BooleanQuery, EngineQuery, FilterQuery
 from ..engine.schema import stored_article, stored_sketch
 from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistics, scored_terms, with_statistics
-from ..query import Bool, Node, ParsedQuery, Word, parse
+from ..query import Bool, MatchLevel, Node, ParsedQuery, Word, parse
 from ..records.articles import Article
 from ..store.snapshot import Snapshot
 from .highlight import highlight_whole, snippets
@@ -48,6 +49,7 @@ def search(
     *,
     widen: bool | None = None,
     statistics: CollectionStatistics | None = None,
+    spellings: GivenSpellings | None = None,
 ) -> Results:
     """Search one commit of an index (``SearchOptions`` says what for). Never raises on a
     malformed query: it falls back to the words, and ``Results.warnings`` says why.
@@ -64,7 +66,7 @@ def search(
     restriction = filter_query(options.filters)
     parsed = parse(text)
     analyzer = snapshot.analyzer
-    compiled = _compiled(snapshot, parsed, options.ranking, options.variants, statistics)
+    compiled = _compiled(snapshot, parsed, options.ranking, options.variants, statistics, options.match, spellings)
     if statistics is not None:
         compiled.query, compiled.widened = (
             with_statistics(query, snapshot, statistics) if query is not None else None
@@ -129,13 +131,28 @@ def search(
 
 
 def query_statistics(
-    snapshot: Snapshot, text: str, *, ranking: Ranking | None = None, variants: bool = True
+    snapshot: Snapshot,
+    text: str,
+    *,
+    ranking: Ranking | None = None,
+    variants: bool = True,
+    match: MatchLevel | None = None,
+    spellings: GivenSpellings | None = None,
 ) -> tuple[int, dict[FieldTerm, int]]:
     """This commit's article count and its counts of the terms the query ``text`` scores with
     (widened to roots or not): what a sharded search sums over its shards for ``statistics``."""
-    compiled = _compiled(snapshot, parse(text), ranking, variants, None)
+    compiled = _compiled(snapshot, parse(text), ranking, variants, None, match, spellings)
     terms = set().union(*(scored_terms(query) for query in (compiled.query, compiled.widened) if query is not None))
     return local_statistics(snapshot, terms)
+
+
+def spelling_questions(snapshot: Snapshot, text: str, options: SearchOptions) -> GivenSpellings:
+    """The words (stem, form) and word pairs a search for ``text`` asks the spelling judge about:
+    what a cluster judges over every shard before it searches them (``GivenSpellings.answered``)."""
+    asked = GivenSpellings()
+    if options.variants:
+        _compiled(snapshot, parse(text), options.ranking, True, None, options.match, asked)
+    return asked
 
 
 def _compiled(
@@ -144,6 +161,8 @@ def _compiled(
     ranking: Ranking | None,
     variants: bool,
     statistics: CollectionStatistics | None,
+    match: MatchLevel | None = None,
+    spellings: GivenSpellings | None = None,
 ) -> Compiled:
     needs_vocabulary = any(isinstance(word, Word) and word.fuzzy for word in _words(parsed.root))
     compiler = QueryCompiler(
@@ -152,8 +171,9 @@ def _compiled(
         ranking or Ranking(),
         snapshot.vocabulary() if needs_vocabulary else None,
         snapshot.synonyms(),
-        (table.as_mapping() if variants and (table := snapshot.variants()) is not None else None),
+        snapshot.query_variants(spellings) if variants else None,
         statistics,
+        match,
     )
     return compiler.compile(parsed)
 
@@ -231,8 +251,9 @@ def _hit(
     copies: list[Article],
 ) -> Hit:
     if highlight:
-        title = highlight_whole(article.title, analyzer, compiled.stems, compiled.exact_forms, markers, roots)
-        passages = snippets(article.text, analyzer, compiled.stems, compiled.exact_forms, markers=markers, roots=roots)
+        stems, forms, lemmas = compiled.stems, compiled.exact_forms, compiled.lemmas
+        title = highlight_whole(article.title, analyzer, stems, forms, markers, roots, lemmas)
+        passages = snippets(article.text, analyzer, stems, forms, markers=markers, roots=roots, lemmas=lemmas)
     else:
         title, passages = None, []
     return Hit(

@@ -17,7 +17,7 @@ from ..analysis import Analyzer
 from ..analysis.synonyms import SynonymTable
 from ..analysis.tokenize import written_forms, written_otherwise
 from ..derived.topics import TopicModel
-from ..derived.variants import VariantTable
+from ..derived.variants import GivenSpellings, QueryVariants, SnapshotSource, SpellingJudge, VariantTable
 from ..derived.vocabulary import Vocabulary
 from ..engine.base import Found, Order, StoredDocument
 from ..engine.base import Snapshot as EngineSnapshot
@@ -151,6 +151,27 @@ class Snapshot:
                 written.update(written_forms(text, form, self.analyzer.normalization))
         # the commonest; among equals, one order whatever the articles' order
         return max(written, key=lambda spelling: (written[spelling], spelling)) if written else form
+
+    def spelling_judge(self) -> SpellingJudge:
+        """The commit's judge of spelling variants among its words (``derived.variants``)."""
+        vocabulary = self.vocabulary()
+        judge = vocabulary.built.get("spelling judge")
+        if not isinstance(judge, SpellingJudge):
+            judge = vocabulary.built["spelling judge"] = SpellingJudge(self.spelling_source())
+        return judge
+
+    def query_variants(self, given: GivenSpellings | None = None) -> QueryVariants:
+        """What searches join to a word: the fitted pairs and the judged spellings (or those
+        ``given``, judged elsewhere: a cluster's over every shard)."""
+        return QueryVariants(self.variants(), self.spelling_judge() if given is None else given)
+
+    def spelling_source(self) -> SnapshotSource:
+        """What the spelling judge reads of this commit."""
+        return SnapshotSource(self.view, self.spelling, self._term_of)
+
+    def _term_of(self, form: str) -> str | None:
+        tokens = list(self.analyzer.tokens(form))
+        return tokens[0].stem if len(tokens) == 1 else None
 
     def topic_model(self) -> TopicModel | None:
         """The index's topic model (re-read when a writer refits it), or None."""

@@ -14,7 +14,7 @@ Flask and Django (WSGI) can serve it through the ``a2wsgi`` package:
 
 Endpoints (JSON, UTF-8; errors are ``{"error": {"status", "message"}}``):
 
-* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=&collapse=&variants=``
+* ``GET /search?q=&page=&limit=&source=&category=&from=&to=&sort=&collapse=&variants=&match=``
 * ``GET /articles/{id}``, ``GET /articles/{id}/related?limit=``, ``GET /articles/{id}/duplicates``
 * ``GET /suggest?q=&limit=``, ``GET /health``, ``GET /openapi.json``
 * ``GET /``: a right-to-left search page (``static/``) using the endpoints above

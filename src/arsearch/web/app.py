@@ -30,7 +30,7 @@ from ..errors import (
     StrictModeError,
 )
 from ..index import ImportOptions, Index, SearchIndex, SearchOptions, default_index_path
-from ..query import MAX_QUERY_CHARS
+from ..query import MATCH_LEVELS, MAX_QUERY_CHARS
 from ..records.articles import ArticleError
 from ..search.options import SORTS, FilterError
 from ..store.importing import item_location
@@ -134,6 +134,9 @@ class Api:
         sort = request.query_params.get("sort") or "relevance"
         if sort not in SORTS:
             raise ApiError(400, f"'sort' must be one of {', '.join(SORTS)}")
+        match = request.query_params.get("match") or None
+        if match is not None and match not in MATCH_LEVELS:
+            raise ApiError(400, f"'match' must be one of {', '.join(MATCH_LEVELS)}")
         filters: dict[str, Any] = {}
         for name in ("source", "category"):
             if values := _values(request, name):
@@ -148,6 +151,7 @@ class Api:
             sort=sort,  # checked above
             collapse=_flag(request, "collapse", default=True),
             variants=_flag(request, "variants", default=True),
+            match=match,  # checked above
         )
         try:
             results = self.index.search(query, options)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..query import MAX_QUERY_CHARS
+from ..query import MATCH_LEVELS, MAX_QUERY_CHARS
 from ..search.options import SORTS
 from ..version import __version__
 from .limits import MAX_API_LIMIT, MAX_API_PAGE, MAX_RELATED_LIMIT, MAX_SUGGEST_LIMIT
@@ -43,6 +43,12 @@ OPENAPI: dict[str, Any] = {
                         "variants",
                         "also find other spellings of names and loanwords, ranked below (default true)",
                         {"type": "boolean", "default": True},
+                    ),
+                    _parameter(
+                        "match",
+                        "how closely words must match: word (as typed), stem, lemma (وزير finds وزراء) or root "
+                        "(درس finds مدرسة); by default all weigh in, closest first",
+                        {"type": "string", "enum": list(MATCH_LEVELS)},
                     ),
                 ],
                 "responses": {

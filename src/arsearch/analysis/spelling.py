@@ -1,0 +1,191 @@
+"""What the spellings of one foreign name or loanword share: its spelling key.
+
+Arabic writes a foreign name in several ways: a long vowel written or not
+(ترامب، ترمب), one of ج غ ق ك for a "g" (جوجل، غوغل), ت or ط, س or ص, ز or ذ,
+تش or ش for "ch", a doubled letter, ة ه or ا at the end. ``spelling_key``
+erases exactly these differences, so that every spelling of a name has one
+key. Many native words share a key too (عادل، عدل): telling those apart is
+the dictionary's part (``derived.variants``), not this module's.
+
+Each indexed word's key is indexed with it (``spelling_terms``), so a search
+finds the other spellings of a word the index holds from the term dictionary
+alone, without reading every word of the index. A word with a proclitic
+(ولندن، بالكونغرس) is indexed as it is and as each word it may be without it
+(لندن، الكونغرس), so a spelling met only after و or ب is found too.
+
+مثال::
+
+    >>> spelling_key("ترامب") == spelling_key("ترمب"), spelling_key("تشيلسي") == spelling_key("شيلسي")
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dictionary import is_native_form
+from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES
+
+#: Letters a foreign name is written with in several ways, each made one of its group.
+SPELLING_LETTERS = str.maketrans(
+    {"غ": "ج", "ق": "ج", "ك": "ج", "گ": "ج", "ط": "ت", "ص": "س", "ذ": "ز", "ڤ": "ف", "پ": "ب"}
+)
+#: Long-vowel letters, written or dropped inside foreign words (ترامب/ترمب).
+LONG_VOWELS = frozenset("اوي")
+#: Shortest word that may have spelling variants (three-letter words are Arabic roots).
+MIN_LETTERS = 4
+#: What separates a key from the word in an indexed spelling term.
+KEY_SEPARATOR = "_"
+#: the proclitics a word may carry, longest first
+_PROCLITICS = sorted({*ARTICLE_PREFIXES, *AMBIGUOUS_PREFIXES}, key=lambda prefix: (-len(prefix), prefix))
+_DOUBLED = re.compile(r"(.)\1+")
+_WITHOUT_LONG_VOWELS = str.maketrans(dict.fromkeys(LONG_VOWELS))
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+
+
+def spelling_letters(form: str) -> str | None:
+    """``form`` with the differences between spellings of a name evened out but for its long vowels:
+    ال set aside, تش as ش, the letters of ``SPELLING_LETTERS`` made one, doubled letters single, a
+    final ة/ه/ا dropped (None for a form under ``MIN_LETTERS`` letters or not all Arabic letters).
+
+    مثال::
+
+        >>> spelling_letters("الكونغرس"), spelling_letters("كونجرس")
+        ('جونجرس', 'جونجرس')
+    """
+    if len(form) < MIN_LETTERS or not _ARABIC_WORD.fullmatch(form):
+        return None
+    bare = form[2:] if form.startswith("ال") and len(form) > MIN_LETTERS + 1 else form
+    letters = _DOUBLED.sub(r"\1", bare.replace("تش", "ش").translate(SPELLING_LETTERS))
+    return letters[:-1] if len(letters) > 3 and letters[-1] in "هاة" else letters
+
+
+def spelling_key(form: str) -> str | None:
+    """The key every spelling of a foreign name shares: its ``spelling_letters`` without inner long
+    vowels (None for a form under ``MIN_LETTERS`` letters or not all Arabic letters).
+
+    مثال::
+
+        >>> spelling_key("واشنطن"), spelling_key("واشنطون"), spelling_key("الواشنطونيه")
+        ('وشنتن', 'وشنتن', 'وشنتني')
+    """
+    letters = spelling_letters(form)
+    if letters is None:
+        return None
+    return letters[0] + letters[1:-1].translate(_WITHOUT_LONG_VOWELS) + letters[-1]
+
+
+def vowel_edits(first: str, second: str) -> int:
+    """How many long vowels must be added, dropped, changed or moved to make one spelling the other
+    (two forms of one ``spelling_key``): ترامب/ترمب 1, ديمتري/دميتري 1, الكويتية/كاتية 2. Names are
+    mostly spelled a vowel apart; words whose keys meet by chance mostly differ by more.
+
+    مثال::
+
+        >>> vowel_edits("ترامب", "ترمب"), vowel_edits("مايكروسوفت", "ميكروسوفت"), vowel_edits("الصين", "اولسون")
+        (1, 1, 2)
+    """
+    a, b = spelling_letters(first) or first, spelling_letters(second) or second
+    # edit distance with adjacent swaps (optimal string alignment), over two short strings
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def spelling_term(form: str, written: str | None = None) -> str:
+    """The term indexed for a word's spelling: its key, the word's normalized form, and the word as
+    written without its marks ("" when it has no key). Counted over the index, the written forms
+    say how the articles spell a word without reading any article.
+
+    مثال::
+
+        >>> spelling_term("اكاديميه", "أكاديمية"), spelling_term("في")
+        ('اجدمي_اكاديميه_أكاديمية', '')
+    """
+    key = spelling_key(form)
+    return "" if key is None else KEY_SEPARATOR.join((key, form, written or form))
+
+
+def parse_spelling_term(term: str) -> tuple[str, str]:
+    """The normalized form and the written form a spelling term holds."""
+    _, form, written = term.split(KEY_SEPARATOR, 2)
+    return form, written
+
+
+#: the proclitics other than ال, by their first letter
+_PROCLITICS_BY_LETTER = {
+    letter: [prefix for prefix in _PROCLITICS if prefix[0] == letter and prefix != "ال"] for letter in "وفبكل"
+}
+
+
+def _cuts(form: str) -> list[tuple[int, bool]]:
+    """Where a proclitic of ``form`` ends, and whether it holds the article (وال، لل)."""
+    prefixes = _PROCLITICS_BY_LETTER.get(form[:1])
+    if not prefixes:
+        return []
+    return [
+        (len(prefix), prefix in ARTICLE_PREFIXES)
+        for prefix in prefixes
+        if form.startswith(prefix) and len(form) > len(prefix)
+    ]
+
+
+def without_proclitics(form: str) -> list[str]:
+    """Each word ``form`` may be with a proclitic taken off (و ب ف ك ل, the article's وال بال لل as ال).
+
+    مثال::
+
+        >>> without_proclitics("وبالكونغرس"), without_proclitics("لندن")
+        (['الكونغرس', 'بالكونغرس'], ['ندن'])
+    """
+    return list(dict.fromkeys(("ال" if article else "") + form[cut:] for cut, article in _cuts(form)))
+
+
+def spelling_terms(form: str, written: str | None = None) -> str:
+    """The spelling terms indexed for a word, space-separated: its own and those of the words it may
+    be without a proclitic ("" for a word without a key, and for a word the dictionary's table
+    knows as native, which no spelling is merged with). ``written``: the word as written without
+    its marks (as long as ``form``: normalization folds letters one for one).
+
+    مثال::
+
+        >>> spelling_terms("ولندن"), spelling_terms("المدرسه")
+        ('ولندن_ولندن_ولندن لندن_لندن_لندن', '')
+    """
+    if is_native_form(form):
+        return ""
+    written = written if written is not None and len(written) == len(form) else form
+    words = [(form, written)]
+    for cut, article in _cuts(form):
+        bare = ("ال" if article else "") + form[cut:]
+        if not is_native_form(bare):
+            words.append((bare, ("ال" if article else "") + written[cut:]))
+    return " ".join(dict.fromkeys(term for word, spelled in words if (term := spelling_term(word, spelled))))
+
+
+def spelling_prefix(form: str) -> str | None:
+    """The prefix of the indexed spelling terms of every word sharing ``form``'s key."""
+    key = spelling_key(form)
+    return None if key is None else key + KEY_SEPARATOR
+
+
+__all__ = [
+    "KEY_SEPARATOR",
+    "LONG_VOWELS",
+    "MIN_LETTERS",
+    "SPELLING_LETTERS",
+    "parse_spelling_term",
+    "spelling_key",
+    "spelling_letters",
+    "spelling_prefix",
+    "spelling_term",
+    "spelling_terms",
+    "vowel_edits",
+    "without_proclitics",
+]

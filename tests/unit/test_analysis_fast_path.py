@@ -107,7 +107,7 @@ def expected_document(reference: WordByWord, article: Article) -> dict[str, Any]
     for suffix, in_title, in_text in zip(("", "_exact", "_root", "_lemma", "spelling"), title, text, strict=True):
         if suffix == "spelling":
             if in_title or in_text:
-                fields["spelling"] = " ".join(dict.fromkeys(" ".join([*in_title, *in_text]).split()))
+                fields["spelling"] = " ".join(dict.fromkeys([*in_title, *in_text]))
             continue
         if in_title:
             fields["title" + suffix] = joined(in_title)

@@ -90,9 +90,10 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
             document.analyzed["title" + suffix] = in_title
         if in_title or in_text:
             document.analyzed["text" + suffix] = _both(in_title, in_text)
-    spellings = _both(title_words.joined("spellings", MAX_TERM_CHARS), text_words.joined("spellings", MAX_TERM_CHARS))
-    if spellings:  # which articles hold a word, not how often: each once
-        document.analyzed[SPELLING_FIELD] = " ".join(dict.fromkeys(spellings.split()))
+    # which articles hold a word, not how often: each word's terms once (counted in C, in order)
+    spellings = {**title_words.counted("spellings"), **text_words.counted("spellings")}
+    if spellings:
+        document.analyzed[SPELLING_FIELD] = " ".join(spellings)
     # copies are judged on the text alone
     text_sketch = fingerprint.numbered_sketch(text_words.table.forms, text_words.numbers)
     document.keywords[DUPLICATE_KEYS_FIELD] = list(fingerprint.band_keys(text_sketch))

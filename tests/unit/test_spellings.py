@@ -13,7 +13,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from arsearch import Index
-from arsearch.analysis.spelling import MIN_LETTERS, SPELLING_LETTERS, spelling_key, spelling_term
+from arsearch.analysis.spelling import (
+    MIN_LETTERS,
+    SPELLING_LETTERS,
+    known_native,
+    spelling_key,
+    spelling_term,
+    spelling_terms,
+)
 from arsearch.cli import main
 
 
@@ -151,3 +158,20 @@ def test_the_variants_command_says_why(small: Index) -> None:
     assert "كاميل  an Arabic word (كامل: a native word in the dictionary)" in kept.output
     data = orjson.loads(runner.invoke(main, ["variants", "بلاطر", "--json", "--index", str(small.path)]).output)
     assert data["searched"] == ["بلاتر"] and data["judged"][0]["accepted"] is True
+
+
+@pytest.mark.parametrize(
+    ("form", "native"),
+    [
+        ("المدارس", True),
+        ("والمدارس", True),  # after the article and و
+        ("للمدارس", True),
+        ("وقال", True),  # after و
+        ("بكين", False),  # not ب + كين
+        ("لندن", False),  # not ل + ندن
+        ("ترامب", False),
+    ],
+)
+def test_words_the_dictionarys_table_knows_as_native_get_no_spelling_terms(form: str, native: bool) -> None:
+    assert known_native(form) is native
+    assert (spelling_terms(form) == "") is native

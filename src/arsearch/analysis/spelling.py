@@ -147,6 +147,27 @@ def without_proclitics(form: str) -> list[str]:
     return list(dict.fromkeys(("ال" if article else "") + form[cut:] for cut, article in _cuts(form)))
 
 
+#: The article with proclitics before it (وال، بال، لل...): a word after one is the word with ال.
+_BEFORE_ARTICLE = re.compile("|".join(sorted((p for p in ARTICLE_PREFIXES if p != "ال"), key=len, reverse=True)))
+
+
+def known_native(form: str) -> bool:
+    """Whether the dictionary's table knows the word whose normalized form is ``form`` as native: as it
+    is, after the article (with the proclitics before it: والمدارس), or after و (وقال). Other
+    one-letter proclitics are not taken off: بكين is no ب + كين, لندن no ل + ندن.
+
+    مثال::
+
+        >>> known_native("والمدارس"), known_native("وقال"), known_native("لندن")
+        (True, True, False)
+    """
+    if is_native_form(form):
+        return True
+    if (article := _BEFORE_ARTICLE.match(form)) and is_native_form("ال" + form[article.end() :]):
+        return True
+    return form.startswith("و") and len(form) > MIN_LETTERS and is_native_form(form[1:])
+
+
 def spelling_terms(form: str, written: str | None = None) -> str:
     """The spelling terms indexed for a word, space-separated: its own and those of the words it may
     be without a proclitic ("" for a word without a key, and for a word the dictionary's table
@@ -158,13 +179,13 @@ def spelling_terms(form: str, written: str | None = None) -> str:
         >>> spelling_terms("ولندن"), spelling_terms("المدرسه")
         ('ولندن_ولندن_ولندن لندن_لندن_لندن', '')
     """
-    if is_native_form(form):
+    if known_native(form):
         return ""
     written = written if written is not None and len(written) == len(form) else form
     words = [(form, written)]
     for cut, article in _cuts(form):
         bare = ("ال" if article else "") + form[cut:]
-        if not is_native_form(bare):
+        if not known_native(bare):
             words.append((bare, ("ال" if article else "") + written[cut:]))
     return " ".join(dict.fromkeys(term for word, spelled in words if (term := spelling_term(word, spelled))))
 
@@ -180,6 +201,7 @@ __all__ = [
     "LONG_VOWELS",
     "MIN_LETTERS",
     "SPELLING_LETTERS",
+    "known_native",
     "parse_spelling_term",
     "spelling_key",
     "spelling_letters",

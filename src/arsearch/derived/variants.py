@@ -49,11 +49,12 @@ from typing import Protocol
 
 import orjson
 
-from ..analysis.dictionary import is_native, is_native_form, look_up
+from ..analysis.dictionary import is_native, look_up
 from ..analysis.spelling import (
     KEY_SEPARATOR,
     LONG_VOWELS,
     MIN_LETTERS,
+    known_native,
     parse_spelling_term,
     spelling_prefix,
     spelling_term,
@@ -554,7 +555,7 @@ class SpellingJudge:
         splits = self._splits(form) if len(form) >= 2 * MIN_HALF else []
         if not others and not splits:
             return []  # the dictionary is not asked: nothing to judge
-        if is_native_form(form):  # the dictionary's table knows it (and indexes no spelling of it)
+        if known_native(form):  # the dictionary's table knows it (and no spelling of it is indexed)
             written, kind = form, "native"
         else:
             written = self._written_form(form)

@@ -411,8 +411,8 @@ class SpellingSource(Protocol):
         their article counts."""
         ...
 
-    def articles(self, word: str) -> int:
-        """Articles holding the (normalized) word."""
+    def articles(self, words: Sequence[str]) -> list[int]:
+        """Articles holding each (normalized) word: asked together, a cluster asks its shards once."""
         ...
 
     def count(self, query: EngineQuery) -> int:
@@ -423,8 +423,8 @@ class SpellingSource(Protocol):
         """How the articles most often write the word whose normalized form is ``form``."""
         ...
 
-    def stem_of(self, word: str) -> str | None:
-        """The index term of one word (None for a stop word or several words)."""
+    def stems(self, words: Sequence[str]) -> list[str | None]:
+        """The index term of each word (None for a stop word or several words)."""
         ...
 
 
@@ -434,13 +434,16 @@ class SnapshotSource:
     def __init__(self, snapshot: Snapshot, written: Callable[[str], str], stem_of: Callable[[str], str | None]) -> None:
         self._snapshot = snapshot
         self.written = written
-        self.stem_of = stem_of
+        self._stem_of = stem_of
+
+    def stems(self, words: Sequence[str]) -> list[str | None]:
+        return [self._stem_of(word) for word in words]
 
     def spelled(self, prefix: str) -> dict[str, int]:
         return dict(self._snapshot.terms(SPELLING_FIELD, prefix))
 
-    def articles(self, word: str) -> int:
-        return self._snapshot.doc_freq(EXACT_FIELD, word)
+    def articles(self, words: Sequence[str]) -> list[int]:
+        return [self._snapshot.doc_freq(EXACT_FIELD, word) for word in words]
 
     def count(self, query: EngineQuery) -> int:
         return self._snapshot.search(query, limit=1, count=True).total
@@ -496,7 +499,8 @@ class SpellingJudge:
         return known
 
     def _bare(self, form: str) -> str:
-        articles = {word: self._source.articles(word) for word in (form, *without_proclitics(form))}
+        words = [form, *without_proclitics(form)]
+        articles = dict(zip(words, self._source.articles(words), strict=True))
         return max(articles, key=lambda word: (articles[word], word == form))
 
     def of(self, stem: str, form: str) -> list[str]:
@@ -512,9 +516,9 @@ class SpellingJudge:
 
     def _join(self, first: str, second: str) -> tuple[str, ...]:
         word = first + second
-        if min(len(first), len(second)) < MIN_HALF or not self._source.articles(word):
+        if min(len(first), len(second)) < MIN_HALF or not self._source.articles([word])[0]:
             return ()
-        if not (self._source.stem_of(first) and self._source.stem_of(second)):
+        if not all(self._source.stems([first, second])):
             return ()  # a stop word is no half of a name (في لم is not فيلم)
         written = self._written_form(word)
         return () if look_up(written).kind == "native" else self._stems(word, written)
@@ -523,11 +527,14 @@ class SpellingJudge:
         """The two words the articles also write a compound as (نيويورك → نيو يورك): each split
         whose halves are words of the index found side by side, with their terms and articles."""
         found = []
-        for at in range(MIN_HALF, len(form) - MIN_HALF + 1):
-            first, second = form[:at], form[at:]
-            if not (self._source.articles(first) and self._source.articles(second)):
-                continue
-            stems = (self._source.stem_of(first), self._source.stem_of(second))
+        halves = [(form[:at], form[at:]) for at in range(MIN_HALF, len(form) - MIN_HALF + 1)]
+        words = sorted({half for pair in halves for half in pair})
+        articles_of = dict(zip(words, self._source.articles(words), strict=True))
+        held = [(first, second) for first, second in halves if articles_of[first] and articles_of[second]]
+        words = sorted({half for pair in held for half in pair})
+        stem_of = dict(zip(words, self._source.stems(words), strict=True))
+        for first, second in held:
+            stems = (stem_of[first], stem_of[second])
             if not (stems[0] and stems[1]):
                 continue  # a stop word is no half of a name (في لم is not فيلم)
             articles = self._source.count(PhraseQuery(EXACT_FIELD, (first, second)))
@@ -541,7 +548,7 @@ class SpellingJudge:
             phrase = PhraseQuery(EXACT_FIELD, (first, second))
             both = BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", phrase)))
             together = self._source.count(both)
-            rarer = min(articles, self._source.articles(form))
+            rarer = min(articles, self._source.articles([form])[0])
             words = f"{first} {second}"
             judgements.append(
                 Judgement(form, words, (searched,), (written, words), (kind, "two words"), together, rarer)
@@ -583,9 +590,9 @@ class SpellingJudge:
 
     def _stems(self, form: str, written: str) -> tuple[str, ...]:
         """The index terms of a spelling: as written, and, for a final ه, as if written ة (a stemmer
-        reads ة; the normalized form has it as ه, and ``written`` samples only a few articles)."""
+        reads ة; the normalized form has it as ه, and ``written`` is the commonest spelling only)."""
         spellings = (written, form[:-1] + "ة") if form.endswith("ه") else (written,)
-        return tuple(dict.fromkeys(stem for spelling in spellings if (stem := self._source.stem_of(spelling))))
+        return tuple(dict.fromkeys(stem for stem in self._source.stems(spellings) if stem))
 
     def _together(self, form: str, other: str) -> int:
         """Articles holding both words (as they are, or after a proclitic)."""

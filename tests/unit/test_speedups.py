@@ -17,6 +17,7 @@ from test_analysis_fast_path import SAMPLE_CORPUS, corpus_sample
 from arsearch.analysis import Analyzer, analyzer, fingerprint
 from arsearch.analysis import words as word_cache
 from arsearch.analysis.speedups import PURE_PYTHON_VARIABLE, CompiledCore, compiled
+from arsearch.analysis.spelling import python_spelling_key
 from arsearch.analysis.tokenize import TOKEN_PATTERN
 from arsearch.engine.schema import build_document
 from arsearch.records.articles import Article
@@ -205,3 +206,20 @@ def test_documents_of_a_corpus_sample_are_those_of_the_pure_python_path(
 ) -> None:
     articles = corpus_sample(shared_dir / "corpora" / "saudinewsnet.jsonl.gz", 2000)
     assert_same_as_pure_python(articles, monkeypatch)
+
+
+ARABIC_LETTERS = "".join(chr(c) for c in range(0x0621, 0x064B))
+
+
+@needs_core
+@given(st.text(alphabet=ARABIC_LETTERS + "تشال" * 3 + "abc١", max_size=14))
+def test_spelling_keys_are_those_of_the_python_code(form: str) -> None:
+    assert core().spelling_key(form) == python_spelling_key(form)
+
+
+@needs_core
+def test_spelling_keys_of_known_words() -> None:
+    for form in ("ترامب", "الواشنطونيه", "تشيلسي", "الكونغرس", "ءءءء", "اللل", "ttttt", "مايكروسوفت", "ططتش"):
+        assert core().spelling_key(form) == python_spelling_key(form), form
+    with pytest.raises(TypeError):
+        core().spelling_key(None)  # type: ignore[arg-type]

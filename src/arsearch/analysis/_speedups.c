@@ -408,6 +408,68 @@ done:
     return result;
 }
 
+/* --- the spelling key: analysis/spelling.py's spelling_key, by hand ------------------------------ */
+
+/* SPELLING_LETTERS: ج for غ ق ك, ت for ط, س for ص, ز for ذ (the other letters of the table are
+ * outside the Arabic block a key is made of) */
+static inline Py_UCS4 spelling_letter(Py_UCS4 c) {
+    switch (c) {
+    case 0x063a: case 0x0642: case 0x0643: return 0x062c;
+    case 0x0637: return 0x062a;
+    case 0x0635: return 0x0633;
+    case 0x0630: return 0x0632;
+    default: return c;
+    }
+}
+
+static inline int is_long_vowel(Py_UCS4 c) { return c == 0x0627 || c == 0x0648 || c == 0x064a; }
+
+static PyObject *spelling_key(PyObject *module, PyObject *form) {
+    if (!PyUnicode_Check(form)) {
+        PyErr_SetString(PyExc_TypeError, "spelling_key(form: str)");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(form);
+    if (length < 4) /* MIN_LETTERS */
+        Py_RETURN_NONE;
+    int kind = PyUnicode_KIND(form);
+    const void *data = PyUnicode_DATA(form);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x0621 || c > 0x064a)
+            Py_RETURN_NONE;
+    }
+    /* ال set aside when the word is longer than MIN_LETTERS + 1 */
+    Py_ssize_t start = length > 5 && PyUnicode_READ(kind, data, 0) == 0x0627 && PyUnicode_READ(kind, data, 1) == 0x0644 ? 2 : 0;
+    Py_UCS4 *letters = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(2 * length + 2));
+    if (letters == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = start; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == 0x062a && i + 1 < length && PyUnicode_READ(kind, data, i + 1) == 0x0634) { /* تش → ش */
+            c = 0x0634;
+            i++;
+        }
+        c = spelling_letter(c);
+        if (count > 0 && letters[count - 1] == c) /* doubled letters single */
+            continue;
+        letters[count++] = c;
+    }
+    if (count > 3 && (letters[count - 1] == 0x0647 || letters[count - 1] == 0x0627 || letters[count - 1] == 0x0629))
+        count--; /* a final ه ا ة */
+    Py_UCS4 *key = letters + length + 1; /* the second half of the buffer */
+    Py_ssize_t size = 0;
+    key[size++] = letters[0];
+    for (Py_ssize_t i = 1; i < count - 1; i++)
+        if (!is_long_vowel(letters[i]))
+            key[size++] = letters[i];
+    key[size++] = letters[count - 1];
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, key, size);
+    PyMem_Free(letters);
+    return result;
+}
+
 /* --- the module --------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -425,6 +487,8 @@ static PyMethodDef methods[] = {
     {"sketch", (PyCFunction)(void (*)(void))sketch, METH_FASTCALL,
      "sketch(words, numbers, size, shingle, fewest) -> tuple[int, ...] | None: fingerprint.sketch of the "
      "present words (None: a word is not UTF-8 encodable; use the Python way)."},
+    {"spelling_key", (PyCFunction)spelling_key, METH_O,
+     "spelling_key(form) -> str | None: analysis.spelling's spelling key of a normalized form."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -3,7 +3,8 @@
 ``arsearch.analysis._speedups`` (``src/arsearch/analysis/_speedups.c``) is built when the
 package is installed on a machine with a C compiler; each of its functions
 gives exactly what the pure-Python code it replaces gives (tokenizing,
-looking words up, joining a field, the near-duplicate sketch), about ten
+looking words up, joining a field, the near-duplicate sketch, a word's
+spelling key), about ten
 times faster. Where it could not be built, or with ``ARSEARCH_PURE_PYTHON=1``
 in the environment, ``compiled`` is None and arsearch runs the Python code:
 the same index, only slower to build.
@@ -46,6 +47,9 @@ class CompiledCore(Protocol):
         self, words: list[str], numbers: list[int], size: int, shingle: int, fewest: int, /
     ) -> tuple[int, ...] | None:
         """``fingerprint.sketch`` of the present words; None when one has a lone surrogate (not UTF-8)."""
+
+    def spelling_key(self, form: str, /) -> str | None:
+        """``spelling.python_spelling_key``."""
 
 
 def _load() -> CompiledCore | None:

@@ -22,8 +22,10 @@ alone, without reading every word of the index. A word with a proclitic
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .dictionary import is_native_form
+from .speedups import compiled
 from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES
 
 #: Letters a foreign name is written with in several ways, each made one of its group.
@@ -60,9 +62,10 @@ def spelling_letters(form: str) -> str | None:
     return letters[:-1] if len(letters) > 3 and letters[-1] in "هاة" else letters
 
 
-def spelling_key(form: str) -> str | None:
+def python_spelling_key(form: str) -> str | None:
     """The key every spelling of a foreign name shares: its ``spelling_letters`` without inner long
-    vowels (None for a form under ``MIN_LETTERS`` letters or not all Arabic letters).
+    vowels (None for a form under ``MIN_LETTERS`` letters or not all Arabic letters). ``spelling_key``
+    is this, or the compiled core's equal (it is computed for every word an import meets).
 
     مثال::
 
@@ -73,6 +76,10 @@ def spelling_key(form: str) -> str | None:
     if letters is None:
         return None
     return letters[0] + letters[1:-1].translate(_WITHOUT_LONG_VOWELS) + letters[-1]
+
+
+#: The spelling key of a normalized form (``python_spelling_key``, in C where the core is built).
+spelling_key: Callable[[str], str | None] = compiled.spelling_key if compiled is not None else python_spelling_key
 
 
 def vowel_edits(first: str, second: str) -> int:
@@ -203,6 +210,7 @@ __all__ = [
     "SPELLING_LETTERS",
     "known_native",
     "parse_spelling_term",
+    "python_spelling_key",
     "spelling_key",
     "spelling_letters",
     "spelling_prefix",

@@ -11,7 +11,7 @@ farahidi version and the thresholds; the dictionary reads the maps themselves wh
 line does not match (so re-run this script after upgrading farahidi or changing a threshold).
 
 The second table holds each stem of that corpus, without diacritics, that ``look_up`` finds native,
-and ``is_native`` answers from it without analysing the word (farahidi takes ~6 ms a word):
+and ``kind_of`` answers from it without analysing the word (farahidi takes ~6 ms a word):
 most words a search judges are ordinary Arabic. The third holds the lemma of each of those
 words where the dictionary is sure of it (``Entry.sure_lemma``): what the lemma level indexes,
 without analysing words while indexing. It takes ~5 minutes to build.

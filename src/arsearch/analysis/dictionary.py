@@ -93,18 +93,25 @@ def attested_table_header() -> str:
     return f"# farahidi {version('farahidi')}; stems >= {MIN_ATTESTED}; lemmas >= {MIN_LEMMA_WEIGHT}"
 
 
+def _table_lines(path: Path) -> list[str] | None:
+    """The lines of a table ``scripts/build_attested_table.py`` made, after its header; None when
+    it is missing or was made for another farahidi or other thresholds."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        return None
+    return lines[1:] if lines and lines[0] == attested_table_header() else None
+
+
 @lru_cache(maxsize=1)
 def _attested() -> tuple[frozenset[str], frozenset[str]]:
     """The (diacritized) stems and lemmas the dictionary's corpus attests, from the shipped table
     (a few tens of ms) or, when it is stale, from farahidi's own maps (~0.8 s)."""
-    try:
-        with gzip.open(ATTESTED_TABLE_PATH, "rt", encoding="utf-8") as table:
-            lines = table.read().splitlines()
-    except OSError:
-        lines = []
-    if lines and lines[0] == attested_table_header():
-        stems = frozenset(line[2:] for line in lines[1:] if line.startswith("s\t"))
-        return stems, frozenset(line[2:] for line in lines[1:] if line.startswith("l\t"))
+    lines = _table_lines(ATTESTED_TABLE_PATH)
+    if lines is not None:
+        stems = frozenset(line[2:] for line in lines if line.startswith("s\t"))
+        return stems, frozenset(line[2:] for line in lines if line.startswith("l\t"))
     from farahidi.lexicon import load_map
     from farahidi.lm import MAP_LEMMA, MAP_STEM
 
@@ -139,12 +146,7 @@ def look_up(word: str) -> Entry:
 
 @lru_cache(maxsize=1)
 def _native_words() -> frozenset[str]:
-    try:
-        with gzip.open(NATIVE_TABLE_PATH, "rt", encoding="utf-8") as table:
-            lines = table.read().splitlines()
-    except OSError:
-        return frozenset()
-    return frozenset(lines[1:]) if lines and lines[0] == attested_table_header() else frozenset()
+    return frozenset(_table_lines(NATIVE_TABLE_PATH) or ())
 
 
 @lru_cache(maxsize=1)
@@ -161,37 +163,29 @@ def is_native_form(normalized: str) -> bool:
         >>> is_native_form("المدرسه"), is_native_form("ترامب")
         (True, False)
     """
-    words = _native_forms()
-    return normalized in words or (normalized.startswith(_ARTICLE) and normalized[len(_ARTICLE) :] in words)
+    return _in_or_after_article(normalized, _native_forms())
 
 
-def is_native(word: str) -> bool:
-    """Whether ``look_up(word).kind`` is "native", from the table of native attested words when the
-    word (or the word after ال) is in it, which most words of a text are, else by analysing it.
+def kind_of(word: str) -> Kind:
+    """``look_up(word).kind``, from the table of native words when the word (or the word after ال)
+    is in it, which most words of a text are, else by analysing it.
 
     مثال::
 
-        >>> is_native("والمدرسة"), is_native("المدرسة"), is_native("أوردغان")
-        (False, True, False)
+        >>> kind_of("المدرسة"), kind_of("والمدرسة"), kind_of("أوردغان")
+        ('native', 'noun', 'unknown')
     """
-    plain = _plain(word)
-    words = _native_words()
-    if plain in words or (plain.startswith(_ARTICLE) and plain[len(_ARTICLE) :] in words):
-        return True
-    return look_up(word).kind == "native"
+    return "native" if _in_or_after_article(_plain(word), _native_words()) else look_up(word).kind
+
+
+def _in_or_after_article(word: str, words: frozenset[str]) -> bool:
+    return word in words or (word.startswith(_ARTICLE) and word[len(_ARTICLE) :] in words)
 
 
 @lru_cache(maxsize=1)
 def lemma_table() -> dict[str, str]:
     """The words (normalized) whose lemma the dictionary is sure of, with that lemma as written."""
-    try:
-        with gzip.open(LEMMA_TABLE_PATH, "rt", encoding="utf-8") as table:
-            lines = table.read().splitlines()
-    except OSError:
-        return {}
-    if not lines or lines[0] != attested_table_header():
-        return {}
-    return dict(line.split("\t", 1) for line in lines[1:] if "\t" in line)
+    return dict(line.split("\t", 1) for line in _table_lines(LEMMA_TABLE_PATH) or () if "\t" in line)
 
 
 def lemma_of(normalized: str) -> str | None:
@@ -256,8 +250,8 @@ __all__ = [
     "Entry",
     "Kind",
     "attested_table_header",
-    "is_native",
     "is_native_form",
+    "kind_of",
     "lemma_of",
     "lemma_table",
     "look_up",

@@ -49,7 +49,7 @@ from typing import Protocol
 
 import orjson
 
-from ..analysis.dictionary import is_native, look_up
+from ..analysis.dictionary import kind_of
 from ..analysis.spelling import (
     KEY_SEPARATOR,
     LONG_VOWELS,
@@ -152,7 +152,7 @@ class VariantTable:
         """The accepted pairs, each in alphabetical order."""
         return [(verdict.first, verdict.second) for verdict in self.verdicts if verdict.accepted]
 
-    def of(self, stem: str, form: str = "") -> list[str]:
+    def of(self, stem: str) -> list[str]:
         """The other spellings of a stem (empty for most words)."""
         return self._of.get(stem, [])
 
@@ -521,7 +521,7 @@ class SpellingJudge:
         if not all(self._source.stems([first, second])):
             return ()  # a stop word is no half of a name (في لم is not فيلم)
         written = self._written_form(word)
-        return () if look_up(written).kind == "native" else self._stems(word, written)
+        return () if kind_of(written) == "native" else self._stems(word, written)
 
     def _splits(self, form: str) -> list[tuple[str, str, str, int]]:
         """The two words the articles also write a compound as (نيويورك → نيو يورك): each split
@@ -544,11 +544,11 @@ class SpellingJudge:
 
     def _split(self, form: str, written: str, kind: str, splits: list[tuple[str, str, str, int]]) -> list[Judgement]:
         judgements = []
+        form_articles = self._source.articles([form])[0] if splits else 0
         for first, second, searched, articles in splits:
             phrase = PhraseQuery(EXACT_FIELD, (first, second))
-            both = BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", phrase)))
-            together = self._source.count(both)
-            rarer = min(articles, self._source.articles([form])[0])
+            together = self._source.count(BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", phrase))))
+            rarer = min(articles, form_articles)
             words = f"{first} {second}"
             judgements.append(
                 Judgement(form, words, (searched,), (written, words), (kind, "two words"), together, rarer)
@@ -566,14 +566,14 @@ class SpellingJudge:
             written, kind = form, "native"
         else:
             written = self._written_form(form)
-            kind = "native" if is_native(written) else look_up(written).kind
+            kind = kind_of(written)
         judgements = [] if kind == "native" else self._split(form, written, kind, splits)
         for other in others[:MAX_JUDGED]:
             if kind == "native":  # nothing is merged with it: the others need no look-up
                 other_written, other_kind, together = other, "not looked up", 0
             else:
                 other_written = self._written_form(other)
-                other_kind = "native" if is_native(other_written) else look_up(other_written).kind
+                other_kind = kind_of(other_written)
                 together = self._together(form, other)
             judgements.append(
                 Judgement(
@@ -627,11 +627,9 @@ class GivenSpellings:
     @classmethod
     def answered(cls, judge: SpellingJudge, asked: GivenSpellings) -> GivenSpellings:
         """The judge's answers to the questions ``asked`` collected."""
-        words = {(stem, form): judge.of(stem, form) for stem, form in asked.asked_words}
-        pairs = {(first, second): judge.joined(first, second) for first, second in asked.asked_pairs}
-        return cls(
-            {key: found for key, found in words.items() if found}, {key: found for key, found in pairs.items() if found}
-        )
+        words = {key: spelled for key in asked.asked_words if (spelled := judge.of(*key))}
+        pairs = {key: joined for key in asked.asked_pairs if (joined := judge.joined(*key))}
+        return cls(words, pairs)
 
 
 class QueryVariants:

@@ -254,11 +254,8 @@ class ClusterIndex:
         self, text: str, limit: int = 5, filters: Filters | None = None, *, include_duplicates: bool = False
     ) -> list[RelatedArticle]:
         """Articles related to any text (``Index.related_to_text``), from every shard."""
-        for shard in range(self.layout.shards):  # any shard analyzes alike: the first that answers
-            analyzed, _ = self.replicas.gather("text_source", lambda _: (text,), [shard])
-            if analyzed:
-                return self._related(analyzed[shard], limit, filters, include_duplicates, None)
-        raise ClusterError(f"index {self.name!r}: no replica answered")
+        analyzed = self.replicas.any_shard("text_source", (text,))  # any shard analyzes alike
+        return self._related(analyzed, limit, filters, include_duplicates, None)
 
     def _related(
         self,

@@ -212,6 +212,15 @@ class Fanout:
                 ask(shard, candidates)
         return answers, sorted(missing)
 
+    def any_shard(self, method: str, args: tuple[Any, ...]) -> Any:
+        """The answer of the first shard one of whose replicas answers, for work every shard does
+        alike (parsing, analysis); ``ClusterError`` when none does."""
+        for shard in range(self.layout.shards):
+            answers, _ = self.gather(method, lambda _: args, [shard])
+            if answers:
+                return answers[shard]
+        raise ClusterError(f"index {self.name!r}: no replica answered")
+
     def everywhere(self, method: str, args: Callable[[int], tuple[Any, ...]]) -> dict[int, Any]:
         """``gather`` for a call that needs every shard (counts, ``info``): a missing shard is an error."""
         answers, missing = self.gather(method, args)

@@ -86,15 +86,8 @@ class ClusterSource:
     def stems(self, words: Sequence[str]) -> list[str | None]:
         asked = [word for word in words if ("stems", word) not in self._known]
         if asked:
-            for shard in range(self._replicas.layout.shards):  # every shard analyzes alike: the first that answers
-                answers, _ = self._replicas.gather("spelling_evidence", lambda _: ("stems", asked), [shard])
-                if answers:
-                    self._known.update(
-                        (("stems", word), stem) for word, stem in zip(asked, answers[shard], strict=True)
-                    )
-                    break
-            else:
-                raise ClusterError("no replica answered")
+            found = self._replicas.any_shard("spelling_evidence", ("stems", asked))  # every shard analyzes alike
+            self._known.update((("stems", word), stem) for word, stem in zip(asked, found, strict=True))
         return [self._known["stems", word] for word in words]
 
 
@@ -115,12 +108,9 @@ class ClusterSpellings:
         """The answers every shard is given for a search, or None when it joins no spelling."""
         if not options.variants:
             return None
-        for shard in range(self._replicas.layout.shards):  # any shard parses and analyzes alike
-            asked, _ = self._replicas.gather("spelling_questions", lambda _: (query, options), [shard])
-            if asked:
-                questions: GivenSpellings = asked[shard]
-                break
-        else:
+        try:  # any shard parses and analyzes alike
+            questions: GivenSpellings = self._replicas.any_shard("spelling_questions", (query, options))
+        except ClusterError:
             return None
         if not questions.asked_words and not questions.asked_pairs:
             return GivenSpellings()

@@ -404,10 +404,10 @@ class Index(LastReleaseNames):
             ['ترامب']
         """
         snapshot = self.snapshot()
-        tokens = list(self.analyzer.tokens(word))
-        stem = tokens[0].stem if len(tokens) == 1 else None
+        token = snapshot.one_word(word)
+        stem = token.stem if token is not None else None
         root = self.analyzer.root(stem) if stem else ""
-        judged = snapshot.spelling_judge().judged(tokens[0].normalized) if stem else []
+        judged = snapshot.spelling_judge().judged(token.normalized) if token is not None and stem else []
         return word_variants(snapshot, snapshot.variants(), word, stem, root, WIDEN_BELOW, judged)
 
     # --- writing ----------------------------------------------------------

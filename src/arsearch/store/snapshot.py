@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..analysis import Analyzer
+from ..analysis import Analyzer, Token
 from ..analysis.synonyms import SynonymTable
 from ..analysis.tokenize import written_forms, written_otherwise
 from ..derived.topics import TopicModel
@@ -169,9 +169,14 @@ class Snapshot:
         """What the spelling judge reads of this commit."""
         return SnapshotSource(self.view, self.spelling, self._term_of)
 
+    def one_word(self, text: str) -> Token | None:
+        """The token of a text that is one word (None for several words, or none)."""
+        tokens = list(self.analyzer.tokens(text))
+        return tokens[0] if len(tokens) == 1 else None
+
     def _term_of(self, form: str) -> str | None:
-        tokens = list(self.analyzer.tokens(form))
-        return tokens[0].stem if len(tokens) == 1 else None
+        token = self.one_word(form)
+        return token.stem if token is not None else None
 
     def topic_model(self) -> TopicModel | None:
         """The index's topic model (re-read when a writer refits it), or None."""

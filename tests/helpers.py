@@ -78,3 +78,18 @@ class Prefixed(Step):
 
     def options(self) -> dict[str, Any]:
         return {"prefix": self.prefix}
+
+
+def articles_per_word(words: list[str], sentence: str, each: int = 3) -> list[dict[str, str]]:
+    """``each`` articles per word (ids ``word-0``, ``word-1``...), the word once in each, in
+    ``sentence`` at ``{}``: enough that a search for it is not widened to its root (``WIDEN_BELOW``)."""
+    return [
+        {"id": f"{word}-{number}", "title": f"خبر رقم {number}", "text": sentence.format(word)}
+        for word in dict.fromkeys(words)
+        for number in range(each)
+    ]
+
+
+def word_of(article_id: str) -> str:
+    """The word an ``articles_per_word`` article was made for."""
+    return article_id.rsplit("-", 1)[0]

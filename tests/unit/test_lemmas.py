@@ -16,6 +16,7 @@ from arsearch.analysis.dictionary import lemma_of
 from arsearch.cli import main
 from arsearch.engine.compile import Ranking
 from arsearch.web import create_app
+from helpers import articles_per_word, word_of
 
 #: (singular, plural): the plural is the only form in its articles
 PLURALS = [
@@ -56,13 +57,9 @@ def test_the_lemma_table_reads_words_after_a_proclitic() -> None:
 
 
 def articles() -> list[dict[str, str]]:
-    made = []
-    for singular, plural in PLURALS:
-        for form in (singular, plural):
-            for number in range(3):
-                made.append({"id": f"{form}-{number}", "title": f"خبر رقم {number}", "text": f"تحدث {form} عن الخطة"})
-    made.append({"id": "root-only", "title": "سفارة", "text": "افتتحت السفارة مقرها"})  # root سفر, not a form of سفير
-    return made
+    made = articles_per_word([form for pair in PLURALS for form in pair], "تحدث {} عن الخطة")
+    # root سفر, not a form of سفير
+    return [*made, {"id": "root-only", "title": "سفارة", "text": "افتتحت السفارة مقرها"}]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +70,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
 
 
 def found(index: Index, query: str, **options: object) -> set[str]:
-    return {hit.id.rsplit("-", 1)[0] for hit in index.search(query, limit=50, collapse=False, **options).hits}
+    return {word_of(hit.id) for hit in index.search(query, limit=50, collapse=False, **options).hits}
 
 
 @pytest.mark.parametrize(("singular", "plural"), PLURALS)
@@ -83,7 +80,7 @@ def test_singular_and_plural_find_each_other_at_the_lemma_level(index: Index, si
         assert found(index, typed, match="lemma") == {typed, other}
         assert found(index, typed, ranking=Ranking(lemma_boost=0.5)) == {typed, other}
         hits = index.search(typed, limit=50, collapse=False, ranking=Ranking(lemma_boost=0.5)).hits
-        assert [hit.id.rsplit("-", 1)[0] for hit in hits][:3] == [typed] * 3  # the form typed first
+        assert [word_of(hit.id) for hit in hits][:3] == [typed] * 3  # the form typed first
 
 
 @pytest.mark.parametrize(("singular", "plural"), PLURALS)
@@ -118,7 +115,7 @@ def test_lemma_and_match_through_the_cli(index: Index) -> None:
     runner = CliRunner()
     shown = runner.invoke(main, ["search", "مفرد:سفير", "--json", "--all-copies", "--index", str(index.path)])
     assert shown.exit_code == 0, shown.output
-    ids = {hit["id"].rsplit("-", 1)[0] for hit in orjson.loads(shown.output)["hits"]}
+    ids = {word_of(hit["id"]) for hit in orjson.loads(shown.output)["hits"]}
     assert ids == {"سفير", "السفراء"}
     word = runner.invoke(main, ["search", "سفير", "--match", "word", "--json", "--index", str(index.path)])
     assert orjson.loads(word.output)["total"] == 3
@@ -130,7 +127,7 @@ def test_lemma_and_match_through_http(index: Index) -> None:
     with TestClient(create_app(index)) as client:
         answer = client.get("/search", params={"q": "lemma:مشروع", "collapse": "false", "limit": 50})
         assert answer.status_code == 200
-        assert {hit["id"].rsplit("-", 1)[0] for hit in answer.json()["hits"]} == {"مشروع", "مشاريع"}
+        assert {word_of(hit["id"]) for hit in answer.json()["hits"]} == {"مشروع", "مشاريع"}
         word = client.get("/search", params={"q": "مشاريع", "match": "word"}).json()
         assert word["total"] == 3
         wrong = client.get("/search", params={"q": "مشاريع", "match": "lemmas"})

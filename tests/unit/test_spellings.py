@@ -22,6 +22,7 @@ from arsearch.analysis.spelling import (
     spelling_terms,
 )
 from arsearch.cli import main
+from helpers import articles_per_word, word_of
 
 
 @pytest.mark.parametrize(
@@ -105,11 +106,7 @@ NATIVE = {word for pair in SPELLINGS[3:] for word in pair}  # a pair with a nati
 
 
 def articles() -> list[dict[str, str]]:
-    made = []
-    for spelling in dict.fromkeys(word for pair in SPELLINGS for word in pair):
-        for number in range(3):
-            made.append({"id": f"{spelling}-{number}", "title": f"خبر رقم {number}", "text": f"قال {spelling} اليوم"})
-    return made
+    return articles_per_word([word for pair in SPELLINGS for word in pair], "قال {} اليوم")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +122,7 @@ def test_names_meet_and_native_words_stay_apart_on_a_small_index(small: Index, f
     for typed, other in ((first, second), (second, first)):
         found = small.variants(typed)
         assert (other in found.searched) is not native
-        ids = {hit.id.rsplit("-", 1)[0] for hit in small.search(typed, limit=20, collapse=False).hits}
+        ids = {word_of(hit.id) for hit in small.search(typed, limit=20, collapse=False).hits}
         assert ids == ({typed} if native else {typed, other})
         judged = {judgement.other: judgement for judgement in found.judged}
         if native:  # not judged at all (other letters), or judged and kept apart
@@ -136,7 +133,7 @@ def test_names_meet_and_native_words_stay_apart_on_a_small_index(small: Index, f
 
 def test_the_typed_spelling_ranks_first(small: Index) -> None:
     hits = small.search("ترمب", limit=10, collapse=False).hits
-    assert [hit.id.rsplit("-", 1)[0] for hit in hits] == ["ترمب"] * 3 + ["ترامب"] * 3
+    assert [word_of(hit.id) for hit in hits] == ["ترمب"] * 3 + ["ترامب"] * 3
     assert small.search("ترمب", variants=False).total == 3
 
 

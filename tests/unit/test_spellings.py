@@ -17,9 +17,12 @@ from arsearch.analysis.spelling import (
     MIN_LETTERS,
     SPELLING_LETTERS,
     known_native,
+    letter_edits,
     spelling_key,
     spelling_term,
     spelling_terms,
+    with_proclitics,
+    without_proclitics,
 )
 from arsearch.cli import main
 from helpers import articles_per_word, word_of
@@ -74,8 +77,32 @@ def test_a_long_vowel_added_inside_leaves_the_key(form: str, at: int, vowel: str
         and not form.startswith("ال")
         and len({form[at - 1].translate(SPELLING_LETTERS), form[at].translate(SPELLING_LETTERS)}) == 2
         and form[at - 1] + form[at] != "تش"
+        and "تش" not in form  # شتش is شش once تش is ش, one letter: a vowel between them makes it two
     )
     assert spelling_key(form[:at] + vowel + form[at:]) == key
+
+
+@given(st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويءئؤة", min_size=MIN_LETTERS, max_size=10), st.booleans())
+def test_a_word_after_a_proclitic_is_the_word_without_it(form: str, article: bool) -> None:
+    form = "ال" + form if article else form
+    assume(not form.startswith(("و", "ف", "ب", "ك", "ل")))
+    after = with_proclitics(form)
+    assert after and len(set(after)) == len(after)
+    assert all(form in without_proclitics(word) for word in after)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "edits"),
+    [
+        ("توغو", "توجو", 1),  # one letter of a group
+        ("ترامب", "ترمب", 1),  # a long vowel
+        ("الكونغرس", "كونجرس", 1),  # the article set aside
+        ("جوجل", "قوقل", 2),
+        ("توغو", "طوكيو", 3),  # Togo and Tokyo share a key: three places apart
+    ],
+)
+def test_letter_edits_count_every_difference(first: str, second: str, edits: int) -> None:
+    assert letter_edits(first, second) == letter_edits(second, first) == edits
 
 
 def test_latin_digits_and_short_words_have_no_key() -> None:
@@ -172,3 +199,40 @@ def test_the_variants_command_says_why(small: Index) -> None:
 def test_words_the_dictionarys_table_knows_as_native_get_no_spelling_terms(form: str, native: bool) -> None:
     assert known_native(form) is native
     assert (spelling_terms(form) == "") is native
+
+
+def test_a_name_after_a_proclitic_its_stem_keeps_is_found(tmp_path: Path) -> None:
+    """The light stemmer does not cut a name's first letter (لندن), so وتوغو is a term of its own;
+    a search for توغو (or its other spelling توجو) finds it too, and not طوكيو, three letters away."""
+    found_in = {
+        "bare": "مباراة توغو اليوم",
+        "after": "بين غانا وتوغو اليوم",
+        "other": "منتخب توجو اليوم",
+        "tokyo": "بورصة طوكيو اليوم",
+    }
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": f"{name}-{n}", "text": text} for name, text in found_in.items() for n in range(3)])
+        for typed in ("توغو", "توجو"):
+            ids = {word_of(hit.id) for hit in index.search(typed, limit=20, collapse=False).hits}
+            assert ids == {"bare", "after", "other"}, typed
+        judged = {judgement.other: judgement for judgement in index.variants("توغو").judged}
+        assert judged["وتوغو"].reason.startswith("the word after a proclitic")
+        assert "طوكيو" not in judged  # not judged at all: too many letters apart
+        hit = index.search("توغو", limit=20, collapse=False).hits
+        after = next(h for h in hit if word_of(h.id) == "after")
+        assert "[وتوغو]" in after.snippets[0].text
+
+
+def test_a_rare_spelling_is_judged_past_the_commoner_inflections(tmp_path: Path) -> None:
+    """A loanword written many ways, with endings (one term for several, judged once): its rare
+    spelling is still reached, however many commoner forms come before it."""
+    inflected = ["أيديولوجيا", "الأيديولوجيا", "أيديولوجية", "الأيديولوجية", "أيديولوجي", "الأيديولوجي"]
+    spelled = ["إيديولجيا", "ايديلوجيا", "أديولوجيا", "أيديولوجا"]  # other spellings, commoner too
+    common = enumerate(inflected + spelled)
+    records = [{"id": f"common-{n}-{i}", "text": f"عن {word} اليوم"} for i, word in common for n in range(4)]
+    records += [{"id": f"rare-{n}", "text": "عن أيدولوجيا اليوم"} for n in range(3)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add(records, fit_topics="off")
+        assert "ايدولوجيا" in index.variants("أيديولوجيا").searched
+        found = {hit.id for hit in index.search("أيديولوجيا", limit=100, collapse=False).hits}
+        assert {f"rare-{n}" for n in range(3)} <= found

@@ -92,8 +92,25 @@ def vowel_edits(first: str, second: str) -> int:
         >>> vowel_edits("ترامب", "ترمب"), vowel_edits("مايكروسوفت", "ميكروسوفت"), vowel_edits("الصين", "اولسون")
         (1, 1, 2)
     """
-    a, b = spelling_letters(first) or first, spelling_letters(second) or second
-    # edit distance with adjacent swaps (optimal string alignment), over two short strings
+    return _edit_distance(spelling_letters(first) or first, spelling_letters(second) or second)
+
+
+def letter_edits(first: str, second: str) -> int:
+    """How many letters must be added, dropped, changed or moved to make one spelling the other, the
+    article set aside: every difference counts, long vowels and letters of one group alike
+    (توجو/توغو 1, جوجل/قوقل 2, توغو/طوكيو 3). Two spellings of a name mostly differ in one or two places;
+    words of one key that differ in more are mostly two words (Togo, Tokyo).
+
+    مثال::
+
+        >>> letter_edits("الكونغرس", "كونجرس"), letter_edits("توغو", "طوكيو")
+        (1, 3)
+    """
+    return _edit_distance(*(form[2:] if form.startswith("ال") else form for form in (first, second)))
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Edit distance with adjacent swaps (optimal string alignment), over two short strings."""
     rows = [list(range(len(b) + 1))]
     for i in range(1, len(a) + 1):
         row = [i] + [0] * len(b)
@@ -141,6 +158,20 @@ def _cuts(form: str) -> list[tuple[int, bool]]:
         for prefix in prefixes
         if form.startswith(prefix) and len(form) > len(prefix)
     ]
+
+
+def with_proclitics(form: str) -> list[str]:
+    """The words ``form`` is after a proclitic (each ``without_proclitics`` gives ``form`` back): و ب ف ك ل
+    and their pairs before a word, وال بال لل... before one with the article.
+
+    مثال::
+
+        >>> with_proclitics("توغو")[:3], with_proclitics("الكونغرس")[:3]
+        (['وتوغو', 'فتوغو', 'بتوغو'], ['والكونغرس', 'فالكونغرس', 'بالكونغرس'])
+    """
+    if form.startswith("ال") and len(form) > MIN_LETTERS:
+        return [prefix + form[2:] for prefix in ARTICLE_PREFIXES if prefix != "ال"]
+    return [prefix + form for prefix in AMBIGUOUS_PREFIXES]
 
 
 def without_proclitics(form: str) -> list[str]:
@@ -209,6 +240,7 @@ __all__ = [
     "MIN_LETTERS",
     "SPELLING_LETTERS",
     "known_native",
+    "letter_edits",
     "parse_spelling_term",
     "python_spelling_key",
     "spelling_key",
@@ -217,5 +249,6 @@ __all__ = [
     "spelling_term",
     "spelling_terms",
     "vowel_edits",
+    "with_proclitics",
     "without_proclitics",
 ]

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..analysis.spelling import spelling_prefix, without_proclitics
+from ..analysis.spelling import spelling_prefix, with_proclitics, without_proclitics
 from ..derived.variants import GivenSpellings, SpellingJudge
 from ..engine.queries import EngineQuery
 from ..errors import ClusterError
@@ -57,16 +57,17 @@ class ClusterSource:
 
     def prefetch(self, forms: Sequence[str]) -> None:
         """Ask the shards at once what judging ``forms`` reads most (their key-mates, and the article
-        counts and terms of their forms without a proclitic and of their halves): three round trips
-        for a whole query rather than several per word."""
+        counts and terms of their forms without a proclitic, after one, and of their halves): three
+        round trips for a whole query rather than several per word."""
         prefixes = {prefix for form in forms if (prefix := spelling_prefix(form)) is not None}
         missing = sorted(prefix for prefix in prefixes if ("spelled", prefix) not in self._known)
         if missing:
             self._spelled(missing)
         words = {word for form in forms for word in (form, *without_proclitics(form))}
+        after = sorted({word for form in words for word in with_proclitics(form)})
         halves = {half for form in forms for at in range(3, len(form) - 2) for half in (form[:at], form[at:])}
-        self.articles(sorted(words | halves))
-        self.stems(sorted(halves))
+        counts = dict(zip(after, self.articles([*after, *sorted(words | halves)]), strict=False))
+        self.stems(sorted(halves | words | {word for word in after if counts[word]}))
 
     def articles(self, words: Sequence[str]) -> list[int]:
         asked = [word for word in words if ("articles", word) not in self._known]

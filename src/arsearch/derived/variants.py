@@ -42,7 +42,7 @@ the candidates of a word and the evidence for each.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -55,10 +55,12 @@ from ..analysis.spelling import (
     LONG_VOWELS,
     MIN_LETTERS,
     known_native,
+    letter_edits,
     parse_spelling_term,
     spelling_prefix,
     spelling_term,
     vowel_edits,
+    with_proclitics,
     without_proclitics,
 )
 from ..analysis.stem import is_arabic_word, is_dictionary_root, root_of
@@ -350,12 +352,16 @@ MAX_SHARED = 0.5
 TOGETHER_FROM = 3
 #: Most other spellings of a word judged (the commonest): a short key can be shared by dozens of words.
 MAX_JUDGED = 8
-#: Most long vowels two spellings differ by (``analysis.spelling.vowel_edits``), and the shortest key.
+#: Most long vowels two spellings differ by (``analysis.spelling.vowel_edits``), most differences in
+#: all (``letter_edits``: توغو/توجو 1, توغو/طوكيو 3), and the shortest key.
 MAX_VOWEL_EDITS = 1
+MAX_LETTER_EDITS = 2
 MIN_KEY = 3
 #: Shortest half of a compound written as one word or two (أبو ظبي، نيو يورك، لاب توب).
 MIN_HALF = 3
 EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
+#: The kind of a judgement's other side when it is the word itself after a proclitic (وتوغو for توغو).
+AFTER_PROCLITIC = "after a proclitic"
 
 
 @dataclass(frozen=True)
@@ -390,6 +396,8 @@ class Judgement:
 
     @property
     def reason(self) -> str:
+        if self.kinds[1] == AFTER_PROCLITIC and self.accepted:
+            return "the word after a proclitic its light stem keeps (names are not cut: لندن is no ل + ندن)"
         if "native" in self.kinds:
             word = self.written[self.kinds.index("native")]
             return f"an Arabic word ({word}: a native word in the dictionary)"
@@ -557,36 +565,74 @@ class SpellingJudge:
 
     def _judge(self, form: str) -> list[Judgement]:
         spellings = self.spellings(form)
-        close = [other for other in spellings if other != form and vowel_edits(form, other) <= MAX_VOWEL_EDITS]
+        close = [
+            other
+            for other in spellings
+            if other != form
+            and vowel_edits(form, other) <= MAX_VOWEL_EDITS
+            and letter_edits(form, other) <= MAX_LETTER_EDITS
+        ]
         others = sorted(close, key=lambda other: (-spellings[other], other))
         splits = self._splits(form) if len(form) >= 2 * MIN_HALF else []
-        if not others and not splits:
+        after, after_stems = self._after_proclitics(form) if spellings else ([], ())
+        if not others and not splits and not after:
             return []  # the dictionary is not asked: nothing to judge
         if known_native(form):  # the dictionary's table knows it (and no spelling of it is indexed)
             written, kind = form, "native"
+        elif not others and not splits:
+            written, kind = self._written_form(form), "not looked up"  # the table is enough for itself
         else:
             written = self._written_form(form)
             kind = kind_of(written)
         judgements = [] if kind == "native" else self._split(form, written, kind, splits)
-        for other in others[:MAX_JUDGED]:
+        if after:
+            judgements.append(
+                Judgement(form, "، ".join(after), after_stems, (written, after[0]), (kind, AFTER_PROCLITIC), 0, 0)
+            )
+        seen = set(self._stems(form, written))
+        for other in others:
+            if len(judgements) - len(splits) - bool(after) >= MAX_JUDGED:
+                break
+            other_written = self._written_form(other)
+            stems = self._stems(other, other_written)
+            if seen.issuperset(stems):
+                continue  # an inflection of a spelling judged already (or of the word itself): no new term
+            seen.update(stems)
             if kind == "native":  # nothing is merged with it: the others need no look-up
-                other_written, other_kind, together = other, "not looked up", 0
+                other_kind, together = "not looked up", 0
             else:
-                other_written = self._written_form(other)
                 other_kind = kind_of(other_written)
                 together = self._together(form, other)
-            judgements.append(
-                Judgement(
-                    form,
-                    other,
-                    self._stems(other, other_written) if kind != "native" else (),
-                    (written, other_written),
-                    (kind, other_kind),
-                    together,
-                    min(spellings.get(form, 0), spellings[other]),
-                )
+            judgement = Judgement(
+                form,
+                other,
+                stems if kind != "native" else (),
+                (written, other_written),
+                (kind, other_kind),
+                together,
+                min(spellings.get(form, 0), spellings[other]),
             )
+            if judgement.accepted:  # its forms after a proclitic too (وتوغو for توغو)
+                judgement = replace(judgement, stems=(*stems, *self._after_proclitics(other)[1]))
+            judgements.append(judgement)
         return judgements
+
+    def _after_proclitics(self, form: str) -> tuple[list[str], tuple[str, ...]]:
+        """The index's words that are ``form`` after a proclitic its light stem keeps (وتوغو، لكرستيان:
+        the stemmer does not cut a name's first letter), and their terms; not the words the
+        dictionary's table knows as native (وزير is no و + زير)."""
+        words = [word for word in with_proclitics(form) if not known_native(word)]
+        held = [word for word, articles in zip(words, self._source.articles(words), strict=True) if articles]
+        if not held:
+            return [], ()
+        own = self._source.stems([form])[0]
+        if own is None:
+            return [], ()
+        # a term that is the proclitic and the word's own term (لكرستي); not one the stemmer cut into
+        # the word (وكرستيان → رستي)
+        terms = zip(held, self._source.stems(held), strict=True)
+        kept = [(word, stem) for word, stem in terms if stem and stem != own and stem.endswith(own)]
+        return [word for word, _ in kept], tuple(dict.fromkeys(stem for _, stem in kept))
 
     def _stems(self, form: str, written: str) -> tuple[str, ...]:
         """The index terms of a spelling: as written, and, for a final ه, as if written ة (a stemmer

@@ -40,6 +40,8 @@ MIN_LETTERS = 4
 KEY_SEPARATOR = "_"
 #: the proclitics a word may carry, longest first
 _PROCLITICS = sorted({*ARTICLE_PREFIXES, *AMBIGUOUS_PREFIXES}, key=lambda prefix: (-len(prefix), prefix))
+#: the article with a proclitic before it (وال، بال، لل...)
+_ARTICLE_AFTER_PROCLITIC = tuple(prefix for prefix in ARTICLE_PREFIXES if prefix != "ال")
 _DOUBLED = re.compile(r"(.)\1+")
 _WITHOUT_LONG_VOWELS = str.maketrans(dict.fromkeys(LONG_VOWELS))
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
@@ -148,13 +150,14 @@ _PROCLITICS_BY_LETTER = {
 }
 
 
-def _cuts(form: str) -> list[tuple[int, bool]]:
-    """Where a proclitic of ``form`` ends, and whether it holds the article (وال، لل)."""
+def _cuts(form: str) -> list[tuple[int, str]]:
+    """Where a proclitic of ``form`` ends, and what the word without it starts with instead: ال for
+    one that holds the article (وال، لل), else nothing."""
     prefixes = _PROCLITICS_BY_LETTER.get(form[:1])
     if not prefixes:
         return []
     return [
-        (len(prefix), prefix in ARTICLE_PREFIXES)
+        (len(prefix), "ال" if prefix in ARTICLE_PREFIXES else "")
         for prefix in prefixes
         if form.startswith(prefix) and len(form) > len(prefix)
     ]
@@ -170,7 +173,7 @@ def with_proclitics(form: str) -> list[str]:
         (['وتوغو', 'فتوغو', 'بتوغو'], ['والكونغرس', 'فالكونغرس', 'بالكونغرس'])
     """
     if form.startswith("ال") and len(form) > MIN_LETTERS:
-        return [prefix + form[2:] for prefix in ARTICLE_PREFIXES if prefix != "ال"]
+        return [prefix + form[2:] for prefix in _ARTICLE_AFTER_PROCLITIC]
     return [prefix + form for prefix in AMBIGUOUS_PREFIXES]
 
 
@@ -182,11 +185,11 @@ def without_proclitics(form: str) -> list[str]:
         >>> without_proclitics("وبالكونغرس"), without_proclitics("لندن")
         (['الكونغرس', 'بالكونغرس'], ['ندن'])
     """
-    return list(dict.fromkeys(("ال" if article else "") + form[cut:] for cut, article in _cuts(form)))
+    return list(dict.fromkeys(article + form[cut:] for cut, article in _cuts(form)))
 
 
 #: The article with proclitics before it (وال، بال، لل...): a word after one is the word with ال.
-_BEFORE_ARTICLE = re.compile("|".join(sorted((p for p in ARTICLE_PREFIXES if p != "ال"), key=len, reverse=True)))
+_BEFORE_ARTICLE = re.compile("|".join(sorted(_ARTICLE_AFTER_PROCLITIC, key=len, reverse=True)))
 
 
 def known_native(form: str) -> bool:
@@ -222,9 +225,9 @@ def spelling_terms(form: str, written: str | None = None) -> str:
     written = written if written is not None and len(written) == len(form) else form
     words = [(form, written)]
     for cut, article in _cuts(form):
-        bare = ("ال" if article else "") + form[cut:]
+        bare = article + form[cut:]
         if not known_native(bare):
-            words.append((bare, ("ال" if article else "") + written[cut:]))
+            words.append((bare, article + written[cut:]))
     return " ".join(dict.fromkeys(term for word, spelled in words if (term := spelling_term(word, spelled))))
 
 

@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -529,7 +530,7 @@ class SpellingJudge:
         if not all(self._source.stems([first, second])):
             return ()  # a stop word is no half of a name (في لم is not فيلم)
         written = self._written_form(word)
-        return () if kind_of(written) == "native" else self._stems(word, written)
+        return () if kind_of(written) == "native" else self._stems([(word, written)])[0]
 
     def _splits(self, form: str) -> list[tuple[str, str, str, int]]:
         """The two words the articles also write a compound as (نيويورك → نيو يورك): each split
@@ -574,10 +575,11 @@ class SpellingJudge:
         ]
         others = sorted(close, key=lambda other: (-spellings[other], other))
         splits = self._splits(form) if len(form) >= 2 * MIN_HALF else []
-        after, after_stems = self._after_proclitics(form) if spellings else ([], ())
+        native = known_native(form)  # the dictionary's table knows it (and no spelling of it is indexed)
+        ((after, after_stems),) = self._after_proclitics([form]) if spellings and not native else [([], ())]
         if not others and not splits and not after:
             return []  # the dictionary is not asked: nothing to judge
-        if known_native(form):  # the dictionary's table knows it (and no spelling of it is indexed)
+        if native:
             written, kind = form, "native"
         elif not others and not splits:
             written, kind = self._written_form(form), "not looked up"  # the table is enough for itself
@@ -589,15 +591,19 @@ class SpellingJudge:
             judgements.append(
                 Judgement(form, "، ".join(after), after_stems, (written, after[0]), (kind, AFTER_PROCLITIC), 0, 0)
             )
-        seen = set(self._stems(form, written))
-        for other in others:
-            if len(judgements) - len(splits) - bool(after) >= MAX_JUDGED:
+        others_written = [self._written_form(other) for other in others]
+        # every other's terms at once (a cluster asks its shards once): the inflections are skipped on them
+        others_stems = self._stems([(form, written), *zip(others, others_written, strict=True)])
+        seen = set(others_stems.pop(0))
+        accepted: list[int] = []
+        judged_others = 0
+        for other, other_written, stems in zip(others, others_written, others_stems, strict=True):
+            if judged_others == MAX_JUDGED:
                 break
-            other_written = self._written_form(other)
-            stems = self._stems(other, other_written)
             if seen.issuperset(stems):
                 continue  # an inflection of a spelling judged already (or of the word itself): no new term
             seen.update(stems)
+            judged_others += 1
             if kind == "native":  # nothing is merged with it: the others need no look-up
                 other_kind, together = "not looked up", 0
             else:
@@ -612,33 +618,43 @@ class SpellingJudge:
                 together,
                 min(spellings.get(form, 0), spellings[other]),
             )
-            if judgement.accepted:  # its forms after a proclitic too (وتوغو for توغو)
-                judgement = replace(judgement, stems=(*stems, *self._after_proclitics(other)[1]))
+            if judgement.accepted:
+                accepted.append(len(judgements))
             judgements.append(judgement)
+        # the accepted spellings' forms after a proclitic too (وتوغو for توغو), asked at once
+        after_accepted = self._after_proclitics([judgements[number].other for number in accepted])
+        for number, (_, more) in zip(accepted, after_accepted, strict=True):
+            judgements[number] = replace(judgements[number], stems=(*judgements[number].stems, *more))
         return judgements
 
-    def _after_proclitics(self, form: str) -> tuple[list[str], tuple[str, ...]]:
-        """The index's words that are ``form`` after a proclitic its light stem keeps (وتوغو، لكرستيان:
-        the stemmer does not cut a name's first letter), and their terms; not the words the
-        dictionary's table knows as native (وزير is no و + زير)."""
-        words = [word for word in with_proclitics(form) if not known_native(word)]
-        held = [word for word, articles in zip(words, self._source.articles(words), strict=True) if articles]
-        if not held:
-            return [], ()
-        own = self._source.stems([form])[0]
-        if own is None:
-            return [], ()
-        # a term that is the proclitic and the word's own term (لكرستي); not one the stemmer cut into
-        # the word (وكرستيان → رستي)
-        terms = zip(held, self._source.stems(held), strict=True)
-        kept = [(word, stem) for word, stem in terms if stem and stem != own and stem.endswith(own)]
-        return [word for word, _ in kept], tuple(dict.fromkeys(stem for _, stem in kept))
+    def _after_proclitics(self, forms: Sequence[str]) -> list[tuple[list[str], tuple[str, ...]]]:
+        """For each form, the index's words that are the form after a proclitic its light stem keeps
+        (وتوغو، لكرستيان: the stemmer does not cut a name's first letter), and their terms; not the
+        words the dictionary's table knows as native (وزير is no و + زير)."""
+        candidates = [[word for word in with_proclitics(form) if not known_native(word)] for form in forms]
+        asked = [word for words in candidates for word in words]
+        articles = dict(zip(asked, self._source.articles(asked), strict=True)) if asked else {}
+        held = [[word for word in words if articles[word]] for words in candidates]
+        terms = sorted({*forms, *(word for words in held for word in words)}) if any(held) else []
+        term_of = dict(zip(terms, self._source.stems(terms), strict=True)) if terms else {}
+        found = []
+        for form, words in zip(forms, held, strict=True):
+            own = term_of.get(form)
+            # a term that is the proclitic and the word's own term (لكرستي); not one the stemmer cut
+            # into the word (وكرستيان → رستي)
+            kept = [
+                (word, term) for word in words if own and (term := term_of[word]) and term != own and term.endswith(own)
+            ]
+            found.append(([word for word, _ in kept], tuple(dict.fromkeys(term for _, term in kept))))
+        return found
 
-    def _stems(self, form: str, written: str) -> tuple[str, ...]:
-        """The index terms of a spelling: as written, and, for a final ه, as if written ة (a stemmer
-        reads ة; the normalized form has it as ه, and ``written`` is the commonest spelling only)."""
-        spellings = (written, form[:-1] + "ة") if form.endswith("ه") else (written,)
-        return tuple(dict.fromkeys(stem for stem in self._source.stems(spellings) if stem))
+    def _stems(self, spellings: Sequence[tuple[str, str]]) -> list[tuple[str, ...]]:
+        """The index terms of each spelling (its normalized form, and how it is written): as written,
+        and, for a final ه, as if written ة (a stemmer reads ة; the normalized form has it as ه, and
+        the written form is the commonest spelling only)."""
+        asked = [(written, form[:-1] + "ة") if form.endswith("ه") else (written,) for form, written in spellings]
+        found = iter(self._source.stems([word for words in asked for word in words]))
+        return [tuple(dict.fromkeys(stem for stem in islice(found, len(words)) if stem)) for words in asked]
 
     def _together(self, form: str, other: str) -> int:
         """Articles holding both words (as they are, or after a proclitic)."""

@@ -9,7 +9,7 @@ totals agree, and the mean overlap of the top 10; each twice, with the term
 statistics of every shard (the default) and with each shard's own
 (``global_statistics=False``). With 2 worker nodes, the relevance sets
 (``../shared/eval``) are also indexed both ways and scored with
-``eval_relevance``'s measures: the cluster's figures against the local index's.
+``arsearch.evaluation``'s measures: the cluster's figures against the local index's.
 
 All nodes share this machine's cores, so the build rate measures arsearch's
 cluster path (reading, routing, Ray calls, per-shard commits) on the same
@@ -39,9 +39,8 @@ from ray.cluster_utils import Cluster
 from _common import SAUDINEWSNET, SHARED, print_report, read_jsonl_gz, require
 from arsearch import Index
 from arsearch.cluster import ClusterIndex, build_cluster
-from arsearch.engine.compile import Ranking
+from arsearch.evaluation import MEASURES, ranked_run, read_test_set, scores
 from bench_query import SEED, percentile, timed, title_queries
-from eval_relevance import MEASURES, evaluate, read_qrels, read_topics, run_topics
 
 EVAL_SETS = ("qqa23-train", "arcd-train")
 
@@ -117,7 +116,7 @@ def relevance_rows(address: str, directory: Path, shards: int) -> list[dict[str,
         if not (set_dir / "docs.jsonl").is_file():
             print(f"skipped {name}: {set_dir} is missing")
             continue
-        topics, qrels = read_topics(set_dir / "topics.tsv"), read_qrels(set_dir / "qrels.txt")
+        test_set = read_test_set(set_dir)
         local = Index.create(directory / name / "local")
         local.add(
             (orjson.loads(line) for line in (set_dir / "docs.jsonl").read_bytes().splitlines() if line.strip()),
@@ -132,8 +131,8 @@ def relevance_rows(address: str, directory: Path, shards: int) -> list[dict[str,
         )
         own = ClusterIndex(cluster_index.layout, global_statistics=False)
         for label, searched in (("local Index", local), ("cluster, own stats", own), ("cluster", cluster_index)):
-            scores = evaluate(run_topics(searched, topics, Ranking()), qrels)
-            rows.append({"set": name, "run": label, **{key: round(value, 4) for key, value in scores.items()}})
+            measured = scores(ranked_run(searched, test_set.topics), test_set.qrels)
+            rows.append({"set": name, "run": label, **{key: round(value, 4) for key, value in measured.items()}})
         local.close()
     for row in rows:
         base = next(other for other in rows if other["set"] == row["set"] and other["run"] == "local Index")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .analysis import Analyzer, Token, analyze
     from .engine.compile import Ranking
     from .errors import ArsearchError
+    from .evaluation import Evaluation, evaluate
     from .index import AddReport, ImportOptions, Index, IndexInfo, Problem, SearchIndex, index_path_for
     from .maintenance import CheckReport, RepairReport, check_index, repair_index
     from .records.articles import Article, ArticleError
@@ -37,6 +38,8 @@ _HOMES = {
     "analyze": ".analysis",
     "Ranking": ".engine.compile",
     "ArsearchError": ".errors",
+    "Evaluation": ".evaluation",
+    "evaluate": ".evaluation",
     "AddReport": ".index",
     "ImportOptions": ".index",
     "Index": ".index",
@@ -78,6 +81,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "CheckReport",
+    "Evaluation",
     "Hit",
     "ImportOptions",
     "Index",
@@ -93,6 +97,7 @@ __all__ = [
     "__version__",
     "analyze",
     "check_index",
+    "evaluate",
     "index_path_for",
     "read_records",
     "repair_index",

@@ -65,6 +65,11 @@ class ClusterError(ArsearchError):
     unknown there, or every replica of a shard that a write or count needs is down."""
 
 
+class EvaluationSetError(ArsearchError, ValueError):
+    """A relevance test set (``arsearch eval``) that cannot be read: the message names the file
+    and line, and what is wrong."""
+
+
 class BadRecord(Protocol):
     """Where a bad record is and what is wrong with it (``store.Problem``)."""
 

@@ -1,7 +1,7 @@
 """Every shell and Python example of the README and docs/ runs as written (issue 32).
 
 Each document gets a sandbox of its own holding the bundled sample under the names its examples
-use (``articles.jsonl.gz``, ``news.jsonl.gz``, ``more.csv``, ``feed.json``, ``samples/news.jsonl``)
+use (``articles.jsonl.gz``, ``news.jsonl.gz``, ``more.csv``, ``feed.json``, ``samples/news.jsonl``, ``samples/eval``)
 and ``indexes/news`` built from it; its examples run there one after the other, as a reader would:
 
 - ``console`` blocks: each ``$`` line is a command (a trailing ``\\`` continues it); the lines after
@@ -90,6 +90,7 @@ def make_sandbox(where: Path) -> Path:
     where.mkdir(parents=True)
     (where / "samples").mkdir()
     shutil.copy(SAMPLE, where / "samples" / "news.jsonl")
+    shutil.copytree(SAMPLE.parent / "eval", where / "samples" / "eval")
     data = SAMPLE.read_bytes()
     for name in ("articles.jsonl.gz", "news.jsonl.gz"):
         (where / name).write_bytes(gzip.compress(data))

@@ -13,8 +13,10 @@ from ..analysis import PROFILES, Token, analyze
 from ..analysis.dictionary import Entry, look_up
 from ..derived import topics
 from ..engine import ENGINES
+from ..evaluation import MEASURES, evaluate, trec_run_lines
 from ..index import ImportOptions, Index, default_index_path, protected_words
 from ..maintenance import check_index, repair_index
+from ..query import MATCH_LEVELS, MatchLevel
 from ..records.ingest import ReadProgress, read_records
 from ..related import RelatedArticle
 from ..search.options import MAX_LIMIT
@@ -437,6 +439,72 @@ def variants_command(word: str, index_path: Path | None, as_json: bool) -> None:
         click.echo("spellings of the same letters, judged by the dictionary and the index's words:")
     for judgement in found.judged:
         click.echo(f"  {judgement.written[1]}  {judgement.reason}")
+
+
+@main.command("eval")
+@click.argument("test_set", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Search this index as it is [default: a temporary index of the set's docs.jsonl].",
+)
+@click.option(
+    "--distract",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Articles added to the temporary index that no topic is judged on; repeat for more.",
+)
+@click.option(
+    "--level",
+    "levels",
+    type=click.Choice(MATCH_LEVELS),
+    multiple=True,
+    help="A match level reported beside the default; repeat for more [default: every level].",
+)
+@click.option("--no-levels", is_flag=True, help="Report the default ranking only.")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="light",
+    show_default=True,
+    help="Analysis profile of the temporary index.",
+)
+@click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the default run in TREC form.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def eval_command(
+    test_set: Path,
+    index_path: Path | None,
+    distract: tuple[Path, ...],
+    levels: tuple[MatchLevel, ...],
+    no_levels: bool,
+    profile: str,
+    run_out: Path | None,
+    as_json: bool,
+) -> None:
+    """How well search ranks on TEST_SET (topics.tsv, qrels.txt, docs.jsonl): MAP@10, MRR@10,
+    nDCG@10 and Recall@100 of the default ranking and of each match level."""
+    chosen: tuple[MatchLevel, ...] = () if no_levels else levels or MATCH_LEVELS
+    if index_path is not None and (distract or profile != "light"):
+        fail("--distract and --profile build a temporary index; they do not apply to --index")
+    create: dict[str, Any] = {} if index_path is not None else {"profile": profile}
+    report = evaluate(test_set, index=index_path, distract=distract, levels=chosen, **create)
+    if run_out is not None:
+        run_out.write_text("".join(line + "\n" for line in trec_run_lines(report.run)), encoding="utf-8")
+    if as_json:
+        click.echo(dumps(report.as_dict()))
+        return
+    built = f", indexed in {report.index_seconds:.1f} s" if index_path is None else ""
+    click.echo(
+        f"{report.set}: {report.judged_topics:,} judged topics of {report.topics:,}, "
+        f"{counted(report.articles, 'article')}{built}, {report.ms_per_query:.1f} ms a query"
+    )
+    rows = [("run", *MEASURES), *((name, *(f"{got[m]:.3f}" for m in MEASURES)) for name, got in report.rows())]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 @main.group("synonyms")

@@ -14,10 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_analysis_fast_path import SAMPLE_CORPUS, corpus_sample
 
-from arsearch.analysis import Analyzer, analyzer, fingerprint
+from arsearch.analysis import Analyzer, analyzer, fingerprint, spelling
 from arsearch.analysis import words as word_cache
+from arsearch.analysis.dictionary import native_forms
 from arsearch.analysis.speedups import PURE_PYTHON_VARIABLE, CompiledCore, compiled
-from arsearch.analysis.spelling import python_spelling_key
+from arsearch.analysis.spelling import python_spelling_key, python_spelling_terms, spelling_terms
 from arsearch.analysis.tokenize import TOKEN_PATTERN
 from arsearch.engine.schema import build_document
 from arsearch.records.articles import Article
@@ -223,3 +224,39 @@ def test_spelling_keys_of_known_words() -> None:
         assert core().spelling_key(form) == python_spelling_key(form), form
     with pytest.raises(TypeError):
         core().spelling_key(None)  # type: ignore[arg-type]
+
+
+# words the dictionary's table knows as native, to be found after proclitics (والمدارس، وقال)
+NATIVE_SAMPLE = sorted(native_forms())[::500]
+PROCLITICS = ["", "و", "ف", "ب", "ك", "ل", "وب", "ول", "وال", "بال", "لل", "فلل", "وبال", "ال"]
+
+
+@needs_core
+@settings(max_examples=300)
+@given(
+    st.sampled_from(PROCLITICS),
+    st.one_of(st.sampled_from(NATIVE_SAMPLE), st.text(alphabet=ARABIC_LETTERS + "اويتش", min_size=1, max_size=10)),
+    st.booleans(),
+)
+def test_spelling_terms_are_those_of_the_python_code(proclitic: str, word: str, other_written: bool) -> None:
+    """The compiled spelling terms of any word, native or not, with or without proclitics, and
+    with its written form as long as it or not."""
+    form = proclitic + word
+    written = form.replace("ا", "أ").replace("ه", "ة") if other_written else form[:-1]
+    assert spelling_terms(form, written) == python_spelling_terms(form, written)
+    assert spelling_terms(form) == python_spelling_terms(form)
+
+
+@needs_core
+def test_spelling_terms_of_known_words() -> None:
+    cases = {
+        "ولندن": "ولندن_ولندن_ولندن لندن_لندن_لندن",
+        "والكونغرس": "ولجنجرس_والكونغرس_والكونغرس جنجرس_الكونغرس_الكونغرس",
+        "والمدارس": "",  # native after the article's proclitic
+        "وقال": "",  # native after و
+        "بكين": "بجن_بكين_بكين",  # a name is not cut into ب + a native word it is not
+    }
+    for form, terms in cases.items():
+        assert spelling_terms(form) == python_spelling_terms(form) == terms, form
+    with pytest.raises(TypeError):
+        core().spelling_terms("ولندن", "ولندن", set(), spelling._PROCLITIC_CUTS, None)  # type: ignore[arg-type]

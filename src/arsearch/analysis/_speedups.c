@@ -470,6 +470,146 @@ static PyObject *spelling_key(PyObject *module, PyObject *form) {
     return result;
 }
 
+/* --- a word's spelling terms: analysis/spelling.py's spelling_terms, by hand --------------------- */
+
+/* is_native_form: the form, or the form after ال, in the table's forms (-1 on error) */
+static int native_form(PyObject *form, PyObject *native) {
+    int found = PySet_Contains(native, form);
+    if (found != 0)
+        return found;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(form);
+    if (length < 2 || PyUnicode_READ_CHAR(form, 0) != 0x0627 || PyUnicode_READ_CHAR(form, 1) != 0x0644)
+        return 0;
+    PyObject *rest = PyUnicode_Substring(form, 2, length);
+    if (rest == NULL)
+        return -1;
+    found = PySet_Contains(native, rest);
+    Py_DECREF(rest);
+    return found;
+}
+
+static PyObject *article_string = NULL; /* "ال" */
+
+/* known_native: the form, the form after a proclitic before the article (وال، لل... as ال), or after
+ * و (for a form longer than MIN_LETTERS), native (-1 on error) */
+static int known_native(PyObject *form, PyObject *native, PyObject *before_article) {
+    int found = native_form(form, native);
+    if (found != 0)
+        return found;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(form);
+    Py_ssize_t count = PyTuple_GET_SIZE(before_article);
+    for (Py_ssize_t i = 0; i < count; i++) { /* longest first: the first that matches, as the regex */
+        PyObject *prefix = PyTuple_GET_ITEM(before_article, i);
+        Py_ssize_t matched = PyUnicode_Tailmatch(form, prefix, 0, length, -1);
+        if (matched < 0)
+            return -1;
+        if (matched) {
+            PyObject *rest = PyUnicode_Substring(form, PyUnicode_GET_LENGTH(prefix), length);
+            if (rest == NULL)
+                return -1;
+            PyObject *with_article = PyUnicode_Concat(article_string, rest);
+            Py_DECREF(rest);
+            if (with_article == NULL)
+                return -1;
+            found = native_form(with_article, native);
+            Py_DECREF(with_article);
+            if (found != 0)
+                return found;
+            break;
+        }
+    }
+    if (length > 4 && PyUnicode_READ_CHAR(form, 0) == 0x0648) { /* و, MIN_LETTERS */
+        PyObject *rest = PyUnicode_Substring(form, 1, length);
+        if (rest == NULL)
+            return -1;
+        found = native_form(rest, native);
+        Py_DECREF(rest);
+        return found;
+    }
+    return 0;
+}
+
+/* spelling_term: key _ form _ written, or nothing (NULL result, no error) for a form without a key */
+static int append_spelling_term(PyObject *terms, PyObject *form, PyObject *written) {
+    PyObject *key = spelling_key(NULL, form);
+    if (key == NULL)
+        return -1;
+    if (key == Py_None) {
+        Py_DECREF(key);
+        return 0;
+    }
+    PyObject *term = PyUnicode_FromFormat("%U_%U_%U", key, form, written);
+    Py_DECREF(key);
+    if (term == NULL)
+        return -1;
+    int seen = PySequence_Contains(terms, term);
+    int failed = seen < 0 || (!seen && PyList_Append(terms, term) < 0);
+    Py_DECREF(term);
+    return failed ? -1 : 0;
+}
+
+static PyObject *spelling_terms(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyAnySet_Check(args[2]) ||
+        !PyTuple_Check(args[3]) || !PyTuple_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "spelling_terms(form: str, written: str, native: set, "
+                                         "proclitics: tuple[tuple[str, str], ...], before_article: tuple[str, ...])");
+        return NULL;
+    }
+    PyObject *form = args[0], *native = args[2], *proclitics = args[3], *before_article = args[4];
+    int native_word = known_native(form, native, args[4]);
+    if (native_word < 0)
+        return NULL;
+    if (native_word)
+        return PyUnicode_FromStringAndSize(NULL, 0);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(form);
+    PyObject *written = PyUnicode_GET_LENGTH(args[1]) == length ? args[1] : form;
+    PyObject *terms = PyList_New(0);
+    if (terms == NULL || append_spelling_term(terms, form, written) < 0)
+        goto failed;
+    Py_ssize_t count = PyTuple_GET_SIZE(proclitics);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *pair = PyTuple_GET_ITEM(proclitics, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "proclitics: (prefix, what stands for it) pairs");
+            goto failed;
+        }
+        PyObject *prefix = PyTuple_GET_ITEM(pair, 0), *article = PyTuple_GET_ITEM(pair, 1);
+        Py_ssize_t cut = PyUnicode_GET_LENGTH(prefix);
+        if (length <= cut)
+            continue;
+        Py_ssize_t matched = PyUnicode_Tailmatch(form, prefix, 0, length, -1);
+        if (matched < 0)
+            goto failed;
+        if (!matched)
+            continue;
+        PyObject *rest = PyUnicode_Substring(form, cut, length);
+        PyObject *bare = rest == NULL ? NULL : PyUnicode_Concat(article, rest);
+        Py_XDECREF(rest);
+        if (bare == NULL)
+            goto failed;
+        int bare_native = known_native(bare, native, before_article);
+        int failed_here = bare_native < 0;
+        if (bare_native == 0) {
+            PyObject *written_rest = PyUnicode_Substring(written, cut, length);
+            PyObject *spelled = written_rest == NULL ? NULL : PyUnicode_Concat(article, written_rest);
+            Py_XDECREF(written_rest);
+            failed_here = spelled == NULL || append_spelling_term(terms, bare, spelled) < 0;
+            Py_XDECREF(spelled);
+        }
+        Py_DECREF(bare);
+        if (failed_here)
+            goto failed;
+    }
+    PyObject *space = PyUnicode_FromString(" ");
+    PyObject *result = space == NULL ? NULL : PyUnicode_Join(space, terms);
+    Py_XDECREF(space);
+    Py_DECREF(terms);
+    return result;
+failed:
+    Py_XDECREF(terms);
+    return NULL;
+}
+
 /* --- the module --------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -489,6 +629,9 @@ static PyMethodDef methods[] = {
      "present words (None: a word is not UTF-8 encodable; use the Python way)."},
     {"spelling_key", (PyCFunction)spelling_key, METH_O,
      "spelling_key(form) -> str | None: analysis.spelling's spelling key of a normalized form."},
+    {"spelling_terms", (PyCFunction)(void (*)(void))spelling_terms, METH_FASTCALL,
+     "spelling_terms(form, written, native, proclitics, before_article) -> str: analysis.spelling's "
+     "spelling terms of a word (see speedups.py)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -498,5 +641,8 @@ static struct PyModuleDef module_definition = {
 
 PyMODINIT_FUNC PyInit__speedups(void) {
     fill_crc_table();
+    article_string = PyUnicode_FromString("\xd8\xa7\xd9\x84"); /* ال */
+    if (article_string == NULL)
+        return NULL;
     return PyModule_Create(&module_definition);
 }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
@@ -61,6 +62,11 @@ ATTESTED_TABLE_PATH = Path(__file__).with_name("data") / "attested.txt.gz"
 NATIVE_TABLE_PATH = Path(__file__).with_name("data") / "native.txt.gz"
 #: Words (normalized as indexed) whose lemma the dictionary is sure of, and that lemma (as written).
 LEMMA_TABLE_PATH = Path(__file__).with_name("data") / "lemmas.tsv.gz"
+#: The verdict on each word of a general news corpus, as written (``scripts/build_kinds_table.py``).
+KINDS_TABLE_PATH = Path(__file__).with_name("data") / "kinds.tsv.gz"
+#: The kinds table's mark for a word read only as a proclitic before a native word (بشكل، وذلك):
+#: native to ``kind_of`` and to the index, a noun to ``look_up``.
+PROCLITIC_KIND = "proclitic"
 
 
 def _plain(text: str | None) -> str:
@@ -85,7 +91,26 @@ class Entry:
 def _analyzer() -> Any:
     import farahidi  # a dependency, imported on first use: it loads its lexicon then
 
-    return farahidi.Analyzer()
+    analyzer = farahidi.Analyzer()
+    _load_tables()
+    return analyzer
+
+
+def _load_tables() -> None:
+    """Every table of farahidi's lexicon, read now (~0.2 s): farahidi reads each when a word first
+    needs it, which made three searches of a server's first hundreds each wait 0.1-0.3 s."""
+    from farahidi import lexicon
+
+    try:
+        tables, derived = lexicon.TABLES, lexicon.DERIVED_TABLES
+    except AttributeError:  # another farahidi: it reads them as it goes
+        return
+    for name in tables.values():
+        (lexicon.load_map if name.endswith(".map") else lexicon.load_list)(name)
+    for name in derived.values():
+        for category in ("Nouns", "Verbs"):
+            with suppress(OSError):  # a table only one of them has
+                (lexicon.load_map if name.endswith(".map") else lexicon.load_list)(name.format(cat=category))
 
 
 def attested_table_header() -> str:
@@ -122,35 +147,66 @@ def _attested() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+def readings(word: str) -> list[Any]:
+    """farahidi's readings of ``word`` as written (diacritics are ignored), commonest first."""
+    return _analyzer().analyze(_plain(word)) if word else []
+
+
+def attested_reading(reading: Any) -> bool:
+    """Whether a reading is a derivation of a root (not a proper noun) whose stem or lemma the
+    dictionary's corpus attests (``MIN_ATTESTED``, ``MIN_LEMMA_WEIGHT``)."""
+    stems, lemmas = _attested()
+    return bool(reading.root) and reading.type != "اسم علم" and (reading.stem in stems or reading.lemma in lemmas)
+
+
 @lru_cache(maxsize=CACHED_WORDS)
 def look_up(word: str) -> Entry:
     """The dictionary's verdict on ``word`` as written (diacritics are ignored)."""
-    readings = _analyzer().analyze(_plain(word)) if word else []
-    if not readings:
+    found = readings(word)
+    if not found:
         return Entry(word, "unknown", None, None)
-    stems, lemmas = _attested()
-    native = [
-        r
-        for r in readings
-        if r.root and r.type != "اسم علم" and _bare_or_definite(r) and (r.stem in stems or r.lemma in lemmas)
-    ]
+    native = [r for r in found if _bare_or_definite(r) and attested_reading(r)]
     if native:
         kind: Kind = "native"
-    elif any(r.type == "اسم علم" for r in readings):
+    elif any(r.type == "اسم علم" for r in found):
         kind = "name"
     else:
         kind = "noun"
-    chosen = _lemma_reading(native or readings)
+    chosen = _lemma_reading(native or found)
     return Entry(word, kind, _plain(chosen.lemma) or None, chosen.root or None, _sure_lemma(native))
 
 
 @lru_cache(maxsize=1)
-def _native_words() -> frozenset[str]:
-    return frozenset(_table_lines(NATIVE_TABLE_PATH) or ())
+def _kinds_table() -> dict[str, str]:
+    """What ``scripts/build_kinds_table.py`` found of each word of its corpus (as written); empty
+    when the table is missing or was made for another farahidi or other thresholds."""
+    try:
+        with gzip.open(KINDS_TABLE_PATH, "rt", encoding="utf-8") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        return {}
+    if not lines or not lines[0].startswith(attested_table_header() + ";"):
+        return {}
+    return dict(line.split("\t", 1) for line in lines[1:] if "\t" in line)
 
 
 @lru_cache(maxsize=1)
-def _native_forms() -> frozenset[str]:
+def _native_words() -> frozenset[str]:
+    """The native stems of the dictionary's corpus, and the words of the kinds table read as native
+    (with an ending: خلالها) or as a proclitic before a native word (بشكل)."""
+    listed = (word for word, kind in _kinds_table().items() if kind in ("native", PROCLITIC_KIND))
+    return frozenset((*(_table_lines(NATIVE_TABLE_PATH) or ()), *listed))
+
+
+@lru_cache(maxsize=1)
+def _known_kinds() -> dict[str, Kind]:
+    """The kinds table's other words (names, nouns, unknown words), with ``look_up``'s verdict."""
+    return {word: kind for word, kind in _kinds_table().items() if kind in ("name", "noun", "unknown")}  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def native_forms() -> frozenset[str]:
+    """The table's native words, normalized as indexed (loaded once per process)."""
     return frozenset(normalize_word(word) for word in _native_words())
 
 
@@ -163,19 +219,23 @@ def is_native_form(normalized: str) -> bool:
         >>> is_native_form("المدرسه"), is_native_form("ترامب")
         (True, False)
     """
-    return _in_or_after_article(normalized, _native_forms())
+    return _in_or_after_article(normalized, native_forms())
 
 
 def kind_of(word: str) -> Kind:
-    """``look_up(word).kind``, from the table of native words when the word (or the word after ال)
-    is in it, which most words of a text are, else by analysing it.
+    """``look_up(word).kind``, from the tables when they hold the word (most words of a text): native
+    when the table of native words holds it or the word after ال, and the kinds table's verdict on a
+    word of its corpus (native too for a proclitic before a native word: بشكل); else by analysing it.
 
     مثال::
 
-        >>> kind_of("المدرسة"), kind_of("والمدرسة"), kind_of("أوردغان")
-        ('native', 'noun', 'unknown')
+        >>> kind_of("المدرسة"), kind_of("بشكل"), kind_of("لندن"), kind_of("أوردغان")
+        ('native', 'native', 'name', 'unknown')
     """
-    return "native" if _in_or_after_article(_plain(word), _native_words()) else look_up(word).kind
+    plain = _plain(word)
+    if _in_or_after_article(plain, _native_words()):
+        return "native"
+    return _known_kinds().get(plain) or look_up(word).kind
 
 
 def _in_or_after_article(word: str, words: frozenset[str]) -> bool:
@@ -243,16 +303,21 @@ def _lemma_reading(readings: list[Any]) -> Any:
 __all__ = [
     "ATTESTED_TABLE_PATH",
     "CACHED_WORDS",
+    "KINDS_TABLE_PATH",
     "LEMMA_TABLE_PATH",
     "MIN_ATTESTED",
     "MIN_LEMMA_WEIGHT",
     "NATIVE_TABLE_PATH",
+    "PROCLITIC_KIND",
     "Entry",
     "Kind",
+    "attested_reading",
     "attested_table_header",
     "is_native_form",
     "kind_of",
     "lemma_of",
     "lemma_table",
     "look_up",
+    "native_forms",
+    "readings",
 ]

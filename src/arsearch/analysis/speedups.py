@@ -4,7 +4,7 @@
 package is installed on a machine with a C compiler; each of its functions
 gives exactly what the pure-Python code it replaces gives (tokenizing,
 looking words up, joining a field, the near-duplicate sketch, a word's
-spelling key), about ten
+spelling key and terms), about ten
 times faster. Where it could not be built, or with ``ARSEARCH_PURE_PYTHON=1``
 in the environment, ``compiled`` is None and arsearch runs the Python code:
 the same index, only slower to build.
@@ -50,6 +50,18 @@ class CompiledCore(Protocol):
 
     def spelling_key(self, form: str, /) -> str | None:
         """``spelling.python_spelling_key``."""
+
+    def spelling_terms(
+        self,
+        form: str,
+        written: str,
+        native: frozenset[str],
+        proclitics: tuple[tuple[str, str], ...],
+        before_article: tuple[str, ...],
+        /,
+    ) -> str:
+        """``spelling.python_spelling_terms``, given the dictionary's native forms, the proclitics with
+        what stands for each, and the proclitics before the article, longest first."""
 
 
 def _load() -> CompiledCore | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .dictionary import is_native_form
+from .dictionary import is_native_form, native_forms
 from .speedups import compiled
 from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES
 
@@ -144,21 +144,20 @@ def parse_spelling_term(term: str) -> tuple[str, str]:
     return form, written
 
 
-#: the proclitics other than ال, by their first letter
-_PROCLITICS_BY_LETTER = {
-    letter: [prefix for prefix in _PROCLITICS if prefix[0] == letter and prefix != "ال"] for letter in "وفبكل"
-}
+#: the proclitics other than ال, each with what the word without it starts with instead: ال for one
+#: that holds the article (وال، لل), else nothing
+_PROCLITIC_CUTS = tuple(
+    (prefix, "ال" if prefix in ARTICLE_PREFIXES else "") for prefix in _PROCLITICS if prefix != "ال"
+)
+#: the same, by their first letter
+_CUTS_BY_LETTER = {letter: [cut for cut in _PROCLITIC_CUTS if cut[0][0] == letter] for letter in "وفبكل"}
 
 
 def _cuts(form: str) -> list[tuple[int, str]]:
-    """Where a proclitic of ``form`` ends, and what the word without it starts with instead: ال for
-    one that holds the article (وال، لل), else nothing."""
-    prefixes = _PROCLITICS_BY_LETTER.get(form[:1])
-    if not prefixes:
-        return []
+    """Where a proclitic of ``form`` ends, and what the word without it starts with instead."""
     return [
-        (len(prefix), "ال" if prefix in ARTICLE_PREFIXES else "")
-        for prefix in prefixes
+        (len(prefix), article)
+        for prefix, article in _CUTS_BY_LETTER.get(form[:1], ())
         if form.startswith(prefix) and len(form) > len(prefix)
     ]
 
@@ -188,8 +187,10 @@ def without_proclitics(form: str) -> list[str]:
     return list(dict.fromkeys(article + form[cut:] for cut, article in _cuts(form)))
 
 
-#: The article with proclitics before it (وال، بال، لل...): a word after one is the word with ال.
-_BEFORE_ARTICLE = re.compile("|".join(sorted(_ARTICLE_AFTER_PROCLITIC, key=len, reverse=True)))
+#: The article with proclitics before it (وال، بال، لل...), longest first: a word after one is the
+#: word with ال.
+_BEFORE_ARTICLE_PREFIXES = tuple(sorted(_ARTICLE_AFTER_PROCLITIC, key=len, reverse=True))
+_BEFORE_ARTICLE = re.compile("|".join(_BEFORE_ARTICLE_PREFIXES))
 
 
 def known_native(form: str) -> bool:
@@ -209,7 +210,7 @@ def known_native(form: str) -> bool:
     return form.startswith("و") and len(form) > MIN_LETTERS and is_native_form(form[1:])
 
 
-def spelling_terms(form: str, written: str | None = None) -> str:
+def python_spelling_terms(form: str, written: str | None = None) -> str:
     """The spelling terms indexed for a word, space-separated: its own and those of the words it may
     be without a proclitic ("" for a word without a key, and for a word the dictionary's table
     knows as native, which no spelling is merged with). ``written``: the word as written without
@@ -231,6 +232,21 @@ def spelling_terms(form: str, written: str | None = None) -> str:
     return " ".join(dict.fromkeys(term for word, spelled in words if (term := spelling_term(word, spelled))))
 
 
+def spelling_terms(form: str, written: str | None = None) -> str:
+    """``python_spelling_terms``, or the compiled core's equal (it is computed for every word an
+    import meets).
+
+    مثال::
+
+        >>> spelling_terms("بترامب", "بترامب")
+        'بترمب_بترامب_بترامب ترمب_ترامب_ترامب'
+    """
+    if compiled is None:
+        return python_spelling_terms(form, written)
+    spelled = form if written is None else written
+    return compiled.spelling_terms(form, spelled, native_forms(), _PROCLITIC_CUTS, _BEFORE_ARTICLE_PREFIXES)
+
+
 def spelling_prefix(form: str) -> str | None:
     """The prefix of the indexed spelling terms of every word sharing ``form``'s key."""
     key = spelling_key(form)
@@ -246,6 +262,7 @@ __all__ = [
     "letter_edits",
     "parse_spelling_term",
     "python_spelling_key",
+    "python_spelling_terms",
     "spelling_key",
     "spelling_letters",
     "spelling_prefix",

@@ -112,7 +112,9 @@ class WordCache:
             if number is None:
                 normalized, term = self.chain.analyze(surface)
                 root, lemma = (self.chain.root(term), self.chain.lemma(normalized, term)) if term else ("", "")
-                spellings = spelling_terms(normalized, without_marks(surface)) if term else ""
+                # a surface its normalizing leaves as it is has no marks to take off (most words)
+                written = surface if normalized == surface else without_marks(surface)
+                spellings = spelling_terms(normalized, written) if term else ""
                 number = table.add(surface, normalized, term, root, lemma, spellings)
             return number
 

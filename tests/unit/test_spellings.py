@@ -3,8 +3,10 @@ small index (a site's first articles) where nothing is fitted yet."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from arsearch import Index
+from arsearch.analysis.normalize import normalize_word
 from arsearch.analysis.spelling import (
     MIN_LETTERS,
     SPELLING_LETTERS,
@@ -25,6 +28,7 @@ from arsearch.analysis.spelling import (
     without_proclitics,
 )
 from arsearch.cli import main
+from arsearch.derived.variants import SpellingJudge, SpellingSource
 from helpers import articles_per_word, word_of
 
 
@@ -236,3 +240,35 @@ def test_a_rare_spelling_is_judged_past_the_commoner_inflections(tmp_path: Path)
         assert "ايدولوجيا" in index.variants("أيديولوجيا").searched
         found = {hit.id for hit in index.search("أيديولوجيا", limit=100, collapse=False).hits}
         assert {f"rare-{n}" for n in range(3)} <= found
+
+
+class CountingSource:
+    """A spelling source that counts the calls a cluster would make a round trip each."""
+
+    def __init__(self, source: SpellingSource) -> None:
+        self._source = source
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, method: str) -> Any:
+        found = getattr(self._source, method)
+
+        def counted(*args: Any) -> Any:
+            self.calls[method] += 1
+            return found(*args)
+
+        return counted
+
+
+def test_a_word_and_all_its_spellings_are_counted_in_one_call(tmp_path: Path) -> None:
+    """However many spellings are judged, what articles hold each beside the word typed is asked
+    once (a round trip to every shard on a cluster), and the dictionary's verdicts are unchanged."""
+    spelled = ["أيديولوجيا", "أيدلوجيا", "أديولوجيا", "ايديلوجيا", "أيدولوجيا"]
+    records = [{"id": f"{i}-{n}", "text": f"عن {word} اليوم"} for i, word in enumerate(spelled) for n in range(3)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*records, {"id": "both", "text": "أيدولوجيا أو أيدلوجيا"}], fit_topics="off")
+        snapshot = index.snapshot()
+        source = CountingSource(snapshot.spelling_source())
+        judged = SpellingJudge(source).judged(normalize_word("أيدولوجيا"))
+    assert len([j for j in judged if j.accepted]) == 4
+    assert {j.together for j in judged} == {0, 1}  # the article holding two spellings is counted
+    assert source.calls["counts"] == 1

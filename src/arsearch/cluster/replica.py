@@ -248,15 +248,16 @@ class ShardReplica:
     def spelling_evidence(self, method: str, argument: Any) -> Any:
         """What the spelling judge reads of this shard (``derived.variants.SpellingSource``): the
         client sums the shards' counts and judges once for all of them. ``spelled`` takes several
-        prefixes at once; ``written`` answers with how many articles hold the word, so the client
-        takes the spelling of the shard holding it most."""
+        prefixes at once, ``articles``, ``counts`` and ``stems`` several words or queries;
+        ``written`` answers with how many articles hold the word, so the client takes the spelling
+        of the shard holding it most."""
         self._current()
         source = self.index.snapshot().spelling_source()
         if method == "written":
             return source.written(argument), source.articles([argument])[0]
         if method == "spelled":  # several prefixes at once
             return [source.spelled(prefix) for prefix in argument]
-        if method not in ("articles", "count", "stems"):
+        if method not in ("articles", "counts", "stems"):
             raise ValueError(f"no spelling evidence {method!r}")
         return getattr(source, method)(argument)
 

@@ -77,8 +77,9 @@ class ClusterSource:
                 self._known["articles", word] = sum(shard[number] for shard in counted)
         return [int(self._known["articles", word]) for word in words]
 
-    def count(self, query: EngineQuery) -> int:
-        return sum(self._answers("count", query))
+    def counts(self, queries: Sequence[EngineQuery]) -> list[int]:
+        per_shard = self._answers("counts", list(queries))  # one list of counts per shard
+        return [sum(shard[number] for shard in per_shard) for number in range(len(queries))]
 
     def written(self, form: str) -> str:
         found = [(articles, written) for written, articles in self._answers("written", form)]

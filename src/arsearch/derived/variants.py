@@ -424,8 +424,8 @@ class SpellingSource(Protocol):
         """Articles holding each (normalized) word: asked together, a cluster asks its shards once."""
         ...
 
-    def count(self, query: EngineQuery) -> int:
-        """Articles the query finds."""
+    def counts(self, queries: Sequence[EngineQuery]) -> list[int]:
+        """Articles each query finds: asked together, a cluster asks its shards once."""
         ...
 
     def written(self, form: str) -> str:
@@ -454,8 +454,8 @@ class SnapshotSource:
     def articles(self, words: Sequence[str]) -> list[int]:
         return [self._snapshot.doc_freq(EXACT_FIELD, word) for word in words]
 
-    def count(self, query: EngineQuery) -> int:
-        return self._snapshot.search(query, limit=1, count=True).total
+    def counts(self, queries: Sequence[EngineQuery]) -> list[int]:
+        return [self._snapshot.search(query, limit=1, count=True).total for query in queries]
 
 
 class SpellingJudge:
@@ -473,6 +473,8 @@ class SpellingJudge:
         self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
         #: how the articles most often write each word met in the spelling terms
         self._written: dict[str, str] = {}
+        #: each such word's spelling terms (one per way the articles write it)
+        self._terms: dict[str, list[str]] = {}
 
     def spellings(self, form: str) -> dict[str, int]:
         """The index's words sharing ``form``'s spelling key, with their article counts (itself included;
@@ -482,11 +484,14 @@ class SpellingJudge:
             return {}
         counts: dict[str, int] = {}
         spelled: dict[str, tuple[int, str]] = {}
+        terms: dict[str, list[str]] = {}
         for term, articles in sorted(self._source.spelled(prefix).items()):
             word, written = parse_spelling_term(term)
             counts[word] = counts.get(word, 0) + articles  # an article may write it both ways: a bound
             spelled[word] = max(spelled.get(word, (0, "")), (articles, written))
+            terms.setdefault(word, []).append(term)
         self._written.update((word, written) for word, (_, written) in spelled.items())
+        self._terms.update(terms)
         return counts
 
     def _written_form(self, form: str) -> str:
@@ -542,21 +547,24 @@ class SpellingJudge:
         held = [(first, second) for first, second in halves if articles_of[first] and articles_of[second]]
         words = sorted({half for pair in held for half in pair})
         stem_of = dict(zip(words, self._source.stems(words), strict=True))
-        for first, second in held:
-            stems = (stem_of[first], stem_of[second])
-            if not (stems[0] and stems[1]):
-                continue  # a stop word is no half of a name (في لم is not فيلم)
-            articles = self._source.count(PhraseQuery(EXACT_FIELD, (first, second)))
+        # a stop word is no half of a name (في لم is not فيلم)
+        named = [(first, second) for first, second in held if stem_of[first] and stem_of[second]]
+        phrases = self._source.counts([PhraseQuery(EXACT_FIELD, pair) for pair in named]) if named else []
+        for (first, second), articles in zip(named, phrases, strict=True):
             if articles:
-                found.append((first, second, f"{stems[0]} {stems[1]}", articles))
+                found.append((first, second, f"{stem_of[first]} {stem_of[second]}", articles))
         return found
 
     def _split(self, form: str, written: str, kind: str, splits: list[tuple[str, str, str, int]]) -> list[Judgement]:
         judgements = []
         form_articles = self._source.articles([form])[0] if splits else 0
-        for first, second, searched, articles in splits:
-            phrase = PhraseQuery(EXACT_FIELD, (first, second))
-            together = self._source.count(BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", phrase))))
+        both = [
+            BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", PhraseQuery(EXACT_FIELD, (first, second)))))
+            for first, second, _, _ in splits
+        ]
+        for (first, second, searched, articles), together in zip(
+            splits, self._source.counts(both) if both else [], strict=True
+        ):
             rarer = min(articles, form_articles)
             words = f"{first} {second}"
             judgements.append(
@@ -595,20 +603,22 @@ class SpellingJudge:
         # every other's terms at once (a cluster asks its shards once): the inflections are skipped on them
         others_stems = self._stems([(form, written), *zip(others, others_written, strict=True)])
         seen = set(others_stems.pop(0))
-        accepted: list[int] = []
-        judged_others = 0
+        judged: list[tuple[str, str, tuple[str, ...]]] = []
         for other, other_written, stems in zip(others, others_written, others_stems, strict=True):
-            if judged_others == MAX_JUDGED:
+            if len(judged) == MAX_JUDGED:
                 break
             if seen.issuperset(stems):
                 continue  # an inflection of a spelling judged already (or of the word itself): no new term
             seen.update(stems)
-            judged_others += 1
-            if kind == "native":  # nothing is merged with it: the others need no look-up
+            judged.append((other, other_written, stems))
+        # nothing is merged with a native word: its others need no look-up nor count
+        togethers = self._together(form, [other for other, _, _ in judged]) if kind != "native" else []
+        accepted: list[int] = []
+        for number, (other, other_written, stems) in enumerate(judged):
+            if kind == "native":
                 other_kind, together = "not looked up", 0
             else:
-                other_kind = kind_of(other_written)
-                together = self._together(form, other)
+                other_kind, together = kind_of(other_written), togethers[number]
             judgement = Judgement(
                 form,
                 other,
@@ -656,10 +666,19 @@ class SpellingJudge:
         found = iter(self._source.stems([word for words in asked for word in words]))
         return [tuple(dict.fromkeys(stem for stem in islice(found, len(words)) if stem)) for words in asked]
 
-    def _together(self, form: str, other: str) -> int:
-        """Articles holding both words (as they are, or after a proclitic)."""
-        both = BooleanQuery(tuple(("must", TermQuery(SPELLING_FIELD, spelling_term(word))) for word in (form, other)))
-        return self._source.count(both)
+    def _together(self, form: str, others: Sequence[str]) -> list[int]:
+        """Articles holding ``form`` and each of ``others`` (as they are, or after a proclitic), asked
+        at once (a cluster asks its shards once for all of them)."""
+        if not others:
+            return []
+        held = self._held(form)
+        return self._source.counts([BooleanQuery((("must", held), ("must", self._held(other)))) for other in others])
+
+    def _held(self, word: str) -> EngineQuery:
+        """The articles that hold ``word``, however they write it (each spelling term of it: an
+        article writes أيدولوجيا, indexed with its normalized form ايدولوجيا and as written)."""
+        terms = [TermQuery(SPELLING_FIELD, term) for term in self._terms.get(word) or [spelling_term(word)]]
+        return terms[0] if len(terms) == 1 else BooleanQuery(tuple(("should", term) for term in terms))
 
 
 class GivenSpellings:

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -229,6 +229,11 @@ class Evaluation:
     ms_per_query: float = 0.0
     #: the default ranking's run (``trec_run_lines``)
     run: RankedRun = field(default_factory=dict, repr=False)
+    #: articles the qrels judge relevant that the index does not hold (wrong ids, a record skipped):
+    #: they can never be found, and lower every measure
+    missing: list[str] = field(default_factory=list)
+    #: records of the set's files that could not be indexed ("location: reason")
+    problems: list[str] = field(default_factory=list)
 
     def rows(self) -> list[tuple[str, dict[str, float]]]:
         """Each run's name and measures, the default first."""
@@ -248,6 +253,8 @@ class Evaluation:
             "levels": {level: rounded(measured) for level, measured in self.levels.items()},
             "index_s": round(self.index_seconds, 1),
             "ms_per_query": round(self.ms_per_query, 2),
+            "missing": self.missing,
+            "problems": self.problems,
         }
 
 
@@ -281,7 +288,8 @@ def evaluate(
     chosen = test_set if isinstance(test_set, TestSet) else read_test_set(test_set, need_docs=index is None)
     if index is not None:
         with Index.open(index) as opened:
-            return _evaluated(chosen, opened, opened.info().doc_count, levels, ranking, 0.0)
+            evaluated = _evaluated(chosen, opened, opened.info().doc_count, levels, ranking, 0.0)
+            return replace(evaluated, missing=_missing(chosen, opened))
     if chosen.docs is None:
         raise EvaluationSetError(f"test set {chosen.name} has no {DOCS_FILE} to index")
     workdir = Path(tempfile.mkdtemp(prefix="arsearch-eval-"))
@@ -290,9 +298,18 @@ def evaluate(
         with Index.create(workdir / "index", **create_options) as built:
             report = built.add(read_records([str(chosen.docs), *map(str, distract)]), fit_topics="now")
             seconds = time.perf_counter() - started
-            return _evaluated(chosen, built, report.added, levels, ranking, seconds)
+            evaluated = _evaluated(chosen, built, report.added, levels, ranking, seconds)
+            problems = [f"{problem.location}: {problem.reason}" for problem in report.problems]
+            return replace(evaluated, missing=_missing(chosen, built), problems=problems)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _missing(test_set: TestSet, index: Index) -> list[str]:
+    relevant = {
+        article for grades in _judged(test_set.qrels).values() for article, grade in grades.items() if grade > 0
+    }
+    return sorted(article for article in relevant if article not in index)
 
 
 def _evaluated(

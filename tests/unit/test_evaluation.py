@@ -177,6 +177,12 @@ def test_an_index_given_is_searched_as_it_is(tmp_path: Path) -> None:
     report = evaluate(set_dir, index=tmp_path / "ix", levels=())
     assert report.articles == 2 and report.index_seconds == 0.0 and report.levels == {}
     assert report.default["MRR@10"] == pytest.approx(2 / 4)
+    assert report.missing == ["schools"]  # judged relevant, never indexed: said, not silently zero
+    result = CliRunner().invoke(main, ["eval", str(set_dir), "--index", str(tmp_path / "ix"), "--no-levels"])
+    assert result.exit_code == 0
+    assert "warning: 1 relevant article of the qrels not in the index (never found, every measure lower): schools" in (
+        result.output
+    )
     with pytest.raises(EvaluationSetError, match=r"tiny lacks docs\.jsonl"):
         evaluate(set_dir)
     with pytest.raises(EvaluationSetError, match=r"test set tiny has no docs\.jsonl to index"):
@@ -226,3 +232,15 @@ def test_the_benchmark_script_reports_the_library_figures(tmp_path: Path) -> Non
     figures = eval_relevance.main([str(tiny_set(tmp_path / "tiny")), "--title-boost", "0.5"])
     assert figures["MRR@10"] == pytest.approx(0.75)
     assert figures["ranking"]["title_boost"] == 0.5
+
+
+def test_records_that_cannot_be_indexed_are_reported(tmp_path: Path) -> None:
+    set_dir = tiny_set(tmp_path / "tiny")
+    with (set_dir / "docs.jsonl").open("ab") as docs:
+        docs.write(b'{"id": "empty"}\n')
+    report = evaluate(set_dir, levels=())
+    assert report.articles == 4 and report.missing == []
+    assert len(report.problems) == 1 and report.problems[0].endswith(
+        "no text: both 'title' and 'text' are empty or missing"
+    )
+    assert "docs.jsonl:5" in report.problems[0]

@@ -501,6 +501,16 @@ def eval_command(
         f"{report.set}: {report.judged_topics:,} judged topics of {report.topics:,}, "
         f"{counted(report.articles, 'article')}{built}, {report.ms_per_query:.1f} ms a query"
     )
+    if report.problems:
+        shown = "; ".join(report.problems[:3]) + ("; ..." if len(report.problems) > 3 else "")
+        click.echo(f"warning: {counted(len(report.problems), 'record')} not indexed: {shown}", err=True)
+    if report.missing:
+        shown = ", ".join(report.missing[:5]) + (", ..." if len(report.missing) > 5 else "")
+        click.echo(
+            f"warning: {counted(len(report.missing), 'relevant article')} of the qrels not in the index "
+            f"(never found, every measure lower): {shown}",
+            err=True,
+        )
     rows = [("run", *MEASURES), *((name, *(f"{got[m]:.3f}" for m in MEASURES)) for name, got in report.rows())]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:

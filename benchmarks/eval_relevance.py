@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "normalization": vars(normalization),
         "ranking": vars(ranking),
     }
-    table = [("run", *MEASURES), *((name, *(f"{got[m]:.3f}" for m in MEASURES)) for name, got in report.rows())]
+    table = report.table()
     if args.baseline:
         workdir = Path(tempfile.mkdtemp(prefix="eval-relevance-"))
         try:

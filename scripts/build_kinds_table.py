@@ -30,8 +30,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import orjson
-
 from arsearch.analysis.dictionary import (
     KINDS_TABLE_PATH,
     PROCLITIC_KIND,
@@ -40,27 +38,12 @@ from arsearch.analysis.dictionary import (
     look_up,
     readings,
 )
-from arsearch.analysis.tokenize import spans, without_marks
+from arsearch.analysis.spelling import spelling_key
+from arsearch.analysis.tokenize import without_marks
+from build_lexicon import count_words
 
 #: Least occurrences of a written word in the corpus for the table to hold it.
 MIN_OCCURRENCES = 2
-#: Shortest word held: shorter ones have no spelling key (``spelling.MIN_LETTERS``).
-MIN_LETTERS = 4
-
-
-def written_words(corpus: Path) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    with gzip.open(corpus, "rb") as lines:
-        for line in lines:
-            record = orjson.loads(line)
-            for field in ("title", "text"):
-                text = record.get(field) or ""
-                counts.update(without_marks(text[start:end]) for start, end in spans(text))
-    return counts
-
-
-def arabic(word: str) -> bool:
-    return len(word) >= MIN_LETTERS and all("\u0621" <= letter <= "\u064a" for letter in word)
 
 
 def verdict(word: str) -> str:
@@ -78,8 +61,9 @@ def verdict(word: str) -> str:
 
 
 def main(corpus: str) -> None:
-    counts = written_words(Path(corpus))
-    words = sorted(word for word, count in counts.items() if count >= MIN_OCCURRENCES and arabic(word))
+    counts = count_words(Path(corpus), without_marks)  # as written
+    # the words that may have spelling variants: those with a spelling key (Arabic letters, 4 or more)
+    words = sorted(w for w, count in counts.items() if count >= MIN_OCCURRENCES and spelling_key(w) is not None)
     rows = [f"{word}\t{verdict(word)}" for word in words]
     header = f"{attested_table_header()}; words written >= {MIN_OCCURRENCES} times in {Path(corpus).name}"
     with gzip.GzipFile(KINDS_TABLE_PATH, "wb", mtime=0, compresslevel=9) as table:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -21,14 +22,16 @@ from arsearch.analysis.lexicon import LEXICON_PATH, MIN_COUNT, lexicon_form
 from arsearch.analysis.tokenize import spans
 
 
-def count_words(corpus: Path) -> Counter[str]:
+def count_words(corpus: Path, form: Callable[[str], str] = lexicon_form) -> Counter[str]:
+    """How often each word of the corpus's titles and texts occurs, counted under ``form`` (the
+    lexicon's normalized form, by default)."""
     counts: Counter[str] = Counter()
     with gzip.open(corpus, "rb") as lines:
         for line in lines:
             record = orjson.loads(line)
             for field in ("title", "text"):
                 text = record.get(field) or ""
-                counts.update(lexicon_form(text[s:e]) for s, e in spans(text))
+                counts.update(form(text[s:e]) for s, e in spans(text))
     return counts
 
 

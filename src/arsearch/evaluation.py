@@ -239,6 +239,10 @@ class Evaluation:
         """Each run's name and measures, the default first."""
         return [(DEFAULT_RUN, self.default), (f"{DEFAULT_RUN}, every copy", self.every_copy), *self.levels.items()]
 
+    def table(self) -> list[tuple[str, ...]]:
+        """``rows`` as text: a header, then each run's name and measures to three decimals."""
+        return [("run", *MEASURES), *((name, *(f"{got[m]:.3f}" for m in MEASURES)) for name, got in self.rows())]
+
     def as_dict(self) -> dict[str, Any]:
         def rounded(measured: Mapping[str, float]) -> dict[str, float]:
             return {name: round(value, 4) for name, value in measured.items()}

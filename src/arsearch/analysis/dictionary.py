@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .normalize import normalize_word
 from .stem import ARTICLE_PREFIXES
@@ -118,15 +118,19 @@ def attested_table_header() -> str:
     return f"# farahidi {version('farahidi')}; stems >= {MIN_ATTESTED}; lemmas >= {MIN_LEMMA_WEIGHT}"
 
 
-def _table_lines(path: Path) -> list[str] | None:
-    """The lines of a table ``scripts/build_attested_table.py`` made, after its header; None when
-    it is missing or was made for another farahidi or other thresholds."""
+def _table_lines(path: Path, *, described: bool = False) -> list[str] | None:
+    """The lines of a table made from the dictionary (``scripts/build_attested_table.py``,
+    ``build_kinds_table.py``), after its header; None when it is missing or was made for another
+    farahidi or other thresholds. A ``described`` table's header goes on to say where its words
+    came from ("; ...")."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as table:
             lines = table.read().splitlines()
     except OSError:
         return None
-    return lines[1:] if lines and lines[0] == attested_table_header() else None
+    header = attested_table_header()
+    made_here = bool(lines) and (lines[0].startswith(header + ";") if described else lines[0] == header)
+    return lines[1:] if made_here else None
 
 
 @lru_cache(maxsize=1)
@@ -180,14 +184,7 @@ def look_up(word: str) -> Entry:
 def _kinds_table() -> dict[str, str]:
     """What ``scripts/build_kinds_table.py`` found of each word of its corpus (as written); empty
     when the table is missing or was made for another farahidi or other thresholds."""
-    try:
-        with gzip.open(KINDS_TABLE_PATH, "rt", encoding="utf-8") as table:
-            lines = table.read().splitlines()
-    except OSError:
-        return {}
-    if not lines or not lines[0].startswith(attested_table_header() + ";"):
-        return {}
-    return dict(line.split("\t", 1) for line in lines[1:] if "\t" in line)
+    return dict(line.split("\t", 1) for line in _table_lines(KINDS_TABLE_PATH, described=True) or () if "\t" in line)
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +198,7 @@ def _native_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _known_kinds() -> dict[str, Kind]:
     """The kinds table's other words (names, nouns, unknown words), with ``look_up``'s verdict."""
-    return {word: kind for word, kind in _kinds_table().items() if kind in ("name", "noun", "unknown")}  # type: ignore[misc]
+    return {word: cast(Kind, kind) for word, kind in _kinds_table().items() if kind in ("name", "noun", "unknown")}
 
 
 @lru_cache(maxsize=1)

@@ -300,6 +300,13 @@ def show_results(results: Results, as_json: bool) -> None:
             click.echo(f"   also in: {', '.join(outlets)}")
 
 
+def echo_table(rows: list[tuple[str, ...]]) -> None:
+    """Rows of cells in left-aligned columns, two spaces apart."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
 def counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 

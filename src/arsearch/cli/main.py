@@ -13,7 +13,7 @@ from ..analysis import PROFILES, Token, analyze
 from ..analysis.dictionary import Entry, look_up
 from ..derived import topics
 from ..engine import ENGINES
-from ..evaluation import MEASURES, evaluate, trec_run_lines
+from ..evaluation import evaluate, trec_run_lines
 from ..index import ImportOptions, Index, default_index_path, protected_words
 from ..maintenance import check_index, repair_index
 from ..query import MATCH_LEVELS, MatchLevel
@@ -31,6 +31,7 @@ from .common import (
     counted,
     describe_topics,
     dumps,
+    echo_table,
     fail,
     friendly_errors,
     index_option,
@@ -108,9 +109,7 @@ def analyze_command(text: str, profile: str, as_json: bool, dictionary: bool) ->
         (t.surface, t.normalized, t.stem or "(stop)", str(t.start), str(t.end), *_dictionary_cells(entries, n))
         for n, t in enumerate(tokens)
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    echo_table(rows)
 
 
 @main.command("index")
@@ -511,10 +510,7 @@ def eval_command(
             f"(never found, every measure lower): {shown}",
             err=True,
         )
-    rows = [("run", *MEASURES), *((name, *(f"{got[m]:.3f}" for m in MEASURES)) for name, got in report.rows())]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    echo_table(report.table())
 
 
 @main.group("synonyms")

@@ -21,6 +21,7 @@ from arsearch.analysis.spelling import (
     SPELLING_LETTERS,
     known_native,
     letter_edits,
+    parse_spelling_term,
     spelling_key,
     spelling_term,
     spelling_terms,
@@ -71,7 +72,8 @@ def test_words_of_other_letters_have_other_keys(first: str, second: str) -> None
 def test_a_long_vowel_added_inside_leaves_the_key(form: str, at: int, vowel: str) -> None:
     key = spelling_key(form)
     assert key is not None and 1 <= len(key) <= len(form)
-    assert spelling_term(form) == f"{key}_{form}_{form}"
+    assert spelling_term(form) == f"{key}_{form}" == spelling_term(form, form)
+    assert parse_spelling_term(spelling_term(form, "أ" + form[1:])) == (form, "أ" + form[1:])
     # between two other letters, away from the ends and the article, in a word long enough that its
     # last letter is dropped (or kept) either way
     at = min(at, len(form) - 2)

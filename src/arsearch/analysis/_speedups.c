@@ -529,7 +529,7 @@ static int known_native(PyObject *form, PyObject *native, PyObject *before_artic
     return 0;
 }
 
-/* spelling_term: key _ form _ written, or nothing (NULL result, no error) for a form without a key */
+/* spelling_term: key _ form (_ written, where it is not the form), or nothing for a form without a key */
 static int append_spelling_term(PyObject *terms, PyObject *form, PyObject *written) {
     PyObject *key = spelling_key(NULL, form);
     if (key == NULL)
@@ -538,7 +538,13 @@ static int append_spelling_term(PyObject *terms, PyObject *form, PyObject *writt
         Py_DECREF(key);
         return 0;
     }
-    PyObject *term = PyUnicode_FromFormat("%U_%U_%U", key, form, written);
+    int same = PyUnicode_Compare(form, written);
+    if (same == -1 && PyErr_Occurred()) {
+        Py_DECREF(key);
+        return -1;
+    }
+    PyObject *term = same == 0 ? PyUnicode_FromFormat("%U_%U", key, form)
+                               : PyUnicode_FromFormat("%U_%U_%U", key, form, written);
     Py_DECREF(key);
     if (term == NULL)
         return -1;

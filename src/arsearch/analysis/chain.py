@@ -304,6 +304,8 @@ class Chain:
         )
         #: every step gives terms that are pieces of the word's normalized form
         self.keeps_pieces = all(step.keeps_pieces for step in (self.tokenizer, *self.steps))
+        #: each lemma's term, once worked out: many words share a lemma (وزراء، الوزراء، ووزراء)
+        self._lemma_terms: dict[str, str] = {}
 
     def __or__(self, step: Step) -> Chain:
         return Chain([self.tokenizer, *self.steps, step])
@@ -348,7 +350,9 @@ class Chain:
         lemma = lemma_of(normalized)
         if lemma is None:
             return ""
-        lemma_term = self.analyze(lemma)[1]
+        lemma_term = self._lemma_terms.get(lemma)
+        if lemma_term is None:
+            lemma_term = self._lemma_terms[lemma] = self.analyze(lemma)[1]
         return "" if lemma_term == term else lemma_term
 
     def spec(self) -> list[dict[str, Any]]:

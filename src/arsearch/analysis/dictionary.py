@@ -26,7 +26,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from .normalize import normalize_word
+from .normalize import normalize_words
 from .stem import ARTICLE_PREFIXES
 from .tokenize import without_marks
 
@@ -204,7 +204,7 @@ def _known_kinds() -> dict[str, Kind]:
 @lru_cache(maxsize=1)
 def native_forms() -> frozenset[str]:
     """The table's native words, normalized as indexed (loaded once per process)."""
-    return frozenset(normalize_word(word) for word in _native_words())
+    return frozenset(normalize_words(_native_words()))
 
 
 def is_native_form(normalized: str) -> bool:

@@ -587,18 +587,7 @@ class SpellingJudge:
         ((after, after_stems),) = self._after_proclitics([form]) if spellings and not native else [([], ())]
         if not others and not splits and not after:
             return []  # the dictionary is not asked: nothing to judge
-        if native:
-            written, kind = form, "native"
-        elif not others and not splits:
-            written, kind = self._written_form(form), "not looked up"  # the table is enough for itself
-        else:
-            written = self._written_form(form)
-            kind = kind_of(written)
-        judgements = [] if kind == "native" else self._split(form, written, kind, splits)
-        if after:
-            judgements.append(
-                Judgement(form, "، ".join(after), after_stems, (written, after[0]), (kind, AFTER_PROCLITIC), 0, 0)
-            )
+        written = form if native else self._written_form(form)
         others_written = [self._written_form(other) for other in others]
         # every other's terms at once (a cluster asks its shards once): the inflections are skipped on them
         others_stems = self._stems([(form, written), *zip(others, others_written, strict=True)])
@@ -611,23 +600,30 @@ class SpellingJudge:
                 continue  # an inflection of a spelling judged already (or of the word itself): no new term
             seen.update(stems)
             judged.append((other, other_written, stems))
+        # the dictionary is asked (2-5 ms a word) only where its answer decides: not for a word the table
+        # knows, nor when every other spelling is an inflection of one judged already (the table is enough)
+        kind = "native" if native else kind_of(written) if judged or splits else "not looked up"
+        judgements = [] if kind == "native" else self._split(form, written, kind, splits)
+        if after:
+            judgements.append(
+                Judgement(form, "، ".join(after), after_stems, (written, after[0]), (kind, AFTER_PROCLITIC), 0, 0)
+            )
         # nothing is merged with a native word: its others need no look-up nor count
         togethers = self._together(form, [other for other, _, _ in judged]) if kind != "native" else []
         accepted: list[int] = []
         for number, (other, other_written, stems) in enumerate(judged):
-            if kind == "native":
-                other_kind, together = "not looked up", 0
-            else:
-                other_kind, together = kind_of(other_written), togethers[number]
             judgement = Judgement(
                 form,
                 other,
                 stems if kind != "native" else (),
                 (written, other_written),
-                (kind, other_kind),
-                together,
+                (kind, "not looked up"),
+                togethers[number] if kind != "native" else 0,
                 min(spellings.get(form, 0), spellings[other]),
             )
+            # nor for another spelling that its counts keep apart already (often in one article)
+            if judgement.accepted:
+                judgement = replace(judgement, kinds=(kind, kind_of(other_written)))
             if judgement.accepted:
                 accepted.append(len(judgements))
             judgements.append(judgement)

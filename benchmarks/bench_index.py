@@ -106,7 +106,9 @@ def run_arsearch(limit: int | None, batch: int, jobs: int | None = None, engine:
             "docs": report.added,
             "skipped": sum(report.skipped.values()),
             "seconds": elapsed,
-            # wall time from the import's return to the refit's landing (process start included)
+            # wall time from the import's return to the refit's end (process start included): the topic
+            # model, the variants, then the spellings judged ahead (derived/prejudged.py; minutes for the
+            # first 31k articles a machine judges, ~30 s once its cache knows their words)
             "topics_seconds": landed - elapsed,
             "topics_fit_seconds": model.seconds if model else 0.0,  # the fit alone, as the refit measured it
             "seconds_with_topics": landed,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from arsearch import Index, read_records
+from arsearch.derived.prejudged import CACHE_ENV_VAR
 from arsearch.engine import ENGINE_ENV_VAR, ENGINES
 from helpers import SAMPLE, SHARED
 
@@ -16,6 +17,17 @@ def shared_dir() -> Path:
     if not (SHARED / "corpora").is_dir():
         pytest.skip(f"needs the shared corpora at {SHARED} (not part of a fresh clone)")
     return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def verdicts_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+    """The dictionary's verdicts shared by the run's indexes (``derived.prejudged``), in the run's
+    temporary folder (one for every xdist worker), never in the home directory."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "verdicts"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV_VAR, str(folder))
+        yield folder
 
 
 # --- every test module runs on each engine -------------------------------------------

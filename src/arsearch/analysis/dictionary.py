@@ -229,10 +229,21 @@ def kind_of(word: str) -> Kind:
         >>> kind_of("المدرسة"), kind_of("بشكل"), kind_of("لندن"), kind_of("أوردغان")
         ('native', 'native', 'name', 'unknown')
     """
+    return table_kind(word) or look_up(word).kind
+
+
+def table_kind(word: str) -> Kind | None:
+    """``kind_of(word)`` where the shipped tables tell it without analysing the word; else None.
+
+    مثال::
+
+        >>> table_kind("المدرسة"), table_kind("ترمبيون")
+        ('native', None)
+    """
     plain = _plain(word)
     if _in_or_after_article(plain, _native_words()):
         return "native"
-    return _known_kinds().get(plain) or look_up(word).kind
+    return _known_kinds().get(plain)
 
 
 def _in_or_after_article(word: str, words: frozenset[str]) -> bool:
@@ -317,4 +328,5 @@ __all__ = [
     "look_up",
     "native_forms",
     "readings",
+    "table_kind",
 ]

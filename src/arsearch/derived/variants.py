@@ -50,7 +50,7 @@ from typing import Protocol
 
 import orjson
 
-from ..analysis.dictionary import kind_of
+from ..analysis.dictionary import Kind, kind_of, table_kind
 from ..analysis.spelling import (
     KEY_SEPARATOR,
     LONG_VOWELS,
@@ -361,6 +361,23 @@ MIN_KEY = 3
 #: Shortest half of a compound written as one word or two (أبو ظبي، نيو يورك، لاب توب).
 MIN_HALF = 3
 EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
+
+
+def close_spellings(first: str, second: str) -> bool:
+    """Whether two words of one spelling key are close enough to be judged spellings of one name:
+    ``MAX_VOWEL_EDITS`` long vowels apart, ``MAX_LETTER_EDITS`` differences in all.
+
+    مثال::
+
+        >>> close_spellings("ترامب", "ترمب"), close_spellings("توغو", "طوكيو")
+        (True, False)
+    """
+    lengths = [len(word) - 2 if word.startswith("ال") else len(word) for word in (first, second)]
+    if abs(lengths[0] - lengths[1]) > MAX_LETTER_EDITS:  # a bound on letter_edits, at no cost
+        return False
+    return vowel_edits(first, second) <= MAX_VOWEL_EDITS and letter_edits(first, second) <= MAX_LETTER_EDITS
+
+
 #: The kind of a judgement's other side when it is the word itself after a proclitic (وتوغو for توغو).
 AFTER_PROCLITIC = "after a proclitic"
 
@@ -467,8 +484,21 @@ class SpellingJudge:
     no topic model: it works on a site's first articles, and for words seen a few times.
     """
 
-    def __init__(self, source: SpellingSource) -> None:
+    def __init__(
+        self,
+        source: SpellingSource,
+        kind: Callable[[str], Kind] = kind_of,
+        answers: Callable[[], Mapping[str, tuple[str, ...]]] | None = None,
+        known_kind: Callable[[str], Kind | None] = table_kind,
+    ) -> None:
         self._source = source
+        #: the dictionary's verdict on a word as written (the verdicts a refit got ahead first:
+        #: ``derived.prejudged``)
+        self._kind = kind
+        #: the ``answer`` of each word a refit judged ahead, by normalized form
+        self._answers = answers
+        #: the verdict on a word where it is known without analysing the word, else None
+        self._known_kind = known_kind
         self._judged: dict[str, list[Judgement]] = {}
         self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
         #: how the articles most often write each word met in the spelling terms
@@ -517,8 +547,16 @@ class SpellingJudge:
         articles = dict(zip(words, self._source.articles(words), strict=True))
         return max(articles, key=lambda word: (articles[word], word == form))
 
+    def answer(self, form: str) -> tuple[str, ...]:
+        """The index terms a search for ``form`` also finds: every accepted judgement's, sorted."""
+        if form not in self._judged and known_native(self._bare(form)):
+            return ()  # nothing is merged with a native word: its judgements need not be made
+        return tuple(sorted({other for j in self.judged(form) if j.accepted for other in j.stems}))
+
     def of(self, stem: str, form: str) -> list[str]:
-        return sorted({other for j in self.judged(form) if j.accepted for other in j.stems if other != stem})
+        """``answer(form)`` but ``stem``, the word's own term: as a refit answered it ahead, else judged now."""
+        known = self._answers().get(form) if self._answers is not None else None
+        return [other for other in (self.answer(form) if known is None else known) if other != stem]
 
     def joined(self, first: str, second: str) -> tuple[str, ...]:
         """The index terms of the one word two typed words are also written as (نيو يورك → نيويورك),
@@ -535,7 +573,7 @@ class SpellingJudge:
         if not all(self._source.stems([first, second])):
             return ()  # a stop word is no half of a name (في لم is not فيلم)
         written = self._written_form(word)
-        return () if kind_of(written) == "native" else self._stems([(word, written)])[0]
+        return () if self._kind(written) == "native" else self._stems([(word, written)])[0]
 
     def _splits(self, form: str) -> list[tuple[str, str, str, int]]:
         """The two words the articles also write a compound as (نيويورك → نيو يورك): each split
@@ -574,13 +612,7 @@ class SpellingJudge:
 
     def _judge(self, form: str) -> list[Judgement]:
         spellings = self.spellings(form)
-        close = [
-            other
-            for other in spellings
-            if other != form
-            and vowel_edits(form, other) <= MAX_VOWEL_EDITS
-            and letter_edits(form, other) <= MAX_LETTER_EDITS
-        ]
+        close = [other for other in spellings if other != form and close_spellings(form, other)]
         others = sorted(close, key=lambda other: (-spellings[other], other))
         splits = self._splits(form) if len(form) >= 2 * MIN_HALF else []
         native = known_native(form)  # the dictionary's table knows it (and no spelling of it is indexed)
@@ -602,7 +634,10 @@ class SpellingJudge:
             judged.append((other, other_written, stems))
         # the dictionary is asked (2-5 ms a word) only where its answer decides: not for a word the table
         # knows, nor when every other spelling is an inflection of one judged already (the table is enough)
-        kind = "native" if native else kind_of(written) if judged or splits else "not looked up"
+        # nor when every other spelling is a native word it knows without analysis (a typo of one:
+        # nothing is joined to a native word, whatever the word typed is)
+        decides = splits or (judged and (after or any(self._known_kind(w) != "native" for _, w, _ in judged)))
+        kind = "native" if native else self._kind(written) if decides else "not looked up"
         judgements = [] if kind == "native" else self._split(form, written, kind, splits)
         if after:
             judgements.append(
@@ -623,7 +658,7 @@ class SpellingJudge:
             )
             # nor for another spelling that its counts keep apart already (often in one article)
             if judgement.accepted:
-                judgement = replace(judgement, kinds=(kind, kind_of(other_written)))
+                judgement = replace(judgement, kinds=(kind, self._kind(other_written)))
             if judgement.accepted:
                 accepted.append(len(judgements))
             judgements.append(judgement)
@@ -747,6 +782,7 @@ __all__ = [
     "Verdict",
     "WordVariants",
     "candidate_pairs",
+    "close_spellings",
     "fit_index_variants",
     "fit_variants",
     "judged_table",

@@ -31,6 +31,7 @@ import orjson
 
 from ..analysis import DEFAULT_PROFILE, Analyzer, Chain, NormalizationOptions, Profile, Protect
 from ..analysis.synonyms import Groups, SynonymTable
+from ..derived.prejudged import PREJUDGED_FILE, Prejudged, read_prejudged
 from ..derived.topics import MODEL_FILE, TopicModel, read_model
 from ..derived.variants import VARIANTS_FILE, VariantTable, read_variants
 from ..derived.vocabulary import Vocabulary
@@ -82,6 +83,7 @@ class Store:
         self._vocabulary: tuple[Hashable, Vocabulary] | None = None
         self._topics = FileCache(path / MODEL_FILE, read_model, None)
         self._variants = FileCache(path / VARIANTS_FILE, read_variants, None)
+        self._prejudged = FileCache(path / PREJUDGED_FILE, read_prejudged, Prejudged())
         self._synonyms = FileCache(
             path / SETTINGS_FILE,
             lambda file: SynonymTable(read_settings(file.parent).get("synonyms", []), self.analyzer),
@@ -188,6 +190,11 @@ class Store:
     def variant_table(self) -> VariantTable | None:
         """The spelling variants fitted with the topic model, re-read when the file is replaced."""
         return self._variants.get()
+
+    def prejudged(self) -> Prejudged:
+        """The spellings of the index's words a refit judged ahead (``derived.prejudged``), re-read
+        when a refit replaces them; none before the first."""
+        return self._prejudged.get()
 
     def size_bytes(self) -> int:
         return sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file())

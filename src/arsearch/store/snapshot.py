@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from ..analysis import Analyzer, Token
 from ..analysis.synonyms import SynonymTable
 from ..analysis.tokenize import written_forms, written_otherwise
+from ..derived.prejudged import IndexKinds, Prejudged
 from ..derived.topics import TopicModel
 from ..derived.variants import GivenSpellings, QueryVariants, SnapshotSource, SpellingJudge, VariantTable
 from ..derived.vocabulary import Vocabulary
@@ -45,6 +46,7 @@ class IndexCaches(Protocol):
     def topic_model(self) -> TopicModel | None: ...
     def synonym_table(self) -> SynonymTable: ...
     def variant_table(self) -> VariantTable | None: ...
+    def prejudged(self) -> Prejudged: ...
 
 
 class Snapshot:
@@ -157,7 +159,10 @@ class Snapshot:
         vocabulary = self.vocabulary()
         judge = vocabulary.built.get("spelling judge")
         if not isinstance(judge, SpellingJudge):
-            judge = vocabulary.built["spelling judge"] = SpellingJudge(self.spelling_source())
+            # what the last refit judged ahead first (read again when a refit replaces it)
+            kinds = IndexKinds(lambda: self.store.prejudged().kinds)
+            judge = SpellingJudge(self.spelling_source(), kinds, lambda: self.store.prejudged().answers, kinds.known)
+            vocabulary.built["spelling judge"] = judge
         return judge
 
     def query_variants(self, given: GivenSpellings | None = None) -> QueryVariants:

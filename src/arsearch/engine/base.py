@@ -122,8 +122,9 @@ class Snapshot(Protocol):
         """Articles whose analyzed ``field`` holds ``term`` (deleted ones may count until merged)."""
 
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
-        """Terms of ``field`` starting with ``prefix`` and their document counts:
-        every one in term order, or the ``limit`` commonest."""
+        """Terms of ``field`` starting with ``prefix`` and their document counts: every one (in an
+        order of the engine's: tantivy's is commonest first, whoosh's the terms'), or the ``limit``
+        commonest."""
 
     def facet_counts(self, query: EngineQuery, fields: Sequence[str], size: int) -> dict[str, dict[str, int]]:
         """For each keyword field, its ``size`` commonest values among the matches, with counts."""

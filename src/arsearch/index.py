@@ -423,7 +423,10 @@ class Index(LastReleaseNames):
         already in the index is left alone unless ``update``, so re-running an
         interrupted import converges without duplicates. Once the index holds
         ``topics.MIN_ARTICLES`` articles, and whenever it has doubled since, the
-        topic model and the spelling variants are refitted (``fit_topics``;
+        topic model and the spelling variants are refitted, and then the
+        spellings of the index's words judged ahead for searches
+        (``derived.prejudged``: minutes for 31k articles the first time; with
+        ``fit_topics="now"`` the call waits for it) (``fit_topics``;
         ``AddReport.topics_fitting``, ``index.topics.wait()``).
 
         مثال::

@@ -152,7 +152,8 @@ def analyze_command(text: str, profile: str, as_json: bool, dictionary: bool) ->
     default="background",
     show_default=True,
     help="When a topic model refit is due (the index doubled): in a background process once the articles "
-    "are committed, now (before the command returns), or off.",
+    "are committed, now (before the command returns), or off. A refit also judges the spellings of the "
+    "index's words ahead, so that first searches need not (minutes for a large index).",
 )
 @click.option("--quiet", is_flag=True, help="No progress line, no summary; problems still go to stderr.")
 @problems_option

@@ -22,6 +22,7 @@ from arsearch.derived.prejudged import (
     words_to_look_up,
 )
 from arsearch.derived.variants import SpellingJudge
+from arsearch.store.importing import TOPIC_FITTING, TopicFitting
 from helpers import articles_per_word, word_of
 
 #: spellings of names and loanwords (merged), and native words sharing letters (kept apart)
@@ -129,10 +130,13 @@ def test_a_file_from_another_dictionary_or_damaged_is_not_read(tmp_path: Path, c
     assert read_prejudged(tmp_path / "missing.tsv.gz").answers == {}
 
 
-def test_an_import_that_refits_judges_its_words_ahead(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fit_topics", TOPIC_FITTING[:2])  # in the background, and now
+def test_an_import_that_refits_judges_its_words_ahead(tmp_path: Path, fit_topics: TopicFitting) -> None:
     filler = [{"id": f"f{n}", "text": f"خبر محلي عن الطقس رقم {n}"} for n in range(200)]
     with Index.create(tmp_path / "ix") as index:
-        index.add([*filler, *articles_per_word(WORDS, "قال {} اليوم")], fit_topics="now")
+        report = index.add([*filler, *articles_per_word(WORDS, "قال {} اليوم")], fit_topics=fit_topics)
+        if fit_topics == "background":  # the refit's process judges them after the models; wait() waits for it
+            assert report.topics_fitting and index.topics.wait(timeout=120) is not None
         prejudged = read_prejudged(index.path / PREJUDGED_FILE)
         assert set(prejudged.answers) == set(spellings_to_judge(index.snapshot()))
         assert prejudged.answers["ترمب"] == ("ترامب",) and prejudged.kinds["بلاطر"] == kind_of("بلاطر")

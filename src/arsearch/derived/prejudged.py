@@ -15,17 +15,19 @@ articles or more, and keeps in ``prejudged.tsv.gz`` beside the index:
   articles most often write it (``kind_of``): verdicts on words, valid for as
   long as the dictionary is the same, so a later refit asks only about new ones;
 * each such word's answer: the index terms a search for it also finds, as the
-  judge answers on the refit's commit, worked out anew by each refit.
+  judge answers on the refit's commit, worked out anew by each refit, with a
+  print of the words of its spelling key then: a search takes the answer while
+  the print is the same, and judges the word again once an article brings
+  another spelling of it.
 
 The verdicts are also kept in a cache shared by every index of the machine
 (``CACHE_ENV_VAR``, by default ``~/.cache/arsearch``; set it empty to keep none):
 a word's verdict is the dictionary's, whatever the index, so an index rebuilt,
 or another built from like articles, asks only about the words none has met.
 
-Searches read both before judging: the same answers, without the wait. Until
-the next refit, a word judged ahead keeps the answer of the refit's commit
-(as the fitted variants do); a word not judged ahead (typed, new since, or in a
-pair of rare words) is judged when a search meets it. For SaudiNewsNet's 31k
+Searches read both before judging: the same answers, without the wait. A word
+not judged ahead (typed, new since, or in a pair of rare words), or one with a
+spelling new since, is judged when a search meets it. For SaudiNewsNet's 31k
 articles: 66,778 words, 2.5 minutes of one core, most of it the dictionary's
 analysis of 64,228 words (half a minute when the machine's cache knows them),
 and a file of 0.6 MB.
@@ -33,7 +35,7 @@ and a file of 0.6 MB.
 مثال::
 
     >>> prejudged = read_prejudged(index.path / PREJUDGED_FILE)   # doctest: +SKIP
-    >>> prejudged.kinds.get("أوردوغان"), prejudged.answers.get("اوردوغان")   # doctest: +SKIP
+    >>> prejudged.kinds.get("أوردوغان"), prejudged.answers["اوردوغان"].terms   # doctest: +SKIP
     ('unknown', ('اوردغ',))
 """
 
@@ -53,7 +55,7 @@ from ..analysis.spelling import KEY_SEPARATOR, parse_spelling_term
 from ..engine.base import Snapshot
 from ..engine.schema import SPELLING_FIELD
 from ..records.files import write_atomically
-from .variants import MIN_KEY, SpellingJudge, SpellingSource, close_spellings
+from .variants import MIN_KEY, Answer, SpellingJudge, SpellingSource, close_spellings
 
 PREJUDGED_FILE = "prejudged.tsv.gz"
 #: Where the verdicts shared by every index of the machine are kept ("": nowhere); by default
@@ -61,7 +63,7 @@ PREJUDGED_FILE = "prejudged.tsv.gz"
 CACHE_ENV_VAR = "ARSEARCH_CACHE_DIR"
 _CACHE_FILE = "word-kinds.tsv.gz"
 #: Kept only for the dictionary and thresholds the verdicts were given by.
-_HEADER_PREFIX = "# arsearch prejudged spellings 1; "
+_HEADER_PREFIX = "# arsearch prejudged spellings 2; "
 _KINDS = frozenset(("native", "name", "noun", "unknown"))
 #: A pair is judged ahead when one of its words is in this many articles or more: a pair of words
 #: each in one or two articles is seldom searched for, and costs as much to judge (a third of the
@@ -80,7 +82,7 @@ class Prejudged:
     """What a refit judged ahead: verdicts by word as written, answers by normalized form."""
 
     kinds: dict[str, Kind] = field(default_factory=dict)
-    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
 
 
 def spellings_to_judge(snapshot: Snapshot) -> dict[str, str]:
@@ -140,7 +142,8 @@ def read_prejudged(path: Path) -> Prejudged:
         if tag == _KIND_ROW and value in _KINDS:
             found.kinds[word] = cast(Kind, value)
         elif tag == _ANSWER_ROW:
-            found.answers[word] = tuple(value.split("\t")) if value else ()
+            spellings, *terms = value.split("\t")
+            found.answers[word] = Answer(spellings, tuple(term for term in terms if term))
     return found
 
 
@@ -165,7 +168,9 @@ def prejudge(snapshot: Snapshot, source: SpellingSource, directory: Path) -> Pre
         return found
 
     judge = SpellingJudge(source, kind, known_kind=lambda word: kinds.get(word) or table_kind(word))
-    answers = {form: judge.answer(form) for form in sorted(spellings_to_judge(snapshot))}
+    answers = {
+        form: Answer(judge.spellings_print(form), judge.answer(form)) for form in sorted(spellings_to_judge(snapshot))
+    }
     _write(path, kinds, answers)
     if shared is not None and not known.keys() >= kinds.keys():
         with suppress(OSError):  # a cache: one that cannot be written costs time only
@@ -174,11 +179,11 @@ def prejudge(snapshot: Snapshot, source: SpellingSource, directory: Path) -> Pre
     return Prejudged(kinds, answers)
 
 
-def _write(path: Path, kinds: Mapping[str, Kind], answers: Mapping[str, tuple[str, ...]]) -> None:
+def _write(path: Path, kinds: Mapping[str, Kind], answers: Mapping[str, Answer]) -> None:
     lines = [
         _header(),
         *(f"{_KIND_ROW}\t{word}\t{kind}" for word, kind in sorted(kinds.items())),
-        *("\t".join((_ANSWER_ROW, form, *terms)) for form, terms in answers.items()),
+        *("\t".join((_ANSWER_ROW, form, answer.spellings, *answer.terms)) for form, answer in answers.items()),
     ]
     write_atomically(path, gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
 

@@ -41,12 +41,13 @@ the candidates of a word and the evidence for each.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import orjson
 
@@ -382,6 +383,13 @@ def close_spellings(first: str, second: str) -> bool:
 AFTER_PROCLITIC = "after a proclitic"
 
 
+class Answer(NamedTuple):
+    """A word's ``SpellingJudge.answer``, judged ahead, and the ``spellings_print`` it was judged on."""
+
+    spellings: str
+    terms: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Judgement:
     """Whether a search for ``form`` also finds ``other`` (another spelling of a name), and why."""
@@ -488,15 +496,18 @@ class SpellingJudge:
         self,
         source: SpellingSource,
         kind: Callable[[str], Kind] = kind_of,
-        answers: Callable[[], Mapping[str, tuple[str, ...]]] | None = None,
+        answers: Callable[[], Mapping[str, Answer]] | None = None,
         known_kind: Callable[[str], Kind | None] = table_kind,
     ) -> None:
         self._source = source
         #: the dictionary's verdict on a word as written (the verdicts a refit got ahead first:
         #: ``derived.prejudged``)
         self._kind = kind
-        #: the ``answer`` of each word a refit judged ahead, by normalized form
+        #: the ``answer`` of each word a refit judged ahead, by normalized form, with the
+        #: ``spellings_print`` it was judged on
         self._answers = answers
+        #: the answers of this commit's words taken from those, once their spellings were checked
+        self._taken: dict[str, tuple[str, ...]] = {}
         #: the verdict on a word where it is known without analysing the word, else None
         self._known_kind = known_kind
         self._judged: dict[str, list[Judgement]] = {}
@@ -553,10 +564,24 @@ class SpellingJudge:
             return ()  # nothing is merged with a native word: its judgements need not be made
         return tuple(sorted({other for j in self.judged(form) if j.accepted for other in j.stems}))
 
+    def spellings_print(self, form: str) -> str:
+        """A short print of the words sharing a spelling key with ``form`` (or with the word it is
+        judged as, without a proclitic): an answer judged ahead holds while the print is the same,
+        and is judged again once an article brings another spelling."""
+        words = sorted({*self.spellings(form), *self.spellings(self._bare(form))})
+        return format(zlib.crc32("\n".join(words).encode("utf-8")), "08x")
+
     def of(self, stem: str, form: str) -> list[str]:
-        """``answer(form)`` but ``stem``, the word's own term: as a refit answered it ahead, else judged now."""
-        known = self._answers().get(form) if self._answers is not None else None
-        return [other for other in (self.answer(form) if known is None else known) if other != stem]
+        """``answer(form)`` but ``stem``, the word's own term: as a refit answered it ahead while the
+        word's spellings are those it judged, else judged now."""
+        terms = self._taken.get(form)
+        if terms is None:
+            known = self._answers().get(form) if self._answers is not None else None
+            if known is not None and known.spellings == self.spellings_print(form):
+                terms = self._taken[form] = known.terms
+            else:
+                terms = self.answer(form)
+        return [other for other in terms if other != stem]
 
     def joined(self, first: str, second: str) -> tuple[str, ...]:
         """The index terms of the one word two typed words are also written as (نيو يورك → نيويورك),
@@ -770,6 +795,7 @@ def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -
 
 __all__ = [
     "VARIANTS_FILE",
+    "Answer",
     "Candidate",
     "GivenSpellings",
     "Judgement",

@@ -44,7 +44,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +108,11 @@ def spellings_to_judge(snapshot: Snapshot) -> dict[str, str]:
 def words_to_look_up(snapshot: Snapshot) -> list[str]:
     """The words (as written) of ``spellings_to_judge`` that the shipped tables do not know: those a
     search would ask the dictionary about (``dictionary.table_kind``)."""
-    return sorted({written for written in spellings_to_judge(snapshot).values() if table_kind(written) is None})
+    return _unknown_to_tables(spellings_to_judge(snapshot).values())
+
+
+def _unknown_to_tables(words: Iterable[str]) -> list[str]:
+    return sorted({written for written in words if table_kind(written) is None})
 
 
 def _forms_by_key(snapshot: Snapshot) -> Iterator[dict[str, tuple[int, str]]]:
@@ -155,7 +159,8 @@ def prejudge(snapshot: Snapshot, source: SpellingSource, directory: Path) -> Pre
     kinds = read_prejudged(path).kinds
     shared = _shared_cache()
     known = read_prejudged(shared).kinds if shared is not None else {}
-    for word in words_to_look_up(snapshot):
+    spellings = spellings_to_judge(snapshot)  # all terms read, and pairs compared: seconds for 31k articles
+    for word in _unknown_to_tables(spellings.values()):
         if word not in kinds:
             kinds[word] = known.get(word) or kind_of(word)
 
@@ -167,10 +172,8 @@ def prejudge(snapshot: Snapshot, source: SpellingSource, directory: Path) -> Pre
                 kinds[word] = found
         return found
 
-    judge = SpellingJudge(source, kind, known_kind=lambda word: kinds.get(word) or table_kind(word))
-    answers = {
-        form: Answer(judge.spellings_print(form), judge.answer(form)) for form in sorted(spellings_to_judge(snapshot))
-    }
+    judge = SpellingJudge(source, kind, known_kind=IndexKinds(lambda: kinds).known)
+    answers = {form: Answer(judge.spellings_print(form), judge.answer(form)) for form in sorted(spellings)}
     _write(path, kinds, answers)
     if shared is not None and not known.keys() >= kinds.keys():
         with suppress(OSError):  # a cache: one that cannot be written costs time only

@@ -511,6 +511,10 @@ class SpellingJudge:
         #: the verdict on a word where it is known without analysing the word, else None
         self._known_kind = known_kind
         self._judged: dict[str, list[Judgement]] = {}
+        #: what ``spellings`` and ``_bare`` found of each word: a search asks both for a word more than
+        #: once (its answer's print, then its judgement), and each is a read of the index
+        self._spelled: dict[str, dict[str, int]] = {}
+        self._bares: dict[str, str] = {}
         self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
         #: how the articles most often write each word met in the spelling terms
         self._written: dict[str, str] = {}
@@ -523,7 +527,11 @@ class SpellingJudge:
         prefix = spelling_prefix(form)
         if prefix is None or len(prefix) - len(KEY_SEPARATOR) < MIN_KEY:
             return {}
+        known = self._spelled.get(prefix)
+        if known is not None:
+            return known
         counts: dict[str, int] = {}
+        self._spelled[prefix] = counts
         spelled: dict[str, tuple[int, str]] = {}
         terms: dict[str, list[str]] = {}
         for term, articles in sorted(self._source.spelled(prefix).items()):
@@ -554,9 +562,12 @@ class SpellingJudge:
         return known
 
     def _bare(self, form: str) -> str:
-        words = [form, *without_proclitics(form)]
-        articles = dict(zip(words, self._source.articles(words), strict=True))
-        return max(articles, key=lambda word: (articles[word], word == form))
+        known = self._bares.get(form)
+        if known is None:
+            words = [form, *without_proclitics(form)]
+            articles = dict(zip(words, self._source.articles(words), strict=True))
+            known = self._bares[form] = max(articles, key=lambda word: (articles[word], word == form))
+        return known
 
     def answer(self, form: str) -> tuple[str, ...]:
         """The index terms a search for ``form`` also finds: every accepted judgement's, sorted."""

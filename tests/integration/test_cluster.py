@@ -150,6 +150,17 @@ def test_search_matches_one_index_totals_facets_and_hits(built: dict[str, Any], 
         assert _stories(ours) == _stories(theirs)
 
 
+@pytest.mark.parametrize("typed", [",.dv hgohv[dm", "Hsuhv hgkt'"])
+def test_a_query_typed_on_the_other_layout_is_judged_on_every_shard(built: dict[str, Any], typed: str) -> None:
+    index: ClusterIndex = built["index"]
+    single: Index = built["single"]
+    ours, theirs = index.search(typed, limit=100), single.search(typed, limit=100)
+    assert ours.rewrite is not None and ours.rewrite == theirs.rewrite and ours.query == typed
+    assert ours.total == theirs.total > 0 and _stories(ours) == _stories(theirs)
+    as_typed = index.search(typed, rewrite=False)
+    assert as_typed.rewrite is None and as_typed.total == single.search(typed, rewrite=False).total
+
+
 def _stories(results: Any) -> set[frozenset[str]]:
     return {frozenset([hit.id, *(copy.id for copy in hit.copies)]) for hit in results.hits}
 

@@ -165,6 +165,23 @@ def test_search_highlights_facets_filters_and_pages(page: Any, base_url: str, tm
     assert set(page.locator("#hits h2").all_inner_texts()).isdisjoint(first_page)
 
 
+def test_a_query_typed_on_the_english_layout_says_so_and_searches_as_typed_on_request(page: Any, base_url: str) -> None:
+    search(page, base_url, ",.dv hgohv[dm")  # وزير الخارجية, typed with the keyboard left on English
+    expect(page.locator("#status .rewrite")).to_contain_text("وزير الخارجية")
+    assert "وزير الخارجية" in page.locator("#hits h2").first.inner_text()
+    as_typed = page.locator("#search-as-typed")
+    assert as_typed.inner_text() == ",.dv hgohv[dm"
+    as_typed.click()
+    page.wait_for_url(re.compile("rewrite=0"))
+    expect(page.locator("#status")).to_contain_text("لا نتائج")
+    expect(page.locator("#status .rewrite")).to_have_count(0)
+    # a new search from the box reads the keys again
+    page.get_by_label("ابحث في المقالات").fill(",.dv hgohv[dm")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#hits li")
+    expect(page.locator("#status .rewrite")).to_have_count(1)
+
+
 def test_article_view_with_related_and_back(page: Any, base_url: str, tmp_path: Path) -> None:
     search(page, base_url, "زيارة وزير الخارجية")
     page.locator("#hits h2 a").first.click()

@@ -226,6 +226,11 @@ search_options = options_of(
         "--no-variants", is_flag=True, help="Only the spellings typed (by default ترمب also finds ترامب, ranked below)."
     ),
     click.option(
+        "--no-rewrite",
+        is_flag=True,
+        help="Search the query as typed (by default fsl, typed with the keyboard left on English, searches بسم).",
+    ),
+    click.option(
         "--match",
         type=click.Choice(MATCH_LEVELS),
         help="How closely words must match: word (as typed), stem, lemma (وزير finds وزراء) or root "
@@ -250,6 +255,7 @@ def searched(
     all_copies: bool,
     no_variants: bool,
     match: str | None = None,
+    no_rewrite: bool = False,
 ) -> Results:
     """The results of an index's or a cluster's search, with the search command's options."""
     filters = {"source": list(source), "category": list(category), "date_from": date_from, "date_to": date_to}
@@ -265,6 +271,7 @@ def searched(
             collapse=not all_copies,
             variants=not no_variants,
             match=match,  # type: ignore[arg-type]  # one of MATCH_LEVELS: click checked it
+            rewrite=not no_rewrite,
         )
         return index.search(query, options)
     except FilterError as error:  # a bad filter value, e.g. an unparsable --from date
@@ -277,6 +284,10 @@ def show_results(results: Results, as_json: bool) -> None:
         return
     for warning in results.warnings:
         click.echo(f"note: {warning}", err=True)
+    if results.rewrite is not None:
+        click.echo(
+            f"results for {results.rewrite.searched} — search instead for {results.rewrite.typed} (--no-rewrite)"
+        )
     if results.message:
         click.echo(results.message)
     if results.suggestion:

@@ -312,6 +312,9 @@ class ClusterIndex:
         """
         started = time.perf_counter()
         chosen = with_changes(options or SearchOptions(), changes)
+        typed, rewrite = query, self.spellings.layout_rewrite(query) if chosen.rewrite else None
+        if rewrite is not None:  # decided here, on every shard's counts: the shards search it as given
+            query, chosen = rewrite.searched, dataclasses.replace(chosen, rewrite=False)
         depth = chosen.page * chosen.limit + (COLLAPSE_SLACK if chosen.collapse else 0)
         given = self.spellings.given(query, chosen)
         statistics = self._query_statistics(query, chosen, given) if self.global_statistics else None
@@ -324,7 +327,8 @@ class ClusterIndex:
         if answers and total < WIDEN_BELOW and self._should_widen(query, chosen, statistics, given):
             # as in one index: the words find (almost) nothing anywhere, so shared roots qualify
             answers, missing = shards_answer(True)
-        return merged_results(query, answers, missing, chosen, started)
+        results = merged_results(query, answers, missing, chosen, started)
+        return dataclasses.replace(results, query=typed, rewrite=rewrite) if rewrite is not None else results
 
     def _query_statistics(
         self, query: str, options: SearchOptions, given: GivenSpellings | None

@@ -44,6 +44,7 @@ from ..related import RelatedCandidate, copies_of, related_candidates, text_freq
 from ..search.options import MAX_LIMIT, Filters, SearchOptions
 from ..search.ranking import query_statistics, search, spelling_questions
 from ..search.results import Results
+from ..search.rewrite import LayoutReading, layout_reading
 from ..search.suggest import Suggestion, autocomplete
 from ..store.snapshot import Snapshot
 from .layout import NAMESPACE
@@ -244,6 +245,12 @@ class ShardReplica:
         """What a search for ``query`` asks the spelling judge (``search.spelling_questions``)."""
         self._current()
         return spelling_questions(self.index.snapshot(), query, options)
+
+    def layout_reading(self, query: str) -> LayoutReading | None:
+        """``query`` read on the other keyboard layout (``search.rewrite.layout_reading``): every shard
+        analyzes alike; the client judges the reading on the counts of every shard."""
+        self._current()
+        return layout_reading(query, self.index.snapshot().analyzer)
 
     def spelling_evidence(self, method: str, argument: Any) -> Any:
         """What the spelling judge reads of this shard (``derived.variants.SpellingSource``): the

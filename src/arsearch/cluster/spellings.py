@@ -22,6 +22,8 @@ from ..derived.variants import GivenSpellings, SpellingJudge
 from ..engine.queries import EngineQuery
 from ..errors import ClusterError
 from ..search.options import SearchOptions
+from ..search.results import Rewrite
+from ..search.rewrite import LayoutReading, judged
 from .fanout import Fanout
 
 #: How long the client keeps its judgements (another client's writes are seen after this).
@@ -120,6 +122,18 @@ class ClusterSpellings:
         forms = [form for _, form in questions.asked_words]
         source.prefetch([*forms, *(first + second for first, second in questions.asked_pairs)])
         return GivenSpellings.answered(judge, questions)
+
+    def layout_rewrite(self, query: str) -> Rewrite | None:
+        """The rewrite of a query typed on the other keyboard layout (``search.rewrite``), judged on
+        the counts of every shard; None when it is searched as typed (or no shard answers)."""
+        try:  # any shard analyzes alike
+            reading: LayoutReading | None = self._replicas.any_shard("layout_reading", (query,))
+        except ClusterError:
+            return None
+        if reading is None:
+            return None
+        source, _ = self._current_judge()
+        return judged(reading, source)
 
     def _current_judge(self) -> tuple[ClusterSource, SpellingJudge]:
         with self._lock:

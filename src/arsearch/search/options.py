@@ -67,6 +67,9 @@ class SearchOptions:
     #: how closely words must match: "word" (as typed), "stem", "lemma" (وزير finds وزراء) or
     #: "root" (درس finds مدرسة); None: the default ranking, which weighs them all
     match: MatchLevel | None = None
+    #: a query typed with the keyboard on the other layout is searched as meant (fsl as بسم), and
+    #: ``Results.rewrite`` says so; False: always as typed
+    rewrite: bool = True
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:

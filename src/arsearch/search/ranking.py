@@ -28,6 +28,7 @@ from ..store.snapshot import Snapshot
 from .highlight import highlight_whole, snippets
 from .options import SearchOptions, filter_notes, filter_query, past_the_end
 from .results import Copy, Hit, Results
+from .rewrite import layout_rewrite
 from .suggest import did_you_mean
 
 FACET_FIELDS = ("source", "category")
@@ -64,6 +65,10 @@ def search(
     started = time.perf_counter()
     limit, page = options.limit, options.page
     restriction = filter_query(options.filters)
+    typed = text
+    rewrite = layout_rewrite(text, snapshot.analyzer, snapshot.spelling_source()) if options.rewrite else None
+    if rewrite is not None:
+        text = rewrite.searched
     parsed = parse(text)
     analyzer = snapshot.analyzer
     compiled = _compiled(snapshot, parsed, options.ranking, options.variants, statistics, options.match, spellings)
@@ -78,7 +83,18 @@ def search(
         suggestion = did_you_mean(snapshot, parsed, total) if text.strip() else None
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         return Results(
-            text, total, hits, page, limit, elapsed, counts, suggestion, warnings, parsed.describe(), message
+            typed,
+            total,
+            hits,
+            page,
+            limit,
+            elapsed,
+            counts,
+            suggestion,
+            warnings,
+            parsed.describe(),
+            message,
+            rewrite=rewrite,
         )
 
     if compiled.query is None:

@@ -1,12 +1,30 @@
-"""What a search answers: a page of ``Hit``s with their snippets and folded ``Copy``s, in ``Results``."""
+"""What a search answers: a page of ``Hit``s with their snippets and folded ``Copy``s, in ``Results``,
+and the ``Rewrite`` of a query searched otherwise than typed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from .highlight import Snippet
+
+#: Why a query was searched otherwise than typed: "layout", typed with the keyboard on the other
+#: layout (fsl for بسم).
+RewriteReason = Literal["layout"]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A query searched otherwise than typed: what was typed, what was searched, and why. A reader is
+    shown "results for ``searched`` — search instead for ``typed``"; ``rewrite=False`` searches as typed."""
+
+    typed: str
+    searched: str
+    reason: RewriteReason
+
+    def as_dict(self) -> dict[str, str]:
+        return {"typed": self.typed, "searched": self.searched, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -70,10 +88,23 @@ class Results:
     #: True when some of the index could not answer (a cluster with every replica of a
     #: shard down): ``total``, ``facets`` and ``hits`` cover the rest, ``warnings`` say what is missing
     partial: bool = False
+    #: set when the query was searched otherwise than typed (``query`` is what was typed)
+    rewrite: Rewrite | None = None
 
     @property
     def pages(self) -> int:
         return (self.total + self.limit - 1) // self.limit
 
+    @property
+    def searched(self) -> str:
+        """The query searched: ``query`` as typed, or as rewritten."""
+        return self.rewrite.searched if self.rewrite is not None else self.query
+
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__, hits=[hit.as_dict() for hit in self.hits], pages=self.pages)
+        return dict(
+            self.__dict__,
+            hits=[hit.as_dict() for hit in self.hits],
+            pages=self.pages,
+            searched=self.searched,
+            rewrite=self.rewrite.as_dict() if self.rewrite is not None else None,
+        )

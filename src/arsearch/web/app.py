@@ -152,6 +152,7 @@ class Api:
             collapse=_flag(request, "collapse", default=True),
             variants=_flag(request, "variants", default=True),
             match=match,  # checked above
+            rewrite=_flag(request, "rewrite", default=True),
         )
         try:
             results = self.index.search(query, options)

@@ -45,6 +45,12 @@ OPENAPI: dict[str, Any] = {
                         {"type": "boolean", "default": True},
                     ),
                     _parameter(
+                        "rewrite",
+                        "search a query typed with the keyboard on the other layout as meant (fsl as بسم), "
+                        "said in the answer's rewrite (default true; false searches as typed)",
+                        {"type": "boolean", "default": True},
+                    ),
+                    _parameter(
                         "match",
                         "how closely words must match: word (as typed), stem, lemma (وزير finds وزراء) or root "
                         "(درس finds مدرسة); by default all weigh in, closest first",

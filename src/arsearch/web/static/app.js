@@ -19,6 +19,8 @@ function readState() {
     from: params.get("from") || "",
     to: params.get("to") || "",
     article: params.get("article") || "",
+    // "0": search the query as typed (the reader followed "search instead for")
+    rewrite: params.get("rewrite") === "0" ? "0" : "",
   };
 }
 
@@ -30,6 +32,7 @@ function stateParams(state) {
   state.category.forEach((value) => params.append("category", value));
   if (state.from) params.set("from", state.from);
   if (state.to) params.set("to", state.to);
+  if (state.rewrite) params.set("rewrite", state.rewrite);
   return params;
 }
 
@@ -130,6 +133,16 @@ async function showSearch(state) {
   status.replaceChildren(
     element("span", results.total === 0 ? "لا نتائج." : `${results.total.toLocaleString("ar")} نتيجة`)
   );
+  if (results.rewrite) {
+    // searched as meant (the keyboard was on the other layout): say so, and offer the query as typed
+    const asTyped = element("a", results.rewrite.typed);
+    asTyped.id = "search-as-typed";
+    asTyped.href = "#" + stateParams({ ...state, q: results.rewrite.typed, page: 1, rewrite: "0" }).toString();
+    const searched = element("p", null, "rewrite");
+    searched.append("نتائج البحث عن ", element("bdi", results.rewrite.searched), " — ابحث بدلًا من ذلك عن ");
+    searched.append(asTyped);
+    status.append(searched);
+  }
   if (results.suggestion) {
     const fix = element("a", results.suggestion);
     fix.href = "#" + stateParams({ ...state, q: results.suggestion, page: 1 }).toString();
@@ -253,7 +266,7 @@ let lastSearch = "";
 document.addEventListener("DOMContentLoaded", () => {
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    go({ ...readState(), article: "", q: $("q").value.trim(), page: 1 });
+    go({ ...readState(), article: "", q: $("q").value.trim(), page: 1, rewrite: "" });
   });
   $("q").addEventListener("input", suggest);
   for (const id of ["from", "to"]) {

@@ -1,0 +1,152 @@
+"""Queries as readers type them: a query typed with the keyboard on the other layout is searched as
+the reader meant it, and the results say so (``Results.rewrite``), so that the reader can search as
+typed instead.
+
+A query in Latin letters is read on the Arabic layout (``analysis.keyboard``: ``fsl`` → ``بسم``);
+the reading is searched when every one of its words is a word of the index and the query as typed
+is not what the index holds: its words together find no article, or far fewer than the reading
+(less than ``AS_TYPED_SHARE`` of them, and fewer than ``AS_TYPED_ARTICLES``). Latin words the index
+really holds (a brand, a product, an e-mail name) stay as typed. The other way too: Arabic letters
+that are no words of the index, whose English reading is (``لخخلمث`` → ``google``).
+
+Everything is decided from the index's own counts: one index's (``SnapshotSource``) or a cluster's,
+summed over its shards.
+
+مثال::
+
+    >>> index.search("fsl hggi").rewrite                                      # doctest: +SKIP
+    Rewrite(typed='fsl hggi', searched='بسم الله', reason='layout')
+    >>> index.search("fsl hggi", rewrite=False).total                        # doctest: +SKIP
+    0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..analysis import Analyzer
+from ..analysis.keyboard import as_arabic, as_english, typed_in_arabic, typed_in_latin
+from ..engine.queries import EngineQuery, TermQuery, all_of, any_of
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
+from .results import Rewrite
+
+#: The query as typed is meant as typed when its words together are in at least this many articles...
+AS_TYPED_ARTICLES = 3
+#: ...or in at least this share of the articles its reading finds (a rare Latin word whose reading
+#: is a common Arabic one is read; one about as common as its reading is not).
+AS_TYPED_SHARE = 0.1
+#: Queries longer than this are searched as typed (a pasted text is no slip of the keyboard).
+MAX_WORDS = 12
+
+_EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
+
+
+class Evidence(Protocol):
+    """What a rewrite reads of an index: articles holding each normalized word, and articles each
+    query finds (``derived.variants.SnapshotSource``, or a cluster's, summed over its shards)."""
+
+    def articles(self, words: Sequence[str]) -> list[int]: ...
+
+    def counts(self, queries: Sequence[EngineQuery]) -> list[int]: ...
+
+
+@dataclass(frozen=True)
+class LayoutReading:
+    """A query read on the other keyboard layout, with the words of both (each its normalized form and
+    its term, None for a stop word): what ``judged`` decides on. Made where the analyzer is (a cluster's
+    shard), decided where the counts are (its client)."""
+
+    typed: str
+    reading: str
+    typed_words: tuple[tuple[str, str | None], ...]
+    read_words: tuple[tuple[str, str | None], ...]
+    #: typed in Arabic letters (read on the English layout)
+    typed_arabic: bool
+
+
+def layout_reading(text: str, analyzer: Analyzer) -> LayoutReading | None:
+    """``text`` read on the other layout (None when it is in neither script, or too long to be a slip).
+
+    مثال::
+
+        >>> layout_reading("fsl", get_analyzer()).reading  # doctest: +SKIP
+        'بسم'
+    """
+    if typed_in_latin(text):
+        reading, typed_arabic = as_arabic(text), False
+    elif typed_in_arabic(text):
+        reading, typed_arabic = as_english(text), True
+    else:
+        return None
+    typed_words = _words(analyzer, text)
+    if not typed_words or len(typed_words) > MAX_WORDS:
+        return None
+    return LayoutReading(text, reading.strip(), typed_words, _words(analyzer, reading), typed_arabic)
+
+
+def judged(reading: LayoutReading, evidence: Evidence) -> Rewrite | None:
+    """The rewrite to the reading when the index says it is what the reader meant, else None."""
+    if reading.typed_arabic and _all_held(reading.typed_words, evidence):
+        return None  # Arabic words of the index (most queries): nothing more is asked
+    if not reading.read_words or not _all_held(reading.read_words, evidence):
+        return None
+    as_typed, as_read = evidence.counts([_all_of(reading.typed_words), _all_of(reading.read_words)])
+    if as_read == 0 or as_typed >= AS_TYPED_ARTICLES or as_typed >= AS_TYPED_SHARE * as_read:
+        return None
+    return Rewrite(reading.typed, reading.reading, "layout")
+
+
+def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite | None:
+    """The query as meant when it was typed on the other keyboard layout, or None (it is searched as
+    typed): ``layout_reading``, ``judged`` on the index's counts.
+
+    مثال::
+
+        >>> snapshot = index.snapshot()                                                    # doctest: +SKIP
+        >>> layout_rewrite("fsl hggi", snapshot.analyzer, snapshot.spelling_source())      # doctest: +SKIP
+        Rewrite(typed='fsl hggi', searched='بسم الله', reason='layout')
+    """
+    reading = layout_reading(text, analyzer)
+    return judged(reading, evidence) if reading is not None else None
+
+
+Words = tuple[tuple[str, str | None], ...]
+
+
+def _words(analyzer: Analyzer, text: str) -> Words:
+    """Each word of ``text`` (stop words included): its normalized form and its term (None for a stop word)."""
+    return tuple(
+        (token.normalized, token.stem) for token in analyzer.tokens(text, keep_stopwords=True) if token.normalized
+    )
+
+
+def _all_held(words: Words, evidence: Evidence) -> bool:
+    """Whether every word is in some article, as it is or by its term (a stop word always is)."""
+    content = [(form, term) for form, term in words if term]
+    if not content:
+        return False  # only stop words: no reading to prefer
+    counts = evidence.articles([form for form, _ in content])
+    unheld = [term for (_, term), count in zip(content, counts, strict=True) if not count and term]
+    if not unheld:
+        return True
+    return all(evidence.counts([TermQuery(ARTICLE_FIELD, term) for term in unheld]))
+
+
+def _all_of(words: Words) -> EngineQuery:
+    """The articles that hold every word (stop words aside), as it is or by its term."""
+    return all_of(
+        [any_of([TermQuery(_EXACT_FIELD, form), TermQuery(ARTICLE_FIELD, term)]) for form, term in words if term]
+    )
+
+
+__all__ = [
+    "AS_TYPED_ARTICLES",
+    "AS_TYPED_SHARE",
+    "Evidence",
+    "LayoutReading",
+    "judged",
+    "layout_reading",
+    "layout_rewrite",
+]

@@ -1,0 +1,157 @@
+"""Queries typed with the keyboard on the other layout: the keys read on the Arabic layout (and back),
+and searches that find what the reader meant, say so, and search as typed when asked; through the
+library on both engines, the CLI and HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from arsearch import Index
+from arsearch.analysis.keyboard import as_arabic, as_english, typed_in_arabic, typed_in_latin
+from arsearch.cli.main import main
+from arsearch.search.results import Rewrite
+from arsearch.search.rewrite import AS_TYPED_ARTICLES
+from arsearch.web.app import create_app
+from helpers import SAMPLE_RECORDS
+
+#: Articles that hold Latin words (a brand the index really holds) beside the sample's.
+LATIN_ARTICLES = [
+    {"id": "brand-1", "title": "Google تطلق خدمة جديدة", "text": "أعلنت شركة Google عن خدمة للترجمة"},
+    {"id": "brand-2", "title": "تحديث من Google", "text": "حدثت Google تطبيق الخرائط"},
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("fsl hggi", "بسم الله"),
+        (",.dv hgohv[dm", "وزير الخارجية"),  # , is و and [ is ج
+        ("Hsuhv hgkt'", "أسعار النفط"),  # shifted H is أ, ' is ط
+        ("[]m hgr]dlm", "جدة القديمة"),  # [ ] are ج د, m is ة
+        ("hg`;hx", "الذكاء"),  # the backquote is ذ, ; is ك
+        ("k/hl", "نظام"),  # / is ظ
+        ("Nsdh", "آسيا"),  # shifted N is آ
+        ("Y'ghr", "إطلاق"),  # shifted Y is إ
+        ("hgub", "العلا"),  # the lam-alef key
+        ("hgugh", "العلا"),  # lam then alef
+        ("gHk", "لأن"),
+        ("G", "لأ"),  # the lam-alef keys with hamza and madda
+        ("T", "لإ"),
+        ("B", "لآ"),
+        ("2015 hgvdhq", "2015 الرياض"),  # digits are digits on both layouts
+    ],
+)
+def test_english_keys_read_on_the_arabic_layout(typed: str, meant: str) -> None:
+    assert as_arabic(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("لخخلمث", "google"), ("شححمث", "apple"), ("ثةشهم", "email"), ("نهىي ىثصس", "kind news")],
+)
+def test_arabic_keys_read_on_the_english_layout(typed: str, meant: str) -> None:
+    assert as_english(typed) == meant
+
+
+@given(st.text(alphabet="acdefghijklmnopqrstuvwxyz ", max_size=30))
+def test_a_reading_gives_the_keys_back(typed: str) -> None:
+    # every letter key but b (لا, two letters) types one Arabic letter, read back as its key
+    reading = as_arabic(typed)
+    assert as_english(reading) == typed
+    assert not any("a" <= character <= "z" for character in reading)
+
+
+@given(st.text(max_size=30))
+def test_a_text_is_in_latin_or_arabic_letters_never_both(text: str) -> None:
+    assert not (typed_in_latin(text) and typed_in_arabic(text))
+
+
+@pytest.fixture(scope="module")
+def index(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    path = tmp_path_factory.mktemp(f"rewrite-{engine}") / "ix"
+    with Index.create(path) as created:
+        created.add([*SAMPLE_RECORDS, *LATIN_ARTICLES])
+        yield created
+
+
+def ids(results: object) -> list[str]:
+    return [hit.id for hit in results.hits]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (",.dv hgohv[dm", "وزير الخارجية"),
+        ("Hsuhv hgkt'", "أسعار النفط"),
+        ("hglglg;m", None),  # المململكة: no word of the index, searched as typed
+        ("hgllg;m", "المملكة"),
+        ("[]m hgr]dlm", "جدة القديمة"),
+        ("Nsdh", "آسيا"),
+        ("لخخلمث", "google"),  # Arabic letters meaning a Latin word the index holds
+    ],
+)
+def test_a_query_typed_on_the_other_layout_is_searched_as_meant(index: Index, typed: str, meant: str | None) -> None:
+    results = index.search(typed, collapse=False)
+    if meant is None:
+        assert results.rewrite is None and results.searched == typed
+        return
+    assert results.rewrite == Rewrite(typed, meant, "layout")
+    assert results.query == typed and results.searched == meant
+    as_meant = index.search(meant, collapse=False)
+    assert ids(results) == ids(as_meant) and results.total == as_meant.total > 0
+    assert "[" in results.hits[0].title_highlighted.text  # type: ignore[union-attr]  # the meant words are marked
+    as_typed = index.search(typed, collapse=False, rewrite=False)
+    assert as_typed.rewrite is None and as_typed.total < results.total
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["وزير الخارجية", "google", "Google خدمة", "qqqq zzzz", "2015", "وزير qqq", "fsl OR"],
+)
+def test_queries_meant_as_typed_are_searched_as_typed(index: Index, query: str) -> None:
+    results = index.search(query)
+    assert results.rewrite is None and results.searched == query
+
+
+def test_a_latin_word_the_index_really_holds_stays_latin(engine: str, tmp_path: Path) -> None:
+    common = [{"id": f"a{n}", "text": f"بسم الله خبر رقم {n}"} for n in range(12)]
+    acronym = [{"id": f"f{n}", "text": f"شهادة FSL للغة رقم {n}"} for n in range(AS_TYPED_ARTICLES)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*common, acronym[0]])
+        rewritten = index.search("fsl")  # in one article, its reading in twelve: a slip of the keyboard
+        assert rewritten.rewrite == Rewrite("fsl", "بسم", "layout") and rewritten.total == 12
+        index.add(acronym[1:])
+        as_typed = index.search("fsl")  # in three: a word of the index
+        assert as_typed.rewrite is None and sorted(ids(as_typed)) == [article["id"] for article in acronym]
+
+
+def test_cli_says_what_it_searched_and_searches_as_typed_on_request(index: Index) -> None:
+    runner = CliRunner()
+    path = str(index.path)
+    shown = runner.invoke(main, ["search", ",.dv hgohv[dm", "--index", path])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0] == "results for وزير الخارجية — search instead for ,.dv hgohv[dm (--no-rewrite)"
+    assert "sample-05" in shown.output
+    as_typed = runner.invoke(main, ["search", ",.dv hgohv[dm", "--index", path, "--no-rewrite"])
+    assert as_typed.exit_code == 0 and "results for" not in as_typed.output and "sample-05" not in as_typed.output
+    as_json = orjson.loads(runner.invoke(main, ["search", ",.dv hgohv[dm", "--index", path, "--json"]).output)
+    assert as_json["query"] == ",.dv hgohv[dm" and as_json["searched"] == "وزير الخارجية"
+    assert as_json["rewrite"] == {"typed": ",.dv hgohv[dm", "searched": "وزير الخارجية", "reason": "layout"}
+
+
+def test_http_answers_with_the_rewrite_and_takes_rewrite_0(index: Index) -> None:
+    with TestClient(create_app(index.path)) as client:
+        body = client.get("/search", params={"q": "Hsuhv hgkt'"}).json()
+        assert body["rewrite"] == {"typed": "Hsuhv hgkt'", "searched": "أسعار النفط", "reason": "layout"}
+        assert body["hits"] and body["searched"] == "أسعار النفط"
+        as_typed = client.get("/search", params={"q": "Hsuhv hgkt'", "rewrite": "0"}).json()
+        assert as_typed["rewrite"] is None and as_typed["searched"] == "Hsuhv hgkt'"
+        assert client.get("/search", params={"q": "fsl", "rewrite": "maybe"}).status_code == 400

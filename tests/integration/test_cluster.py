@@ -159,6 +159,12 @@ def test_a_query_typed_on_the_other_layout_is_judged_on_every_shard(built: dict[
     assert ours.total == theirs.total > 0 and _stories(ours) == _stories(theirs)
     as_typed = index.search(typed, rewrite=False)
     assert as_typed.rewrite is None and as_typed.total == single.search(typed, rewrite=False).total
+    assert as_typed.suggestion == ours.rewrite.searched  # offered as did-you-mean when searched as typed
+    # autocomplete reads the keys alike: what the words typed so far mean
+    prefix = typed[: typed.index(" ") + 4]
+    offered = [suggestion.text for suggestion in index.suggest(prefix, limit=100)]
+    assert offered and sorted(offered) == sorted(suggestion.text for suggestion in single.suggest(prefix, limit=100))
+    assert all(text.startswith(ours.rewrite.searched.split()[0]) for text in offered)
 
 
 def _stories(results: Any) -> set[frozenset[str]]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from arsearch import Index
-from arsearch.analysis.keyboard import as_arabic, as_english, typed_in_arabic, typed_in_latin
+from arsearch.analysis.keyboard import as_arabic, as_english, english_readings, typed_in_arabic, typed_in_latin
 from arsearch.cli.main import main
 from arsearch.search.results import Rewrite
 from arsearch.search.rewrite import AS_TYPED_ARTICLES
@@ -26,6 +26,7 @@ from helpers import SAMPLE_RECORDS
 LATIN_ARTICLES = [
     {"id": "brand-1", "title": "Google تطلق خدمة جديدة", "text": "أعلنت شركة Google عن خدمة للترجمة"},
     {"id": "brand-2", "title": "تحديث من Google", "text": "حدثت Google تطبيق الخرائط"},
+    {"id": "club", "title": "Real Madrid club", "text": "يستعد نادي Real Madrid club للموسم"},
 ]
 
 
@@ -59,6 +60,19 @@ def test_english_keys_read_on_the_arabic_layout(typed: str, meant: str) -> None:
 )
 def test_arabic_keys_read_on_the_english_layout(typed: str, meant: str) -> None:
     assert as_english(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "readings"),
+    [
+        ("ؤمعلا", ["club", "clugh"]),  # لا: the lam-alef key, or ل then ا
+        ("ؤمعﻻ", ["club"]),  # the one character some systems type for it
+        ("لأن", ["Gk", "gHk"]),
+        ("لخخلمث", ["google"]),
+    ],
+)
+def test_every_way_the_keys_may_have_been_typed_is_read(typed: str, readings: list[str]) -> None:
+    assert english_readings(typed) == readings
 
 
 @given(st.text(alphabet="acdefghijklmnopqrstuvwxyz ", max_size=30))
@@ -96,6 +110,7 @@ def ids(results: object) -> list[str]:
         ("[]m hgr]dlm", "جدة القديمة"),
         ("Nsdh", "آسيا"),
         ("لخخلمث", "google"),  # Arabic letters meaning a Latin word the index holds
+        ("ؤمعلا", "club"),  # ... with the lam-alef key
     ],
 )
 def test_a_query_typed_on_the_other_layout_is_searched_as_meant(index: Index, typed: str, meant: str | None) -> None:
@@ -155,3 +170,23 @@ def test_http_answers_with_the_rewrite_and_takes_rewrite_0(index: Index) -> None
         as_typed = client.get("/search", params={"q": "Hsuhv hgkt'", "rewrite": "0"}).json()
         assert as_typed["rewrite"] is None and as_typed["searched"] == "Hsuhv hgkt'"
         assert client.get("/search", params={"q": "fsl", "rewrite": "maybe"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("hgs", "الس"), (",.dv hgo", "وزير الخ"), ("hgllg", "المملك"), ("لخخ", "goo")]
+)
+def test_autocomplete_offers_what_the_other_layout_means(index: Index, typed: str, meant: str) -> None:
+    offered = [suggestion.text for suggestion in index.suggest(typed)]
+    assert offered and offered == [suggestion.text for suggestion in index.suggest(meant)]
+
+
+@pytest.mark.parametrize("prefix", ["goo", "الس", "وزير الخ"])
+def test_autocomplete_of_a_prefix_meant_as_typed_is_unchanged(index: Index, prefix: str) -> None:
+    offered = [suggestion.text for suggestion in index.suggest(prefix)]
+    assert offered and all(text.startswith(prefix[:2]) or text.lower().startswith(prefix) for text in offered)
+
+
+def test_searched_as_typed_it_offers_the_reading_as_did_you_mean(index: Index) -> None:
+    as_typed = index.search(",.dv hgohv[dm", rewrite=False)
+    assert as_typed.total == 0 and as_typed.suggestion == "وزير الخارجية"
+    assert index.search("وزير الخارجيه", rewrite=False).suggestion is None  # found: nothing to offer

@@ -18,6 +18,7 @@ reading is what the reader meant is the search's to decide, from the index's wor
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -27,23 +28,31 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[int, str], dict[int, str]]:
-    """The English layout's characters read on the Arabic layout, and the Arabic letters read on the
-    English layout (each key's unshifted and shifted character)."""
+def _tables() -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
+    """The English layout's characters read on the Arabic layout; the Arabic letters read on the
+    English layout (each key's unshifted and shifted character); and what the lam-alef keys type,
+    with their key (لا: b)."""
     to_arabic: dict[int, str] = {}
     to_english: dict[int, str] = {}
+    lam_alef: dict[str, str] = {}
     table = resources.files("arsearch.analysis").joinpath("data/keyboard.tsv").read_text(encoding="utf-8")
     for line in table.splitlines():
         if not line or line.startswith("#"):
             continue
         _, latin, latin_shifted, arabic, arabic_shifted = line.split("\t")
         for english, typed in ((latin, arabic), (latin_shifted, arabic_shifted)):
-            if english != typed:
-                to_arabic[ord(english)] = typed
-                # an Arabic letter read back as its key (لا, two letters, is read as ل then ا)
-                if len(typed) == 1 and _ARABIC.match(typed) and english.isascii():
-                    to_english.setdefault(ord(typed), english)
-    return to_arabic, to_english
+            if english == typed:
+                continue
+            to_arabic[ord(english)] = typed
+            if len(typed) == 1 and _ARABIC.match(typed) and english.isascii():
+                to_english.setdefault(ord(typed), english)
+            elif len(typed) == 2 and _ARABIC.match(typed):
+                lam_alef[typed] = english
+    for presentation in range(0xFEF5, 0xFEFD):  # ﻵ ﻶ ﻷ ﻸ ﻹ ﻺ ﻻ ﻼ: a lam-alef typed as one character
+        key = lam_alef.get(unicodedata.normalize("NFKC", chr(presentation)))
+        if key is not None:
+            to_english[presentation] = key
+    return to_arabic, to_english, lam_alef
 
 
 def as_arabic(text: str) -> str:
@@ -58,7 +67,8 @@ def as_arabic(text: str) -> str:
 
 
 def as_english(text: str) -> str:
-    """``text`` as its keys type it on the English layout (characters of no key stay as they are).
+    """``text`` as its keys type it on the English layout (characters of no key stay as they are);
+    لا as the two keys ل and ا (``english_readings`` gives the lam-alef key's reading too).
 
     مثال::
 
@@ -66,6 +76,24 @@ def as_english(text: str) -> str:
         ('google', 'apple')
     """
     return text.translate(_tables()[1])
+
+
+def english_readings(text: str) -> list[str]:
+    """``text`` read on the English layout, every way its keys may have been typed: لا (and لأ لإ لآ)
+    is one key on the Arabic layout or two, so a text that holds one has two readings, the one key's
+    first (``b`` is a commoner letter in English than ``gh``).
+
+    مثال::
+
+        >>> english_readings("ؤمعلا"), english_readings("لخخلمث")
+        (['club', 'clugh'], ['google'])
+    """
+    _, to_english, lam_alef = _tables()
+    one_key = text
+    for letters, key in lam_alef.items():
+        one_key = one_key.replace(letters, key)
+    readings = [one_key.translate(to_english), text.translate(to_english)]
+    return list(dict.fromkeys(readings))
 
 
 def typed_in_latin(text: str) -> bool:
@@ -78,4 +106,4 @@ def typed_in_arabic(text: str) -> bool:
     return bool(_ARABIC.search(text)) and not _LATIN.search(text)
 
 
-__all__ = ["as_arabic", "as_english", "typed_in_arabic", "typed_in_latin"]
+__all__ = ["as_arabic", "as_english", "english_readings", "typed_in_arabic", "typed_in_latin"]

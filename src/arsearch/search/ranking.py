@@ -29,7 +29,7 @@ from .highlight import highlight_whole, snippets
 from .options import SearchOptions, filter_notes, filter_query, past_the_end
 from .results import Copy, Hit, Results
 from .rewrite import layout_rewrite
-from .suggest import did_you_mean
+from .suggest import SUGGEST_BELOW, did_you_mean
 
 FACET_FIELDS = ("source", "category")
 #: Facet values reported per field (the commonest).
@@ -80,7 +80,11 @@ def search(
     warnings = [*parsed.warnings, *compiled.warnings, *filter_notes(options.filters)]
 
     def finish(total: int, hits: list[Hit], counts: dict[str, dict[str, int]], message: str | None) -> Results:
-        suggestion = did_you_mean(snapshot, parsed, total) if text.strip() else None
+        suggestion = None
+        if text.strip() and total < SUGGEST_BELOW:
+            # searched as typed on request: a query meant on the other keyboard layout is offered as such
+            meant = layout_rewrite(typed, analyzer, snapshot.spelling_source()) if not options.rewrite else None
+            suggestion = meant.searched if meant is not None else did_you_mean(snapshot, parsed, total)
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         return Results(
             typed,

@@ -6,8 +6,9 @@ A query in Latin letters is read on the Arabic layout (``analysis.keyboard``: ``
 the reading is searched when every one of its words is a word of the index and the query as typed
 is not what the index holds: its words together find no article, or far fewer than the reading
 (less than ``AS_TYPED_SHARE`` of them, and fewer than ``AS_TYPED_ARTICLES``). Latin words the index
-really holds (a brand, a product, an e-mail name) stay as typed. The other way too: Arabic letters
-that are no words of the index, whose English reading is (``لخخلمث`` → ``google``).
+really holds (a brand, a product, an e-mail name) stay as typed. The other way too, by the same
+rule: Arabic letters whose words are not each in ``AS_TYPED_ARTICLES`` articles, whose English
+reading is what the index holds (``لخخلمث`` → ``google``; لا is one key or two: ``ؤمعلا`` → ``club``).
 
 Everything is decided from the index's own counts: one index's (``SnapshotSource``) or a cluster's,
 summed over its shards.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..analysis import Analyzer
-from ..analysis.keyboard import as_arabic, as_english, typed_in_arabic, typed_in_latin
+from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
 from ..engine.queries import EngineQuery, TermQuery, all_of, any_of
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 from .results import Rewrite
@@ -41,6 +42,8 @@ AS_TYPED_SHARE = 0.1
 MAX_WORDS = 12
 
 _EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
+#: Words of a text, each its normalized form and its term (None for a stop word).
+Words = tuple[tuple[str, str | None], ...]
 
 
 class Evidence(Protocol):
@@ -54,14 +57,14 @@ class Evidence(Protocol):
 
 @dataclass(frozen=True)
 class LayoutReading:
-    """A query read on the other keyboard layout, with the words of both (each its normalized form and
-    its term, None for a stop word): what ``judged`` decides on. Made where the analyzer is (a cluster's
-    shard), decided where the counts are (its client)."""
+    """A query read on the other keyboard layout, with the words of the query and of each reading
+    (each word's normalized form and term, None for a stop word): what ``judged`` decides on. Made
+    where the analyzer is (a cluster's shard), decided where the counts are (its client)."""
 
     typed: str
-    reading: str
-    typed_words: tuple[tuple[str, str | None], ...]
-    read_words: tuple[tuple[str, str | None], ...]
+    typed_words: Words
+    #: each way the keys may be read, likeliest first (لا is one key or two), with its words
+    readings: tuple[tuple[str, Words], ...]
     #: typed in Arabic letters (read on the English layout)
     typed_arabic: bool
 
@@ -71,31 +74,35 @@ def layout_reading(text: str, analyzer: Analyzer) -> LayoutReading | None:
 
     مثال::
 
-        >>> layout_reading("fsl", get_analyzer()).reading  # doctest: +SKIP
-        'بسم'
+        >>> [reading for reading, _ in layout_reading("fsl", get_analyzer()).readings]  # doctest: +SKIP
+        ['بسم']
     """
     if typed_in_latin(text):
-        reading, typed_arabic = as_arabic(text), False
+        readings, typed_arabic = [as_arabic(text)], False
     elif typed_in_arabic(text):
-        reading, typed_arabic = as_english(text), True
+        readings, typed_arabic = english_readings(text), True
     else:
         return None
     typed_words = _words(analyzer, text)
     if not typed_words or len(typed_words) > MAX_WORDS:
         return None
-    return LayoutReading(text, reading.strip(), typed_words, _words(analyzer, reading), typed_arabic)
+    read = tuple((reading.strip(), _words(analyzer, reading)) for reading in readings)
+    return LayoutReading(text, typed_words, read, typed_arabic)
 
 
 def judged(reading: LayoutReading, evidence: Evidence) -> Rewrite | None:
-    """The rewrite to the reading when the index says it is what the reader meant, else None."""
-    if reading.typed_arabic and _all_held(reading.typed_words, evidence):
-        return None  # Arabic words of the index (most queries): nothing more is asked
-    if not reading.read_words or not _all_held(reading.read_words, evidence):
-        return None
-    as_typed, as_read = evidence.counts([_all_of(reading.typed_words), _all_of(reading.read_words)])
-    if as_read == 0 or as_typed >= AS_TYPED_ARTICLES or as_typed >= AS_TYPED_SHARE * as_read:
-        return None
-    return Rewrite(reading.typed, reading.reading, "layout")
+    """The rewrite to the first reading the index says the reader meant, else None: every word of the
+    reading is a word of the index, and the query as typed finds fewer than ``AS_TYPED_ARTICLES``
+    articles and fewer than ``AS_TYPED_SHARE`` of the reading's."""
+    if reading.typed_arabic and _each_in_articles(reading.typed_words, evidence, AS_TYPED_ARTICLES):
+        return None  # common Arabic words (most queries): nothing more is asked
+    for searched, words in reading.readings:
+        if not words or not _all_held(words, evidence):
+            continue
+        as_typed, as_read = evidence.counts([_all_of(reading.typed_words), _all_of(words)])
+        if as_read and as_typed < AS_TYPED_ARTICLES and as_typed < AS_TYPED_SHARE * as_read:
+            return Rewrite(reading.typed, searched, "layout")
+    return None
 
 
 def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite | None:
@@ -112,14 +119,17 @@ def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite
     return judged(reading, evidence) if reading is not None else None
 
 
-Words = tuple[tuple[str, str | None], ...]
-
-
 def _words(analyzer: Analyzer, text: str) -> Words:
     """Each word of ``text`` (stop words included): its normalized form and its term (None for a stop word)."""
     return tuple(
         (token.normalized, token.stem) for token in analyzer.tokens(text, keep_stopwords=True) if token.normalized
     )
+
+
+def _each_in_articles(words: Words, evidence: Evidence, fewest: int) -> bool:
+    """Whether every word (stop words aside) is in at least ``fewest`` articles as it is written."""
+    content = [form for form, term in words if term]
+    return all(count >= fewest for count in evidence.articles(content)) if content else True
 
 
 def _all_held(words: Words, evidence: Evidence) -> bool:

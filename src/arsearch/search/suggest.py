@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
 from ..derived.vocabulary import Vocabulary
 from ..query import ParsedQuery, Word
 from ..store.snapshot import Snapshot
+from .rewrite import AS_TYPED_ARTICLES, AS_TYPED_SHARE
 
 #: Look for a correction when a query finds fewer results than this.
 SUGGEST_BELOW = 3
@@ -125,11 +127,32 @@ def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10, *, spelled: b
     """Completions of the last word of ``prefix``, most frequent first, stop words left out, each as
     the articles most often write it (``spelled=False``: as normalized, which a cluster merges first).
 
-    The earlier words are kept as typed, so "وزير الخار" completes to "وزير الخارجية".
+    The earlier words are kept as typed, so "وزير الخار" completes to "وزير الخارجية". A prefix typed
+    with the keyboard on the other layout completes as meant when the index has (next to) nothing
+    for it as typed: "hgs" offers what "الس" would (``search.rewrite``'s rule).
     """
     head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
+    if prefix.endswith(" "):
+        return []
+    found = _completions(snapshot, head, last, limit)
+    best = found[0].doc_count if found else 0
+    if best < AS_TYPED_ARTICLES and (typed_in_latin(prefix) or typed_in_arabic(prefix)):
+        read = as_arabic if typed_in_latin(prefix) else _as_english
+        meant = _completions(snapshot, read(head), read(last), limit)
+        if meant and best < AS_TYPED_SHARE * meant[0].doc_count:
+            found = meant
+    return [s.written(snapshot.spelling(s.form)) for s in found] if spelled else found
+
+
+def _as_english(text: str) -> str:
+    """The likeliest English reading of Arabic letters (لا as its one key)."""
+    return english_readings(text)[0]
+
+
+def _completions(snapshot: Snapshot, head: str, last: str, limit: int) -> list[Suggestion]:
+    """The completions of ``last`` after the words ``head``, as normalized forms."""
     forms = [t.normalized for t in snapshot.analyzer.tokens(last, keep_stopwords=True)]
-    if len(forms) != 1 or prefix.endswith(" "):
+    if len(forms) != 1:
         return []
     lead = f"{head} " if head else ""
     analyzer, limit = snapshot.analyzer, max(1, limit)
@@ -138,5 +161,4 @@ def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10, *, spelled: b
         for word, count in snapshot.vocabulary().complete(forms[0], limit + STOPWORD_SLACK)
         if analyzer.terms(word)  # a stop word has no term
     ]
-    found = [Suggestion(lead + word, count, word) for word, count in words[:limit]]
-    return [s.written(snapshot.spelling(s.form)) for s in found] if spelled else found
+    return [Suggestion(lead + word, count, word) for word, count in words[:limit]]

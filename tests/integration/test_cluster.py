@@ -167,6 +167,15 @@ def test_a_query_typed_on_the_other_layout_is_judged_on_every_shard(built: dict[
     assert all(text.startswith(ours.rewrite.searched.split()[0]) for text in offered)
 
 
+@pytest.mark.parametrize("typed", ["Karate", "Riyadh"])
+def test_a_name_in_latin_letters_is_found_as_the_shards_write_it(built: dict[str, Any], typed: str) -> None:
+    index: ClusterIndex = built["index"]
+    single: Index = built["single"]
+    ours, theirs = index.search(typed, limit=100), single.search(typed, limit=100)
+    assert ours.rewrite is not None and ours.rewrite.reason == "transliteration" and ours.rewrite == theirs.rewrite
+    assert ours.total == theirs.total > 0 and _stories(ours) == _stories(theirs)
+
+
 def _stories(results: Any) -> set[frozenset[str]]:
     return {frozenset([hit.id, *(copy.id for copy in hit.copies)]) for hit in results.hits}
 

@@ -190,3 +190,32 @@ def test_searched_as_typed_it_offers_the_reading_as_did_you_mean(index: Index) -
     as_typed = index.search(",.dv hgohv[dm", rewrite=False)
     assert as_typed.total == 0 and as_typed.suggestion == "وزير الخارجية"
     assert index.search("وزير الخارجيه", rewrite=False).suggestion is None  # found: nothing to offer
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("Karate", "الكاراتيه"), ("Influenza", "الإنفلونزا"), ("Riyadh", "الرياض")]
+)
+def test_a_name_in_latin_letters_finds_the_articles_that_write_it_in_arabic(
+    index: Index, typed: str, meant: str
+) -> None:
+    results = index.search(typed, collapse=False)
+    assert results.rewrite == Rewrite(typed, meant, "transliteration")
+    assert ids(results) == ids(index.search(meant, collapse=False)) and results.total > 0
+    as_typed = index.search(typed, collapse=False, rewrite=False)
+    assert as_typed.rewrite is None and as_typed.total == 0
+
+
+def test_a_latin_word_the_articles_write_in_latin_letters_is_searched_as_typed(index: Index) -> None:
+    # Google is in two articles, and no article writes it in Arabic letters
+    results = index.search("Google", collapse=False)
+    assert results.rewrite is None and sorted(ids(results)) == ["brand-1", "brand-2"]
+
+
+def test_the_latin_word_stays_beside_its_arabic_spelling_while_articles_hold_it(engine: str, tmp_path: Path) -> None:
+    arabic = [{"id": f"ar{n}", "text": f"فاز فريق ليفربول في المباراة رقم {n}"} for n in range(6)]
+    latin = [{"id": "latin", "text": "نادي Liverpool الإنجليزي"}]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*arabic, *latin])
+        results = index.search("Liverpool", collapse=False)
+        assert results.rewrite == Rewrite("Liverpool", "Liverpool ليفربول", "transliteration")
+        assert sorted(ids(results)) == sorted(article["id"] for article in [*arabic, *latin])

@@ -23,7 +23,7 @@ from ..engine.queries import EngineQuery
 from ..errors import ClusterError
 from ..search.options import SearchOptions
 from ..search.results import Rewrite
-from ..search.rewrite import LayoutReading, judged
+from ..search.rewrite import LayoutReading, judged, transliteration_rewrite
 from .fanout import Fanout
 
 #: How long the client keeps its judgements (another client's writes are seen after this).
@@ -124,16 +124,14 @@ class ClusterSpellings:
         return GivenSpellings.answered(judge, questions)
 
     def layout_rewrite(self, query: str) -> Rewrite | None:
-        """The rewrite of a query typed on the other keyboard layout (``search.rewrite``), judged on
-        the counts of every shard; None when it is searched as typed (or no shard answers)."""
+        """The rewrite of a query typed on the other keyboard layout, or of a name in Latin letters
+        (``search.rewrite``), judged on the counts of every shard; None when it is searched as typed."""
         try:  # any shard analyzes alike
             reading: LayoutReading | None = self._replicas.any_shard("layout_reading", (query,))
         except ClusterError:
             return None
-        if reading is None:
-            return None
         source, _ = self._current_judge()
-        return judged(reading, source)
+        return (judged(reading, source) if reading is not None else None) or transliteration_rewrite(query, source)
 
     def _current_judge(self) -> tuple[ClusterSource, SpellingJudge]:
         with self._lock:

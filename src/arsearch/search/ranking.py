@@ -27,8 +27,8 @@ from ..records.articles import Article
 from ..store.snapshot import Snapshot
 from .highlight import highlight_whole, snippets
 from .options import SearchOptions, filter_notes, filter_query, past_the_end
-from .results import Copy, Hit, Results
-from .rewrite import layout_rewrite
+from .results import Copy, Hit, Results, Rewrite
+from .rewrite import layout_rewrite, transliteration_rewrite
 from .suggest import SUGGEST_BELOW, did_you_mean
 
 FACET_FIELDS = ("source", "category")
@@ -66,7 +66,7 @@ def search(
     limit, page = options.limit, options.page
     restriction = filter_query(options.filters)
     typed = text
-    rewrite = layout_rewrite(text, snapshot.analyzer, snapshot.spelling_source()) if options.rewrite else None
+    rewrite = _rewrite(snapshot, text) if options.rewrite else None
     if rewrite is not None:
         text = rewrite.searched
     parsed = parse(text)
@@ -148,6 +148,13 @@ def search(
     if total and not hits:
         warnings.append(past_the_end(options, total))
     return finish(total, hits, counts, None)
+
+
+def _rewrite(snapshot: Snapshot, text: str) -> Rewrite | None:
+    """The query as meant: typed on the other keyboard layout, or a name in Latin letters that the
+    articles write in Arabic ones (``search.rewrite``); None when it is searched as typed."""
+    evidence = snapshot.spelling_source()
+    return layout_rewrite(text, snapshot.analyzer, evidence) or transliteration_rewrite(text, evidence)
 
 
 def query_statistics(

@@ -10,8 +10,9 @@ from typing import Any, Literal
 from .highlight import Snippet
 
 #: Why a query was searched otherwise than typed: "layout", typed with the keyboard on the other
-#: layout (fsl for بسم).
-RewriteReason = Literal["layout"]
+#: layout (fsl for بسم); "transliteration", a name in Latin letters the articles write in Arabic
+#: ones (Erdogan, أردوغان, added).
+RewriteReason = Literal["layout", "transliteration"]
 
 
 @dataclass(frozen=True)

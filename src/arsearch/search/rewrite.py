@@ -23,12 +23,16 @@ summed over its shards.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..analysis import Analyzer
 from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
+from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, parse_spelling_term
+from ..analysis.transliterate import full_spellings, latin_spelling_keys, sound_shape, sounds_apart
 from ..engine.queries import EngineQuery, TermQuery, all_of, any_of
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 from .results import Rewrite
@@ -40,6 +44,15 @@ AS_TYPED_ARTICLES = 3
 AS_TYPED_SHARE = 0.1
 #: Queries longer than this are searched as typed (a pasted text is no slip of the keyboard).
 MAX_WORDS = 12
+#: A Latin word's Arabic spelling sounds at most this far apart from it (``sounds_apart``) per letter...
+MAX_SOUNDS_APART = 0.3
+#: ...and the closest, where each tenfold of articles counts as this much closer (ترامب, in 33
+#: articles, rather than ترومب, in one, for Trump).
+COMMONER = 0.35
+#: The Arabic article as Latin-script names write it apart (Al Hilal, El Nasr): Arabic writes it on
+#: its word, which its spelling key and the search read with or without it.
+LATIN_ARTICLE = frozenset(("al", "el"))
+_LATIN_WORDS = re.compile(rf"[A-Za-z]{{{MIN_LETTERS},}}")
 
 _EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 #: Words of a text, each its normalized form and its term (None for a stop word).
@@ -47,12 +60,19 @@ Words = tuple[tuple[str, str | None], ...]
 
 
 class Evidence(Protocol):
-    """What a rewrite reads of an index: articles holding each normalized word, and articles each
-    query finds (``derived.variants.SnapshotSource``, or a cluster's, summed over its shards)."""
+    """What a rewrite reads of an index: articles holding each normalized word, articles each query
+    finds, and the words of a spelling key (``derived.variants.SnapshotSource``, or a cluster's,
+    summed over its shards)."""
 
     def articles(self, words: Sequence[str]) -> list[int]: ...
 
     def counts(self, queries: Sequence[EngineQuery]) -> list[int]: ...
+
+    def spelled(self, prefix: str) -> dict[str, int]: ...
+
+    def written(self, form: str) -> str: ...
+
+    def stems(self, words: Sequence[str]) -> list[str | None]: ...
 
 
 @dataclass(frozen=True)
@@ -97,7 +117,8 @@ def judged(reading: LayoutReading, evidence: Evidence) -> Rewrite | None:
     if reading.typed_arabic and _each_in_articles(reading.typed_words, evidence, AS_TYPED_ARTICLES):
         return None  # common Arabic words (most queries): nothing more is asked
     for searched, words in reading.readings:
-        if not words or not _all_held(words, evidence):
+        # a reading of marks and lone letters (UNESCO typed in capitals) is no word the reader meant
+        if not words or any(len(form) < 2 for form, term in words if term) or not _all_held(words, evidence):
             continue
         as_typed, as_read = evidence.counts([_all_of(reading.typed_words), _all_of(words)])
         if as_read and as_typed < AS_TYPED_ARTICLES and as_typed < AS_TYPED_SHARE * as_read:
@@ -117,6 +138,71 @@ def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite
     """
     reading = layout_reading(text, analyzer)
     return judged(reading, evidence) if reading is not None else None
+
+
+def transliteration_rewrite(text: str, evidence: Evidence) -> Rewrite | None:
+    """The query with the Arabic spellings of its Latin words added, for the words the index writes in
+    Arabic letters more often than in Latin ones (``Erdogan`` → ``Erdogan أردوغان``); None when it
+    has none. Each word's spellings are the index's words of its spelling keys
+    (``analysis.transliterate``) that sound closest to it, at most a third of its letters apart;
+    the search then joins their other spellings (``variants``).
+
+    مثال::
+
+        >>> transliteration_rewrite("Liverpool", index.snapshot().spelling_source())  # doctest: +SKIP
+        Rewrite(typed='Liverpool', searched='Liverpool ليفربول', reason='transliteration')
+    """
+    if not typed_in_latin(text):
+        return None
+    words = _LATIN_WORDS.findall(text)
+    if not words or len(words) > MAX_WORDS:
+        return None
+    searched: list[str] = []
+    changed = False
+    for word in words:
+        if word.lower() in LATIN_ARTICLE:
+            changed = True  # Arabic writes the article on its word (Al Hilal: الهلال)
+            continue
+        spellings = arabic_spellings_held(word, evidence)
+        as_typed = evidence.articles([word.lower()])[0]
+        if not spellings or as_typed >= sum(spellings.values()):
+            searched.append(word)  # no Arabic spelling, or the articles write it in Latin letters as often
+            continue
+        changed = True
+        # the Latin word stays while articles hold it: its own results are still found
+        searched.extend([word, *spellings] if as_typed else spellings)
+    if not changed or not searched:
+        return None
+    return Rewrite(text, " ".join(dict.fromkeys(searched)), "transliteration")
+
+
+def arabic_spellings_held(word: str, evidence: Evidence) -> dict[str, int]:
+    """The index's Arabic spellings of a Latin word (as the articles most often write each), with
+    their article counts: the words of its spelling keys, and its spellings with their long vowels
+    that the articles hold (a word the dictionary knows, such as جدة, has no spelling key listed),
+    those that sound closest to it (``sounds_apart``)."""
+    counts: dict[str, int] = {}
+    commonest: dict[str, tuple[int, str]] = {}  # how the articles most often write each form
+    for key in latin_spelling_keys(word):
+        for term, articles in evidence.spelled(key + KEY_SEPARATOR).items():
+            form, written = parse_spelling_term(term)
+            counts[form] = counts.get(form, 0) + articles  # an article may write it both ways: a bound
+            commonest[form] = max(commonest.get(form, (0, "")), (articles, written))
+    spellings = [spelling for spelling in full_spellings(word) if spelling not in counts]
+    for form, articles in zip(spellings, evidence.articles(spellings) if spellings else [], strict=True):
+        if articles:
+            counts[form] = articles
+    if not counts:
+        return {}
+    forms = [form for form, stem in zip(counts, evidence.stems(list(counts)), strict=True) if stem]  # no stop word
+    apart = {form: sounds_apart(word, form) for form in forms}
+    near = [form for form in forms if apart[form] <= MAX_SOUNDS_APART * len(sound_shape(word))]
+    if not near:
+        return {}
+    # the closest, a commoner one a little further before a rare one (ترامب, not ترومب, for Trump); the
+    # search joins its other spellings (``variants``)
+    best = min(near, key=lambda form: (apart[form] - COMMONER * math.log10(counts[form]), form))
+    return {commonest[best][1] if best in commonest else evidence.written(best): counts[best]}
 
 
 def _words(analyzer: Analyzer, text: str) -> Words:
@@ -156,7 +242,9 @@ __all__ = [
     "AS_TYPED_SHARE",
     "Evidence",
     "LayoutReading",
+    "arabic_spellings_held",
     "judged",
     "layout_reading",
     "layout_rewrite",
+    "transliteration_rewrite",
 ]

@@ -4,6 +4,7 @@ library on both engines, the CLI and HTTP."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from starlette.testclient import TestClient
 
 from arsearch import Index
 from arsearch.analysis.keyboard import as_arabic, as_english, english_readings, typed_in_arabic, typed_in_latin
+from arsearch.analysis.transliterate import MAX_SPELLINGS, full_spellings, latin_spelling_keys, sounds_apart
 from arsearch.cli.main import main
 from arsearch.search.results import Rewrite
 from arsearch.search.rewrite import AS_TYPED_ARTICLES
@@ -219,3 +221,32 @@ def test_the_latin_word_stays_beside_its_arabic_spelling_while_articles_hold_it(
         results = index.search("Liverpool", collapse=False)
         assert results.rewrite == Rewrite("Liverpool", "Liverpool ليفربول", "transliteration")
         assert sorted(ids(results)) == sorted(article["id"] for article in [*arabic, *latin])
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic", "further"),
+    [
+        ("Salman", "سلمان", "سليمان"),
+        ("Liverpool", "ليفربول", "لفربل"),
+        ("Trump", "ترامب", "تارمب"),
+        ("Kerry", "كيري", "القارية"),
+        ("Chelsea", "تشيلسي", "جلسة"),
+    ],
+)
+def test_an_arabic_spelling_sounds_closer_than_another_word(latin: str, arabic: str, further: str) -> None:
+    assert sounds_apart(latin, arabic) < sounds_apart(latin, further)
+
+
+@pytest.mark.parametrize(
+    ("latin", "key"), [("Liverpool", "لفربل"), ("Erdogan", "اردجن"), ("Reuters", "رترز"), ("Boeing", "بنج")]
+)
+def test_a_latin_word_has_the_spelling_key_of_its_arabic_spelling(latin: str, key: str) -> None:
+    assert key in latin_spelling_keys(latin)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9))
+def test_spellings_of_a_latin_word_are_arabic_letters_and_bounded(latin: str) -> None:
+    spellings = full_spellings(latin)
+    assert len(spellings) <= MAX_SPELLINGS + 1
+    assert all(re.fullmatch("[\u0621-\u064a]*", spelling) for spelling in spellings)
+    assert sounds_apart(latin, "") >= 0 and all(sounds_apart(latin, s) >= 0 for s in spellings[:20])

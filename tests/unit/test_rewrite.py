@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from arsearch import Index
 from arsearch.analysis.keyboard import as_arabic, as_english, english_readings, typed_in_arabic, typed_in_latin
+from arsearch.analysis.places import arabic_place_names
 from arsearch.analysis.transliterate import MAX_SPELLINGS, full_spellings, latin_spelling_keys, sounds_apart
 from arsearch.cli.main import main
 from arsearch.search.results import Rewrite
@@ -250,3 +251,30 @@ def test_spellings_of_a_latin_word_are_arabic_letters_and_bounded(latin: str) ->
     assert len(spellings) <= MAX_SPELLINGS + 1
     assert all(re.fullmatch("[\u0621-\u064a]*", spelling) for spelling in spellings)
     assert sounds_apart(latin, "") >= 0 and all(sounds_apart(latin, s) >= 0 for s in spellings[:20])
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic"),
+    [("Cairo", "القاهره"), ("Jeddah", "جده"), ("Morocco", "المغرب"), ("abu-dhabi", "ابوظبي"), ("NEW YORK", "نيويورك")],
+)
+def test_a_place_is_looked_up_by_its_latin_names(latin: str, arabic: str) -> None:
+    assert arabic in arabic_place_names(latin)
+
+
+def test_no_place_is_called_by_three_letters_or_an_unknown_name() -> None:
+    assert arabic_place_names("can") == [] and arabic_place_names("zzzz qqqq") == []
+
+
+def test_a_place_in_latin_letters_finds_the_articles_that_name_it_in_arabic(engine: str, tmp_path: Path) -> None:
+    cairo = [{"id": f"c{n}", "text": f"افتتاح معرض في القاهرة رقم {n}"} for n in range(4)]
+    city = [{"id": f"m{n}", "text": f"زار الوفد المدينة المنورة رقم {n}"} for n in range(3)]
+    other = [{"id": "o", "text": "تطوير المدينة الصناعية"}]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*cairo, *city, *other])
+        found = index.search("Cairo", collapse=False)
+        assert found.rewrite == Rewrite("Cairo", "القاهرة", "transliteration")
+        assert sorted(ids(found)) == [article["id"] for article in cairo]
+        # a place's name of several words before one word that is a common noun too (المدينة)
+        medina = index.search("Medina", collapse=False)
+        assert medina.rewrite is not None and medina.rewrite.searched == '"المدينة المنورة"'
+        assert sorted(ids(medina)) == [article["id"] for article in city]

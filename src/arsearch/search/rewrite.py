@@ -31,9 +31,10 @@ from typing import Protocol
 
 from ..analysis import Analyzer
 from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
+from ..analysis.places import MAX_NAME_WORDS, arabic_place_names
 from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, parse_spelling_term
 from ..analysis.transliterate import full_spellings, latin_spelling_keys, sound_shape, sounds_apart
-from ..engine.queries import EngineQuery, TermQuery, all_of, any_of
+from ..engine.queries import EngineQuery, PhraseQuery, TermQuery, all_of, any_of
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 from .results import Rewrite
 
@@ -52,7 +53,7 @@ COMMONER = 0.35
 #: The Arabic article as Latin-script names write it apart (Al Hilal, El Nasr): Arabic writes it on
 #: its word, which its spelling key and the search read with or without it.
 LATIN_ARTICLE = frozenset(("al", "el"))
-_LATIN_WORDS = re.compile(rf"[A-Za-z]{{{MIN_LETTERS},}}")
+_LATIN_WORDS = re.compile(r"[A-Za-z]+")
 
 _EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 #: Words of a text, each its normalized form and its term (None for a stop word).
@@ -143,14 +144,14 @@ def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite
 def transliteration_rewrite(text: str, evidence: Evidence) -> Rewrite | None:
     """The query with the Arabic spellings of its Latin words added, for the words the index writes in
     Arabic letters more often than in Latin ones (``Erdogan`` → ``Erdogan أردوغان``); None when it
-    has none. Each word's spellings are the index's words of its spelling keys
-    (``analysis.transliterate``) that sound closest to it, at most a third of its letters apart;
-    the search then joins their other spellings (``variants``).
+    has none. A place is looked up by its names (``analysis.places``: Cairo is القاهرة, New York
+    نيويورك); another word's spelling is the index's word of its spelling keys that sounds closest
+    to it (``analysis.transliterate``). The search then joins their other spellings (``variants``).
 
     مثال::
 
         >>> transliteration_rewrite("Liverpool", index.snapshot().spelling_source())  # doctest: +SKIP
-        Rewrite(typed='Liverpool', searched='Liverpool ليفربول', reason='transliteration')
+        Rewrite(typed='Liverpool', searched='ليفربول', reason='transliteration')
     """
     if not typed_in_latin(text):
         return None
@@ -159,28 +160,66 @@ def transliteration_rewrite(text: str, evidence: Evidence) -> Rewrite | None:
         return None
     searched: list[str] = []
     changed = False
-    for word in words:
-        if word.lower() in LATIN_ARTICLE:
+    at = 0
+    while at < len(words):
+        taken, spellings = _place(words[at:], evidence)
+        if not taken:
+            taken, spellings = 1, arabic_spellings_held(words[at], evidence)
+        typed = words[at : at + taken]
+        at += taken
+        if not spellings and taken == 1 and typed[0].lower() in LATIN_ARTICLE:
             changed = True  # Arabic writes the article on its word (Al Hilal: الهلال)
             continue
-        spellings = arabic_spellings_held(word, evidence)
-        as_typed = evidence.articles([word.lower()])[0]
+        as_typed = _held_together(typed, evidence)
         if not spellings or as_typed >= sum(spellings.values()):
-            searched.append(word)  # no Arabic spelling, or the articles write it in Latin letters as often
+            searched.extend(typed)  # no Arabic spelling, or the articles write it in Latin letters as often
             continue
         changed = True
-        # the Latin word stays while articles hold it: its own results are still found
-        searched.extend([word, *spellings] if as_typed else spellings)
+        # the Latin words stay while articles hold them: their own results are still found
+        searched.extend([*typed, *spellings] if as_typed else spellings)
     if not changed or not searched:
         return None
     return Rewrite(text, " ".join(dict.fromkeys(searched)), "transliteration")
+
+
+def _place(words: Sequence[str], evidence: Evidence) -> tuple[int, dict[str, int]]:
+    """The most words a place name starting ``words`` has, and the Arabic name the articles hold most
+    (quoted when it is several words), with its article count; (0, {}) for none."""
+    for taken in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
+        names = arabic_place_names(" ".join(words[:taken]))
+        held = {name: count for name, count in zip(names, _held_together_each(names, evidence), strict=True) if count}
+        if held:
+            # a name of several words is the place's own (المدينة المنورة), where one word may be a
+            # common noun too (المدينة, the city): it goes first once 3 articles hold it; else the commonest
+            name = max(held, key=lambda name: (" " in name and held[name] >= AS_TYPED_ARTICLES, held[name]))
+            shown = " ".join(evidence.written(word) for word in name.split())
+            return taken, {f'"{shown}"' if " " in shown else shown: held[name]}
+    return 0, {}
+
+
+def _held_together(words: Sequence[str], evidence: Evidence) -> int:
+    """Articles holding the words, side by side when they are several (normalized as Latin words are)."""
+    return _held_together_each([" ".join(word.lower() for word in words)], evidence)[0]
+
+
+def _held_together_each(phrases: Sequence[str], evidence: Evidence) -> list[int]:
+    """Articles holding each phrase (a word, or words side by side), asked at once."""
+    single = [phrase for phrase in phrases if " " not in phrase]
+    several = [phrase for phrase in phrases if " " in phrase]
+    found = dict(zip(single, evidence.articles(single), strict=True)) if single else {}
+    if several:
+        queries = [PhraseQuery(_EXACT_FIELD, tuple(phrase.split())) for phrase in several]
+        found.update(zip(several, evidence.counts(queries), strict=True))
+    return [found[phrase] for phrase in phrases]
 
 
 def arabic_spellings_held(word: str, evidence: Evidence) -> dict[str, int]:
     """The index's Arabic spellings of a Latin word (as the articles most often write each), with
     their article counts: the words of its spelling keys, and its spellings with their long vowels
     that the articles hold (a word the dictionary knows, such as جدة, has no spelling key listed),
-    those that sound closest to it (``sounds_apart``)."""
+    those that sound closest to it (``sounds_apart``). None for a word under ``MIN_LETTERS`` letters."""
+    if len(word) < MIN_LETTERS:
+        return {}
     counts: dict[str, int] = {}
     commonest: dict[str, tuple[int, str]] = {}  # how the articles most often write each form
     for key in latin_spelling_keys(word):

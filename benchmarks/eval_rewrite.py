@@ -17,6 +17,9 @@ On SaudiNewsNet (``indexes/saudinewsnet``, built on first use):
   organisations with their usual Arabic spellings, written from general knowledge): a name
   passes when at least 8 of its search's top 10 hold an Arabic spelling and the search finds at
   least 70% of the articles that hold one (the issue asks 80% of names);
+* **chat Arabic** (``data/arabizi_queries.tsv``: common words and names in Latin letters and
+  digits, with the Arabic they mean, written from general knowledge): a query passes when its top 10
+  holds at least 70% of the Arabic query's top 10;
 * **cost**: p95 of the Arabic title queries with and without the rewrite check (alternating), and
   of the typed queries against their Arabic ones.
 
@@ -42,6 +45,7 @@ from arsearch.engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 from eval_name_variants import holding, searched
 
 NAMES = Path(__file__).with_name("data") / "latin_names.tsv"
+ARABIZI = Path(__file__).with_name("data") / "arabizi_queries.tsv"
 #: A name is measured when its Arabic spellings are in this many articles.
 NAME_ARTICLES = 10
 
@@ -92,6 +96,23 @@ def timed(search: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def arabizi_rows(index: Index) -> list[dict[str, Any]]:
+    """Each chat-Arabic query of ``ARABIZI`` whose Arabic finds articles: whether its top 10 holds
+    ``FOUND_SHARE`` of the Arabic query's top 10."""
+    rows = []
+    for line in ARABIZI.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        typed, meant = line.split("\t")
+        wanted = top(index, meant)
+        if not wanted:
+            continue
+        found = top(index, typed)
+        share = len(set(found) & set(wanted)) / len(wanted)
+        rows.append({"typed": typed, "meant": meant, "half": half_of(typed), "passed": share >= FOUND_SHARE})
+    return rows
+
+
 name_times: list[float] = []
 arabic_times: list[float] = []
 
@@ -135,7 +156,15 @@ def main() -> None:
         half: [sum(row["passed"] for row in names if row["half"] == half), sum(row["half"] == half for row in names)]
         for half in HALVES
     }
+    chat = arabizi_rows(index)
+    chatted = {
+        half: [sum(row["passed"] for row in chat if row["half"] == half), sum(row["half"] == half for row in chat)]
+        for half in HALVES
+    }
+    if arguments.verbose:
+        print([(row["typed"], row["half"]) for row in chat if not row["passed"]])
     if arguments.names_only:
+        print({half: f"{passed}/{total}" for half, (passed, total) in chatted.items()})
         print({half: f"{passed}/{total}" for half, (passed, total) in named.items()})
         return
 
@@ -191,6 +220,8 @@ def main() -> None:
     figures = {
         "latin_names_pass": {half: rate(named[half]) for half in HALVES},
         "latin_names": {half: named[half][1] for half in HALVES},
+        "arabizi_pass": {half: rate(chatted[half]) for half in HALVES},
+        "arabizi": {half: chatted[half][1] for half in HALVES},
         "title_queries_pass": {half: rate(passed[half]) for half in HALVES},
         "title_queries": {half: passed[half][1] for half in HALVES},
         "latin_words_kept": {f"{bucket} {half}": rate(tally) for (bucket, half), tally in sorted(kept.items())},
@@ -203,6 +234,12 @@ def main() -> None:
         "p95_ms_their_arabic_spelling": round(p95(arabic_times), 2),
     }
     table: list[tuple[str, ...]] = [("measure", *HALVES)]
+    table.append(
+        (
+            "chat Arabic queries found (>= 70% of top 10)",
+            *(f"{rate(chatted[h]):.1%} of {chatted[h][1]}" for h in HALVES),
+        )
+    )
     table.append(
         ("Latin-script names: 8 of top 10, 70% found", *(f"{rate(named[h]):.1%} of {named[h][1]}" for h in HALVES))
     )

@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import product
 
 from anyascii import anyascii
+from arabizi.mapping import DIGIT_DIGRAPHS, DIGIT_MAP
 
 from .normalize import normalize_word
 from .spelling import MIN_LETTERS, SPELLING_LETTERS, spelling_key
@@ -46,7 +47,13 @@ _ENGLISH_ONLY = {
 VOWELS = frozenset("aeiouy")
 #: Most Arabic spellings tried for one Latin word (its keys are far fewer).
 MAX_SPELLINGS = 512
-_LATIN_WORD = re.compile(r"[a-z]+")
+_LATIN_WORD = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
+#: Chat Arabic's digits for the letters Latin has none for (3 ع, 7 ح, 5 خ, 2 ء, 6 ط, 8 غ, 9 ق; 3' غ),
+#: as the arabizi package (Apache-2.0) maps them, normalized; the pairs first.
+_DIGITS = {digits: normalize_word(letter) for digits, letter in (*DIGIT_DIGRAPHS.items(), *DIGIT_MAP.items())}
+#: The letters a hamza is written on or as (those anyascii romanizes with an apostrophe: ء أ إ ؤ ئ),
+#: normalized: what chat Arabic's 2 may stand for.
+_HAMZA = tuple(dict.fromkeys(normalize_word(chr(code)) for code in range(0x0621, 0x0627) if "'" in anyascii(chr(code))))
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
 
@@ -83,7 +90,10 @@ def _units(word: str) -> list[str]:
     at = 0
     while at < len(word):
         pair = word[at : at + 2]
-        if len(pair) == 2 and (pair in _ENGLISH_ONLY or pair in letters):
+        if pair in _DIGITS or word[at] in _DIGITS:  # chat Arabic: 3'arab, 3arab
+            units.append(pair if pair in _DIGITS else word[at])
+            at += len(units[-1])
+        elif len(pair) == 2 and (pair in _ENGLISH_ONLY or pair in letters):
             units.append(pair)
             at += 2
         elif word[at] in VOWELS and not (word[at] == "y" and (at == 0 or word[at - 1] in VOWELS)):
@@ -108,6 +118,9 @@ def _choices(unit: str, first: bool, last: bool, folded: bool = True) -> tuple[s
             return ("ا", "ي", "و", "اء")
         return ("ا", "ع", "يا") if len(unit) > 1 and not first else ("ا", "ع")
     letters = _arabic_letters(folded)
+    if unit in _DIGITS:
+        letters_for = _HAMZA if _DIGITS[unit] in _HAMZA else (_DIGITS[unit],)
+        return tuple(dict.fromkeys(letter.translate(SPELLING_LETTERS) if folded else letter for letter in letters_for))
     if unit in _ENGLISH_ONLY:
         read = [_read(part, letters) for part in _ENGLISH_ONLY[unit]]
         return tuple(dict.fromkeys(letter for options in read for letter in options))
@@ -202,6 +215,8 @@ _SAME_SOUND = (
 LATIN_VOWEL_UNWRITTEN = 0.3
 ARABIC_VOWEL_UNSPOKEN = 0.6
 OTHER_VOWEL = 0.4
+#: ...and an article the Arabic word has and the Latin one does not (ta3leem: تعليم before التعليم).
+ARTICLE_UNWRITTEN = 0.3
 
 
 def sound_shape(latin: str) -> str:
@@ -215,6 +230,8 @@ def sound_shape(latin: str) -> str:
         ('rIUtIrs', 'rUItrs', 'kIdA')
     """
     word = re.sub("c(?=[eiy])", "s", latin.lower())
+    for digits, letter in _DIGITS.items():  # chat Arabic's digits as their letters sound (3: ع, none)
+        word = word.replace(digits, romanized(letter))
     word = re.sub("(?<=[^aeiouwy])e$", "", word)  # a silent final e (apple)
     word = re.sub("(?<=[aeiou])h$", "", word)  # jeddah, makkah
     for letters, sound in _SAME_SOUND:
@@ -241,9 +258,10 @@ def sounds_apart(latin: str, form: str) -> float:
     shapes that charges a vowel less than a consonant, the article set aside (Liverpool and ليفربول
     0; سليمان is further from Salman than سلمان)."""
     first, second = sound_shape(latin), arabic_sound_shape(form)
+    unwritten = 0.0
     if second.startswith("Al") and not first.startswith(("Al", "l")):  # the article, written in Arabic only
-        second = second[2:]
-    rows = [0.0] * (len(second) + 1)
+        second, unwritten = second[2:], ARTICLE_UNWRITTEN
+    rows = [unwritten] * (len(second) + 1)
     for j in range(1, len(second) + 1):
         rows[j] = rows[j - 1] + _added(second[j - 1])
     for a in first:
@@ -291,7 +309,10 @@ def full_spellings(word: str) -> list[str]:
             if first:
                 choices.append(("ا", "ع", *("ا" + vowel for vowel in long_vowels if vowel != "ا")))
             elif last:
-                choices.append(("ه", "ا", "ي", "", "اء") if unit[-1] == "a" else ("", *long_vowels))
+                if unit[-1] == "a":  # a final a: ة (folded to ه), an alef, ى, nothing, اء; after i, ية
+                    choices.append(("ه", "ا", "ي", "", "اء", *(vowel + "ه" for vowel in long_vowels[:-1])))
+                else:
+                    choices.append(("", *long_vowels))
             else:
                 choices.append(("", *long_vowels, "".join(long_vowels), "ع"))
         else:
@@ -307,14 +328,22 @@ def full_spellings(word: str) -> list[str]:
     return list(dict.fromkeys(spellings))
 
 
+def is_chat_arabic(word: str) -> bool:
+    """Whether a Latin word writes letters with chat Arabic's digits (3arab, mo7amed), not a number
+    (2015) or a name with a number (mp3 is, but is too short to be read)."""
+    return bool(re.search("[a-z]", word.lower())) and any(digit in word for digit in DIGIT_MAP)
+
+
 __all__ = [
     "ARABIC_VOWEL_UNSPOKEN",
+    "ARTICLE_UNWRITTEN",
     "LATIN_VOWEL_UNWRITTEN",
     "MAX_SPELLINGS",
     "OTHER_VOWEL",
     "arabic_sound_shape",
     "arabic_spellings",
     "full_spellings",
+    "is_chat_arabic",
     "latin_spelling_keys",
     "romanized",
     "sound_shape",

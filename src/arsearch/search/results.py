@@ -11,8 +11,8 @@ from .highlight import Snippet
 
 #: Why a query was searched otherwise than typed: "layout", typed with the keyboard on the other
 #: layout (fsl for بسم); "transliteration", a name in Latin letters the articles write in Arabic
-#: ones (Erdogan, أردوغان, added).
-RewriteReason = Literal["layout", "transliteration"]
+#: ones (Erdogan, أردوغان, added); "arabizi", Arabic typed in Latin letters and digits (3arab: عرب).
+RewriteReason = Literal["layout", "transliteration", "arabizi"]
 
 
 @dataclass(frozen=True)

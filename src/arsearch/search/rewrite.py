@@ -33,7 +33,7 @@ from ..analysis import Analyzer
 from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
 from ..analysis.places import MAX_NAME_WORDS, arabic_place_names
 from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, parse_spelling_term
-from ..analysis.transliterate import full_spellings, latin_spelling_keys, sound_shape, sounds_apart
+from ..analysis.transliterate import full_spellings, is_chat_arabic, latin_spelling_keys, sound_shape, sounds_apart
 from ..engine.queries import EngineQuery, PhraseQuery, TermQuery, all_of, any_of
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 from .results import Rewrite
@@ -53,7 +53,7 @@ COMMONER = 0.35
 #: The Arabic article as Latin-script names write it apart (Al Hilal, El Nasr): Arabic writes it on
 #: its word, which its spelling key and the search read with or without it.
 LATIN_ARTICLE = frozenset(("al", "el"))
-_LATIN_WORDS = re.compile(r"[A-Za-z]+")
+_LATIN_WORDS = re.compile(r"[A-Za-z0-9']*[A-Za-z][A-Za-z0-9']*|[0-9]+")
 
 _EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 #: Words of a text, each its normalized form and its term (None for a stop word).
@@ -155,20 +155,23 @@ def transliteration_rewrite(text: str, evidence: Evidence) -> Rewrite | None:
     """
     if not typed_in_latin(text):
         return None
-    words = _LATIN_WORDS.findall(text)
+    words: list[str] = _LATIN_WORDS.findall(text)
     if not words or len(words) > MAX_WORDS:
         return None
     searched: list[str] = []
     changed = False
+    after_article = False  # Arabic writes the article on its word (Al Hilal: الهلال, el sa3odia: السعودية)
     at = 0
     while at < len(words):
         taken, spellings = _place(words[at:], evidence)
         if not taken:
-            taken, spellings = 1, arabic_spellings_held(words[at], evidence)
+            taken = 1
+            spellings = arabic_spellings_held(words[at], evidence, article=after_article)
         typed = words[at : at + taken]
         at += taken
-        if not spellings and taken == 1 and typed[0].lower() in LATIN_ARTICLE:
-            changed = True  # Arabic writes the article on its word (Al Hilal: الهلال)
+        after_article = not spellings and taken == 1 and typed[0].lower() in LATIN_ARTICLE
+        if after_article:
+            changed = True
             continue
         as_typed = _held_together(typed, evidence)
         if not spellings or as_typed >= sum(spellings.values()):
@@ -179,7 +182,8 @@ def transliteration_rewrite(text: str, evidence: Evidence) -> Rewrite | None:
         searched.extend([*typed, *spellings] if as_typed else spellings)
     if not changed or not searched:
         return None
-    return Rewrite(text, " ".join(dict.fromkeys(searched)), "transliteration")
+    chat = any(is_chat_arabic(word) for word in words)
+    return Rewrite(text, " ".join(dict.fromkeys(searched)), "arabizi" if chat else "transliteration")
 
 
 def _place(words: Sequence[str], evidence: Evidence) -> tuple[int, dict[str, int]]:
@@ -189,9 +193,10 @@ def _place(words: Sequence[str], evidence: Evidence) -> tuple[int, dict[str, int
         names = arabic_place_names(" ".join(words[:taken]))
         held = {name: count for name, count in zip(names, _held_together_each(names, evidence), strict=True) if count}
         if held:
-            # a name of several words is the place's own (المدينة المنورة), where one word may be a
-            # common noun too (المدينة, the city): it goes first once 3 articles hold it; else the commonest
-            name = max(held, key=lambda name: (" " in name and held[name] >= AS_TYPED_ARTICLES, held[name]))
+            # the name that sounds closest, a commoner one a little further before a rare one
+            # (Makkah: مكة before مكة المكرمة; Cairo: القاهرة, which sounds nothing like it, alone)
+            latin = "".join(words[:taken])
+            name = min(held, key=lambda name: (_likeliness(latin, name.replace(" ", ""), held[name]), name))
             shown = " ".join(evidence.written(word) for word in name.split())
             return taken, {f'"{shown}"' if " " in shown else shown: held[name]}
     return 0, {}
@@ -213,11 +218,12 @@ def _held_together_each(phrases: Sequence[str], evidence: Evidence) -> list[int]
     return [found[phrase] for phrase in phrases]
 
 
-def arabic_spellings_held(word: str, evidence: Evidence) -> dict[str, int]:
+def arabic_spellings_held(word: str, evidence: Evidence, *, article: bool = False) -> dict[str, int]:
     """The index's Arabic spellings of a Latin word (as the articles most often write each), with
     their article counts: the words of its spelling keys, and its spellings with their long vowels
     that the articles hold (a word the dictionary knows, such as جدة, has no spelling key listed),
-    those that sound closest to it (``sounds_apart``). None for a word under ``MIN_LETTERS`` letters."""
+    those that sound closest to it (``sounds_apart``). None for a word under ``MIN_LETTERS`` letters.
+    ``article``: the word came after Al or El, so a spelling with ال is likelier."""
     if len(word) < MIN_LETTERS:
         return {}
     counts: dict[str, int] = {}
@@ -234,14 +240,21 @@ def arabic_spellings_held(word: str, evidence: Evidence) -> dict[str, int]:
     if not counts:
         return {}
     forms = [form for form, stem in zip(counts, evidence.stems(list(counts)), strict=True) if stem]  # no stop word
-    apart = {form: sounds_apart(word, form) for form in forms}
+    heard = "al" + word if article else word
+    apart = {form: sounds_apart(heard, form) for form in forms}
     near = [form for form in forms if apart[form] <= MAX_SOUNDS_APART * len(sound_shape(word))]
     if not near:
         return {}
     # the closest, a commoner one a little further before a rare one (ترامب, not ترومب, for Trump); the
     # search joins its other spellings (``variants``)
-    best = min(near, key=lambda form: (apart[form] - COMMONER * math.log10(counts[form]), form))
+    best = min(near, key=lambda form: (_likeliness(heard, form, counts[form], apart[form]), form))
     return {commonest[best][1] if best in commonest else evidence.written(best): counts[best]}
+
+
+def _likeliness(latin: str, form: str, articles: int, apart: float | None = None) -> float:
+    """How unlikely ``form`` is the Arabic spelling of a Latin word: how far apart they sound, less
+    ``COMMONER`` for each tenfold of the articles that hold it (lower is likelier)."""
+    return (sounds_apart(latin, form) if apart is None else apart) - COMMONER * math.log10(max(1, articles))
 
 
 def _words(analyzer: Analyzer, text: str) -> Words:

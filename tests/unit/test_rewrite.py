@@ -302,3 +302,13 @@ def test_chat_arabic_finds_the_words_it_spells(engine: str, tmp_path: Path, type
 @pytest.mark.parametrize("query", ["mp3 player", "covid19", "2015", "g20 summit", "h1n1"])
 def test_digits_in_latin_words_that_mean_what_they_say_are_searched_as_typed(index: Index, query: str) -> None:
     assert index.search(query).rewrite is None
+
+
+def test_cli_says_a_name_was_searched_as_the_articles_write_it(index: Index) -> None:
+    shown = CliRunner().invoke(main, ["search", "Karate", "--index", str(index.path)])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0] == "results for الكاراتيه — search instead for Karate (--no-rewrite)"
+
+
+def test_a_name_searched_as_typed_offers_its_arabic_spelling(index: Index) -> None:
+    assert index.search("Karate", rewrite=False).suggestion == "الكاراتيه"

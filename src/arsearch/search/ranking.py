@@ -82,8 +82,9 @@ def search(
     def finish(total: int, hits: list[Hit], counts: dict[str, dict[str, int]], message: str | None) -> Results:
         suggestion = None
         if text.strip() and total < SUGGEST_BELOW:
-            # searched as typed on request: a query meant on the other keyboard layout is offered as such
-            meant = layout_rewrite(typed, analyzer, snapshot.spelling_source()) if not options.rewrite else None
+            # searched as typed on request: the query as meant (the other layout, a name's Arabic
+            # spelling, chat Arabic) is offered as did-you-mean
+            meant = _rewrite(snapshot, typed) if not options.rewrite else None
             suggestion = meant.searched if meant is not None else did_you_mean(snapshot, parsed, total)
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         return Results(

@@ -312,3 +312,13 @@ def test_cli_says_a_name_was_searched_as_the_articles_write_it(index: Index) -> 
 
 def test_a_name_searched_as_typed_offers_its_arabic_spelling(index: Index) -> None:
     assert index.search("Karate", rewrite=False).suggestion == "الكاراتيه"
+
+
+def test_a_name_of_short_words_is_read_as_a_phrase(engine: str, tmp_path: Path) -> None:
+    named = [{"id": f"b{n}", "text": f"قال بان كي مون الأمين العام في كلمته رقم {n}"} for n in range(3)]
+    apart = [{"id": "apart", "text": "بان الفرق بين مون وكي"}]  # the words, not the name
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*named, *apart])
+        results = index.search("Ban Ki-moon", collapse=False)
+        assert results.rewrite == Rewrite("Ban Ki-moon", '"بان كي مون"', "transliteration")
+        assert sorted(ids(results)) == [article["id"] for article in named]

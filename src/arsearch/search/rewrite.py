@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Protocol
 
 from ..analysis import Analyzer
@@ -50,6 +51,10 @@ MAX_SOUNDS_APART = 0.3
 #: ...and the closest, where each tenfold of articles counts as this much closer (ترامب, in 33
 #: articles, rather than ترومب, in one, for Trump).
 COMMONER = 0.35
+#: A name of this many words at most is read as a phrase when one of its words is too short to be
+#: read alone, from this many likeliest spellings of each word.
+MAX_SHORT_NAME_WORDS = 3
+SHORT_WORD_SPELLINGS = 3
 #: The Arabic article as Latin-script names write it apart (Al Hilal, El Nasr): Arabic writes it on
 #: its word, which its spelling key and the search read with or without it.
 LATIN_ARTICLE = frozenset(("al", "el"))
@@ -165,6 +170,8 @@ def transliteration_rewrite(text: str, evidence: Evidence) -> Rewrite | None:
     while at < len(words):
         taken, spellings = _place(words[at:], evidence)
         if not taken:
+            taken, spellings = _short_words_name(words[at:], evidence)
+        if not taken:
             taken = 1
             spellings = arabic_spellings_held(words[at], evidence, article=after_article)
         typed = words[at : at + taken]
@@ -200,6 +207,33 @@ def _place(words: Sequence[str], evidence: Evidence) -> tuple[int, dict[str, int
             shown = " ".join(evidence.written(word) for word in name.split())
             return taken, {f'"{shown}"' if " " in shown else shown: held[name]}
     return 0, {}
+
+
+def _short_words_name(words: Sequence[str], evidence: Evidence) -> tuple[int, dict[str, int]]:
+    """A name of two or three words, one of them too short to be read alone (Ban Ki-moon: بان كي مون),
+    as the phrase the articles hold most among its words' likeliest spellings; (0, {}) for none."""
+    for taken in range(min(MAX_SHORT_NAME_WORDS, len(words)), 1, -1):
+        parts = words[:taken]
+        short = [part for part in parts if len(part) < MIN_LETTERS]
+        if not short or any(len(part) < 2 or part.lower() in LATIN_ARTICLE for part in short):
+            continue  # words long enough are read one by one, an article (Al, El) with its word
+        options = [_likeliest_held(part, evidence) for part in parts]
+        if not all(options):
+            continue
+        phrases = list(product(*options))
+        counts = evidence.counts([PhraseQuery(_EXACT_FIELD, phrase) for phrase in phrases])
+        count, phrase = max(zip(counts, phrases, strict=True))
+        if count:
+            return taken, {'"' + " ".join(phrase) + '"': count}  # as normalized: a short word's commonest
+            # spelling may be another word's (بان is mostly written بأن, "that")
+    return 0, {}
+
+
+def _likeliest_held(word: str, evidence: Evidence) -> list[str]:
+    """The ``SHORT_WORD_SPELLINGS`` likeliest of a Latin word's voweled spellings the articles hold."""
+    spellings = full_spellings(word)
+    held = {form: count for form, count in zip(spellings, evidence.articles(spellings), strict=True) if count}
+    return sorted(held, key=lambda form: (_likeliness(word, form, held[form]), form))[:SHORT_WORD_SPELLINGS]
 
 
 def _held_together(words: Sequence[str], evidence: Evidence) -> int:

@@ -50,6 +50,12 @@ class ClusterSource:
         found: dict[str, int] = self._known["spelled", prefix]
         return found
 
+    def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
+        missing = list(dict.fromkeys(prefix for prefix in prefixes if ("spelled", prefix) not in self._known))
+        if missing:
+            self._spelled(missing)
+        return [self._known["spelled", prefix] for prefix in prefixes]
+
     def _spelled(self, prefixes: Sequence[str]) -> None:
         merged: list[Counter[str]] = [Counter() for _ in prefixes]
         for answers in self._answers("spelled", prefixes):  # one dict per prefix, per shard

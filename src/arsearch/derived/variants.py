@@ -445,6 +445,10 @@ class SpellingSource(Protocol):
         their article counts."""
         ...
 
+    def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
+        """``spelled`` of each prefix: asked together, a cluster asks its shards once."""
+        ...
+
     def articles(self, words: Sequence[str]) -> list[int]:
         """Articles holding each (normalized) word: asked together, a cluster asks its shards once."""
         ...
@@ -475,6 +479,9 @@ class SnapshotSource:
 
     def spelled(self, prefix: str) -> dict[str, int]:
         return dict(self._snapshot.terms(SPELLING_FIELD, prefix))
+
+    def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
+        return [self.spelled(prefix) for prefix in prefixes]
 
     def articles(self, words: Sequence[str]) -> list[int]:
         return [self._snapshot.doc_freq(EXACT_FIELD, word) for word in words]

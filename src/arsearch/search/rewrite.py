@@ -74,7 +74,7 @@ class Evidence(Protocol):
 
     def counts(self, queries: Sequence[EngineQuery]) -> list[int]: ...
 
-    def spelled(self, prefix: str) -> dict[str, int]: ...
+    def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]: ...
 
     def written(self, form: str) -> str: ...
 
@@ -262,8 +262,9 @@ def arabic_spellings_held(word: str, evidence: Evidence, *, article: bool = Fals
         return {}
     counts: dict[str, int] = {}
     commonest: dict[str, tuple[int, str]] = {}  # how the articles most often write each form
-    for key in latin_spelling_keys(word):
-        for term, articles in evidence.spelled(key + KEY_SEPARATOR).items():
+    prefixes = [key + KEY_SEPARATOR for key in latin_spelling_keys(word)]
+    for spelled in evidence.spelled_each(prefixes) if prefixes else []:  # asked at once (a cluster: one round trip)
+        for term, articles in spelled.items():
             form, written = parse_spelling_term(term)
             counts[form] = counts.get(form, 0) + articles  # an article may write it both ways: a bound
             commonest[form] = max(commonest.get(form, (0, "")), (articles, written))

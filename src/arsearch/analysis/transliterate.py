@@ -116,7 +116,9 @@ def _choices(unit: str, first: bool, last: bool, folded: bool = True) -> tuple[s
         # for the word's length), or ع; a first one is an alef (أ) or ع; a last one also ي or و
         if last and not first:
             return ("ا", "ي", "و", "اء")
-        return ("ا", "ع", "يا") if len(unit) > 1 and not first else ("ا", "ع")
+        if first:
+            return ("ا", "ع")
+        return ("ا", "يا") if len(unit) > 1 else ("ا",)
     letters = _arabic_letters(folded)
     if unit in _DIGITS:
         letters_for = _HAMZA if _DIGITS[unit] in _HAMZA else (_DIGITS[unit],)
@@ -219,6 +221,7 @@ OTHER_VOWEL = 0.4
 ARTICLE_UNWRITTEN = 0.3
 
 
+@lru_cache(maxsize=1 << 12)
 def sound_shape(latin: str) -> str:
     """A Latin word (or a romanized Arabic one) with what spellings of one sound differ by evened out:
     letters of one sound made one, vowels as A, I or U (``_SAME_SOUND``), a silent final e or h after
@@ -247,12 +250,19 @@ def arabic_sound_shape(form: str) -> str:
         >>> arabic_sound_shape("الاتحاد"), arabic_sound_shape("رويترز")
         ('AlAthAd', 'rUItrs')
     """
-    shaped = "".join(sound_shape(romanized(letter)) if letter not in "اىة" else "A" for letter in form)
+    shaped = "".join(map(_letter_shape, form))
     if form.endswith("ه") and len(form) > 2:  # a folded ة
         shaped = shaped[:-1] + "A"
     return re.sub(r"(.)\1+", r"\1", shaped)
 
 
+@lru_cache(maxsize=256)
+def _letter_shape(letter: str) -> str:
+    """One Arabic letter's ``sound_shape`` (its romanization's; A for an alef, ى or ة)."""
+    return "A" if letter in "اىة" else sound_shape(romanized(letter))
+
+
+@lru_cache(maxsize=1 << 16)
 def sounds_apart(latin: str, form: str) -> float:
     """How far an Arabic word's sounds are from a Latin word's: an edit distance between their sound
     shapes that charges a vowel less than a consonant, the article set aside (Liverpool and ليفربول

@@ -466,13 +466,26 @@ class SpellingSource(Protocol):
         ...
 
 
-class SnapshotSource:
-    """A ``SpellingSource`` over one commit."""
+#: ``SnapshotSource.articles`` reads the commit's whole word list (``word_counts``) for more words than
+#: this at once (a Latin word's Arabic spellings, up to ~1,000), rather than the engine word by word.
+MANY_WORDS = 64
 
-    def __init__(self, snapshot: Snapshot, written: Callable[[str], str], stem_of: Callable[[str], str | None]) -> None:
+
+class SnapshotSource:
+    """A ``SpellingSource`` over one commit. ``word_counts``: the commit's words (normalized forms) with
+    their article counts, read once for large look-ups (``store.Snapshot.vocabulary``)."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        written: Callable[[str], str],
+        stem_of: Callable[[str], str | None],
+        word_counts: Callable[[], Mapping[str, int]] | None = None,
+    ) -> None:
         self._snapshot = snapshot
         self.written = written
         self._stem_of = stem_of
+        self._word_counts = word_counts
 
     def stems(self, words: Sequence[str]) -> list[str | None]:
         return [self._stem_of(word) for word in words]
@@ -484,6 +497,9 @@ class SnapshotSource:
         return [self.spelled(prefix) for prefix in prefixes]
 
     def articles(self, words: Sequence[str]) -> list[int]:
+        if self._word_counts is not None and len(words) > MANY_WORDS:
+            counts = self._word_counts()
+            return [counts.get(word, 0) for word in words]
         return [self._snapshot.doc_freq(EXACT_FIELD, word) for word in words]
 
     def counts(self, queries: Sequence[EngineQuery]) -> list[int]:

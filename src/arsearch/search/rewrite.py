@@ -268,22 +268,28 @@ def arabic_spellings_held(word: str, evidence: Evidence, *, article: bool = Fals
             form, written = parse_spelling_term(term)
             counts[form] = counts.get(form, 0) + articles  # an article may write it both ways: a bound
             commonest[form] = max(commonest.get(form, (0, "")), (articles, written))
+    # its voweled spellings too, which may be words the dictionary knows (a spelling key lists none)
     spellings = [spelling for spelling in full_spellings(word) if spelling not in counts]
-    for form, articles in zip(spellings, evidence.articles(spellings) if spellings else [], strict=True):
-        if articles:
-            counts[form] = articles
-    if not counts:
-        return {}
-    forms = [form for form, stem in zip(counts, evidence.stems(list(counts)), strict=True) if stem]  # no stop word
+    held = zip(spellings, evidence.articles(spellings) if spellings else [], strict=True)
+    counts.update((form, articles) for form, articles in held if articles)
     heard = "al" + word if article else word
-    apart = {form: sounds_apart(heard, form) for form in forms}
-    near = [form for form in forms if apart[form] <= MAX_SOUNDS_APART * len(sound_shape(word))]
+    near = _near(heard, counts, evidence)
+    if not near:
+        return {}
+    apart = {form: sounds_apart(heard, form) for form in near}
     if not near:
         return {}
     # the closest, a commoner one a little further before a rare one (ترامب, not ترومب, for Trump); the
     # search joins its other spellings (``variants``)
     best = min(near, key=lambda form: (_likeliness(heard, form, counts[form], apart[form]), form))
     return {commonest[best][1] if best in commonest else evidence.written(best): counts[best]}
+
+
+def _near(heard: str, counts: dict[str, int], evidence: Evidence) -> list[str]:
+    """The forms (no stop word) that sound at most ``MAX_SOUNDS_APART`` a letter from a Latin word."""
+    forms = [form for form, stem in zip(counts, evidence.stems(list(counts)), strict=True) if stem] if counts else []
+    limit = MAX_SOUNDS_APART * len(sound_shape(heard))
+    return [form for form in forms if sounds_apart(heard, form) <= limit]
 
 
 def _likeliness(latin: str, form: str, articles: int, apart: float | None = None) -> float:

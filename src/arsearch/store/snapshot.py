@@ -172,7 +172,7 @@ class Snapshot:
 
     def spelling_source(self) -> SnapshotSource:
         """What the spelling judge reads of this commit."""
-        return SnapshotSource(self.view, self.spelling, self._term_of)
+        return SnapshotSource(self.view, self.spelling, self._term_of, lambda: self.vocabulary().forms)
 
     def one_word(self, text: str) -> Token | None:
         """The token of a text that is one word (None for several words, or none)."""

@@ -92,7 +92,8 @@ PROCLITICS = (
 def written(index: Index, word: str) -> Any:
     """Articles holding ``word`` as written (normalized), bare or after a proclitic: not its light stem,
     which also counts other words (the stem of بيكين is بيك, a surname)."""
-    forms = [token.normalized for token in index.store.analyzer.tokens(word)]
+    # stop words kept: a name may have one among its words (كي in بان كي مون)
+    forms = [token.normalized for token in index.store.analyzer.tokens(word, keep_stopwords=True)]
     base = forms[0][2:] if forms and forms[0].startswith("ال") and len(forms[0]) > 4 else (forms or [""])[0]
     return BooleanQuery(tuple(("should", TermQuery(EXACT_FIELD, prefix + base)) for prefix in PROCLITICS))
 

@@ -322,3 +322,11 @@ def test_a_name_of_short_words_is_read_as_a_phrase(engine: str, tmp_path: Path) 
         results = index.search("Ban Ki-moon", collapse=False)
         assert results.rewrite == Rewrite("Ban Ki-moon", '"بان كي مون"', "transliteration")
         assert sorted(ids(results)) == [article["id"] for article in named]
+
+
+def test_autocomplete_completes_a_latin_name_as_the_articles_write_it(engine: str, tmp_path: Path) -> None:
+    articles = [{"id": f"e{n}", "text": f"قال أردوغان في خطاب رقم {n}"} for n in range(4)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*articles, {"id": "latin", "text": "Erdemir steel"}])
+        assert [suggestion.text for suggestion in index.suggest("Erdo")] == ["أردوغان"]
+        assert [suggestion.text for suggestion in index.suggest("Erde")] == ["Erdemir"]  # a Latin word held

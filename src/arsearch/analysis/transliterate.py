@@ -271,6 +271,10 @@ def sounds_apart(latin: str, form: str) -> float:
     unwritten = 0.0
     if second.startswith("Al") and not first.startswith(("Al", "l")):  # the article, written in Arabic only
         second, unwritten = second[2:], ARTICLE_UNWRITTEN
+    if second[:2] in ("AA", "AI", "AU"):  # an alef carrying a long vowel (أوباما): the vowel is the sound
+        second = second[1:]
+    elif second[:1] == "A" and first[:1].isupper():  # a first alef is any vowel (أ, إ: Erdogan, إردوغان)
+        second = first[0] + second[1:]
     rows = [unwritten] * (len(second) + 1)
     for j in range(1, len(second) + 1):
         rows[j] = rows[j - 1] + _added(second[j - 1])

@@ -13,6 +13,7 @@ so only real typing slips remain to be found.
 
 from __future__ import annotations
 
+import bisect
 from functools import cached_property
 
 from ..engine.base import Snapshot
@@ -72,6 +73,17 @@ class Vocabulary:
     @cached_property
     def stems(self) -> dict[str, int]:
         return self._counts(ARTICLE_FIELD)
+
+    @cached_property
+    def sorted_forms(self) -> list[str]:
+        """The words in code-point order (``starts_any``), sorted once per commit."""
+        return sorted(self.forms)
+
+    def starts_any(self, prefix: str) -> bool:
+        """Whether some word of the commit starts with ``prefix``."""
+        words = self.sorted_forms
+        at = bisect.bisect_left(words, prefix)
+        return at < len(words) and words[at].startswith(prefix)
 
     def count(self, term: str, *, stemmed: bool = False) -> int:
         return (self.stems if stemmed else self.forms).get(term, 0)

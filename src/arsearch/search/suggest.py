@@ -21,10 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
+from ..analysis.transliterate import full_spellings, sounds_apart
 from ..derived.vocabulary import Vocabulary
 from ..query import ParsedQuery, Word
 from ..store.snapshot import Snapshot
 from .rewrite import AS_TYPED_ARTICLES, AS_TYPED_SHARE
+
+#: A Latin word's beginning is completed in Arabic letters from this many letters on...
+MIN_SPELLED_PREFIX = 3
+#: ...from its Arabic spellings that sound at most this much further than the closest.
+CLOSE_PREFIX = 0.0
 
 #: Look for a correction when a query finds fewer results than this.
 SUGGEST_BELOW = 3
@@ -129,7 +135,8 @@ def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10, *, spelled: b
 
     The earlier words are kept as typed, so "وزير الخار" completes to "وزير الخارجية". A prefix typed
     with the keyboard on the other layout completes as meant when the index has (next to) nothing
-    for it as typed: "hgs" offers what "الس" would (``search.rewrite``'s rule).
+    for it as typed: "hgs" offers what "الس" would (``search.rewrite``'s rule); failing that, a
+    Latin word's beginning completes as the articles write it in Arabic letters (Erdo: أردوغان).
     """
     head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
     if prefix.endswith(" "):
@@ -138,10 +145,43 @@ def autocomplete(snapshot: Snapshot, prefix: str, limit: int = 10, *, spelled: b
     best = found[0].doc_count if found else 0
     if best < AS_TYPED_ARTICLES and (typed_in_latin(prefix) or typed_in_arabic(prefix)):
         read = as_arabic if typed_in_latin(prefix) else _as_english
-        meant = _completions(snapshot, read(head), read(last), limit)
+        # a reading with a shifted key's symbol in its last word (O is ×) is no word begun
+        meant = _completions(snapshot, read(head), read(last), limit) if read(last).isalpha() else []
+        if typed_in_latin(prefix):  # or a name in Latin letters, as the articles write it: the commoner
+            as_written = _spelled_completions(snapshot, head, last, limit)
+            if as_written and (not meant or as_written[0].doc_count > meant[0].doc_count):
+                meant = as_written
         if meant and best < AS_TYPED_SHARE * meant[0].doc_count:
             found = meant
     return [s.written(snapshot.spelling(s.form)) for s in found] if spelled else found
+
+
+def _spelled_completions(snapshot: Snapshot, head: str, last: str, limit: int) -> list[Suggestion]:
+    """Completions of a Latin word's beginning as the articles write it in Arabic letters (Erdo:
+    أردوغان): of its Arabic spellings (``analysis.transliterate``) that begin some word of the index,
+    those that sound closest to it."""
+    if len(last) < MIN_SPELLED_PREFIX:
+        return []
+    vocabulary = snapshot.vocabulary()
+    begun = [spelling for spelling in full_spellings(last) if vocabulary.starts_any(spelling)]
+    if not begun:
+        return []
+    apart = {spelling: sounds_apart(last, spelling) for spelling in begun}
+    closest = min(apart.values())
+    words: dict[str, int] = {}
+    for spelling in begun:
+        if apart[spelling] <= closest + CLOSE_PREFIX:
+            words.update(_complete(snapshot, spelling, limit))
+    lead = f"{head} " if head else ""
+    ranked = sorted(words.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return [Suggestion(lead + word, count, word) for word, count in ranked]
+
+
+def _complete(snapshot: Snapshot, form: str, limit: int) -> list[tuple[str, int]]:
+    """The commonest words (no stop word) that begin with ``form``."""
+    analyzer = snapshot.analyzer
+    found = snapshot.vocabulary().complete(form, max(1, limit) + STOPWORD_SLACK)
+    return [(word, count) for word, count in found if analyzer.terms(word)][:limit]
 
 
 def _as_english(text: str) -> str:
@@ -155,10 +195,4 @@ def _completions(snapshot: Snapshot, head: str, last: str, limit: int) -> list[S
     if len(forms) != 1:
         return []
     lead = f"{head} " if head else ""
-    analyzer, limit = snapshot.analyzer, max(1, limit)
-    words = [
-        (word, count)
-        for word, count in snapshot.vocabulary().complete(forms[0], limit + STOPWORD_SLACK)
-        if analyzer.terms(word)  # a stop word has no term
-    ]
-    return [Suggestion(lead + word, count, word) for word, count in words[:limit]]
+    return [Suggestion(lead + word, count, word) for word, count in _complete(snapshot, forms[0], limit)]

@@ -165,6 +165,7 @@ def test_a_query_typed_on_the_other_layout_is_judged_on_every_shard(built: dict[
     offered = [suggestion.text for suggestion in index.suggest(prefix, limit=100)]
     assert offered and sorted(offered) == sorted(suggestion.text for suggestion in single.suggest(prefix, limit=100))
     assert all(text.startswith(ours.rewrite.searched.split()[0]) for text in offered)
+    assert index.replicas.any_shard("layout_reading", (typed,)) is not None  # read on a shard
 
 
 @pytest.mark.parametrize("typed", ["Karate", "Riyadh"])

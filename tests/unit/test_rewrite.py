@@ -21,7 +21,7 @@ from arsearch.analysis.places import arabic_place_names
 from arsearch.analysis.transliterate import MAX_SPELLINGS, full_spellings, latin_spelling_keys, sounds_apart
 from arsearch.cli.main import main
 from arsearch.search.results import Rewrite
-from arsearch.search.rewrite import AS_TYPED_ARTICLES
+from arsearch.search.rewrite import AS_TYPED_ARTICLES, layout_reading, surely_as_typed
 from arsearch.web.app import create_app
 from helpers import SAMPLE_RECORDS
 
@@ -330,3 +330,14 @@ def test_autocomplete_completes_a_latin_name_as_the_articles_write_it(engine: st
         index.add([*articles, {"id": "latin", "text": "Erdemir steel"}])
         assert [suggestion.text for suggestion in index.suggest("Erdo")] == ["أردوغان"]
         assert [suggestion.text for suggestion in index.suggest("Erde")] == ["Erdemir"]  # a Latin word held
+
+
+def test_a_query_of_common_arabic_words_is_settled_without_its_reading(engine: str, tmp_path: Path) -> None:
+    common = [{"id": f"c{n}", "text": f"وزير الخارجية في زيارة رقم {n}"} for n in range(AS_TYPED_ARTICLES)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*common, {"id": "rare", "text": "لخخلمث"}])
+        snapshot = index.snapshot()
+        common_reading = layout_reading("وزير الخارجية", snapshot.analyzer)
+        rare_reading = layout_reading("لخخلمث", snapshot.analyzer)
+        assert common_reading is not None and surely_as_typed(common_reading, snapshot.spelling_source())
+        assert rare_reading is not None and not surely_as_typed(rare_reading, snapshot.spelling_source())

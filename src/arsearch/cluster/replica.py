@@ -44,7 +44,7 @@ from ..related import RelatedCandidate, copies_of, related_candidates, text_freq
 from ..search.options import MAX_LIMIT, Filters, SearchOptions
 from ..search.ranking import query_statistics, search, spelling_questions
 from ..search.results import Results
-from ..search.rewrite import LayoutReading, layout_reading
+from ..search.rewrite import LayoutReading, layout_reading, surely_as_typed
 from ..search.suggest import Suggestion, autocomplete
 from ..store.snapshot import Snapshot
 from .layout import NAMESPACE
@@ -248,9 +248,13 @@ class ShardReplica:
 
     def layout_reading(self, query: str) -> LayoutReading | None:
         """``query`` read on the other keyboard layout (``search.rewrite.layout_reading``): every shard
-        analyzes alike; the client judges the reading on the counts of every shard."""
+        analyzes alike; the client judges the reading on the counts of every shard. None also when
+        this shard's counts alone say the query is meant as typed (most Arabic queries): the client
+        then asks no counts."""
         self._current()
-        return layout_reading(query, self.index.snapshot().analyzer)
+        snapshot = self.index.snapshot()
+        reading = layout_reading(query, snapshot.analyzer)
+        return None if reading is None or surely_as_typed(reading, snapshot.spelling_source()) else reading
 
     def spelling_evidence(self, method: str, argument: Any) -> Any:
         """What the spelling judge reads of this shard (``derived.variants.SpellingSource``): the

@@ -120,7 +120,7 @@ def judged(reading: LayoutReading, evidence: Evidence) -> Rewrite | None:
     """The rewrite to the first reading the index says the reader meant, else None: every word of the
     reading is a word of the index, and the query as typed finds fewer than ``AS_TYPED_ARTICLES``
     articles and fewer than ``AS_TYPED_SHARE`` of the reading's."""
-    if reading.typed_arabic and _each_in_articles(reading.typed_words, evidence, AS_TYPED_ARTICLES):
+    if surely_as_typed(reading, evidence):
         return None  # common Arabic words (most queries): nothing more is asked
     for searched, words in reading.readings:
         # a reading of marks and lone letters (UNESCO typed in capitals) is no word the reader meant
@@ -130,6 +130,13 @@ def judged(reading: LayoutReading, evidence: Evidence) -> Rewrite | None:
         if as_read and as_typed < AS_TYPED_ARTICLES and as_typed < AS_TYPED_SHARE * as_read:
             return Rewrite(reading.typed, searched, "layout")
     return None
+
+
+def surely_as_typed(reading: LayoutReading, evidence: Evidence) -> bool:
+    """Whether a query is meant as typed without reading it further: Arabic letters whose words are
+    each in ``AS_TYPED_ARTICLES`` articles. Counts only grow as shards are summed, so one shard's
+    counts may say so for a whole cluster."""
+    return reading.typed_arabic and _each_in_articles(reading.typed_words, evidence, AS_TYPED_ARTICLES)
 
 
 def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite | None:
@@ -339,5 +346,6 @@ __all__ = [
     "judged",
     "layout_reading",
     "layout_rewrite",
+    "surely_as_typed",
     "transliteration_rewrite",
 ]

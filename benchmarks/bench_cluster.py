@@ -100,6 +100,11 @@ def run_cluster(
             row[f"{label}p95_ms"] = round(percentile(times, 0.95), 2)
             row[f"{label}same_total"] = round(same_total, 3)
             row[f"{label}top10_overlap"] = round(overlap, 3)
+        # the same queries searched as typed (no reading on the other keyboard layout, no names' Arabic
+        # spellings): what the rewrite checks cost a cluster
+        as_typed = timed(lambda query: index.search(query, rewrite=False), queries)
+        row["as_typed_p50_ms"] = round(percentile(as_typed, 0.5), 2)
+        row["as_typed_p95_ms"] = round(percentile(as_typed, 0.95), 2)
         sets = relevance_rows(cluster.address, data_dir / "eval", workers + 1) if relevance else []
         return row, sets
     finally:

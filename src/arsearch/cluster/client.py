@@ -312,11 +312,11 @@ class ClusterIndex:
         """
         started = time.perf_counter()
         chosen = with_changes(options or SearchOptions(), changes)
-        typed, rewrite = query, self.spellings.layout_rewrite(query) if chosen.rewrite else None
+        typed = query
+        rewrite, given = self.spellings.rewritten_and_given(query, chosen)
         if rewrite is not None:  # decided here, on every shard's counts: the shards search it as given
             query, chosen = rewrite.searched, dataclasses.replace(chosen, rewrite=False)
         depth = chosen.page * chosen.limit + (COLLAPSE_SLACK if chosen.collapse else 0)
-        given = self.spellings.given(query, chosen)
         statistics = self._query_statistics(query, chosen, given) if self.global_statistics else None
 
         def shards_answer(widen: bool) -> tuple[dict[int, Any], list[int]]:

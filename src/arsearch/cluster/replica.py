@@ -246,6 +246,11 @@ class ShardReplica:
         self._current()
         return spelling_questions(self.index.snapshot(), query, options)
 
+    def query_questions(self, query: str, options: SearchOptions) -> tuple[LayoutReading | None, GivenSpellings | None]:
+        """``layout_reading`` and ``spelling_questions`` (None without variants) in one round trip."""
+        questions = self.spelling_questions(query, options) if options.variants else None
+        return self.layout_reading(query), questions
+
     def layout_reading(self, query: str) -> LayoutReading | None:
         """``query`` read on the other keyboard layout (``search.rewrite.layout_reading``): every shard
         analyzes alike; the client judges the reading on the counts of every shard. None also when

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..analysis.spelling import spelling_prefix, with_proclitics, without_proclitics
@@ -122,22 +123,35 @@ class ClusterSpellings:
             questions: GivenSpellings = self._replicas.any_shard("spelling_questions", (query, options))
         except ClusterError:
             return None
+        return self._answered(questions)
+
+    def rewritten_and_given(self, query: str, options: SearchOptions) -> tuple[Rewrite | None, GivenSpellings | None]:
+        """The rewrite of a query typed on the other keyboard layout, a name in Latin letters or chat
+        Arabic (``search.rewrite``), judged on the counts of every shard (None: searched as typed), and
+        the spellings every shard is given for the query searched. One shard reads the query and lists
+        its spelling questions in one round trip; a rewritten query's are asked again."""
+        if not options.rewrite:
+            return None, self.given(query, options)
+        try:  # any shard parses and analyzes alike
+            asked = self._replicas.any_shard("query_questions", (query, options))
+        except ClusterError:
+            return None, None
+        reading: LayoutReading | None = asked[0]
+        questions: GivenSpellings | None = asked[1]
+        source, _ = self._current_judge()
+        rewrite = (judged(reading, source) if reading is not None else None) or transliteration_rewrite(query, source)
+        if rewrite is not None:
+            return rewrite, self.given(rewrite.searched, replace(options, rewrite=False))
+        return None, self._answered(questions) if questions is not None else None
+
+    def _answered(self, questions: GivenSpellings) -> GivenSpellings:
+        """The judge's answers to a search's spelling questions, its shards asked at once."""
         if not questions.asked_words and not questions.asked_pairs:
             return GivenSpellings()
         source, judge = self._current_judge()
         forms = [form for _, form in questions.asked_words]
         source.prefetch([*forms, *(first + second for first, second in questions.asked_pairs)])
         return GivenSpellings.answered(judge, questions)
-
-    def layout_rewrite(self, query: str) -> Rewrite | None:
-        """The rewrite of a query typed on the other keyboard layout, or of a name in Latin letters
-        (``search.rewrite``), judged on the counts of every shard; None when it is searched as typed."""
-        try:  # any shard analyzes alike
-            reading: LayoutReading | None = self._replicas.any_shard("layout_reading", (query,))
-        except ClusterError:
-            return None
-        source, _ = self._current_judge()
-        return (judged(reading, source) if reading is not None else None) or transliteration_rewrite(query, source)
 
     def _current_judge(self) -> tuple[ClusterSource, SpellingJudge]:
         with self._lock:

@@ -71,14 +71,8 @@ def _arabic_letters(folded: bool) -> dict[str, tuple[str, ...]]:
         if not latin.isalpha() or latin in ("a", "i", "u"):
             continue
         own = normalize_word(letter)
-        members = (
-            {own}
-            if _ARABIC_LETTER.fullmatch(own)
-            else {
-                member for member, key in group.items() if key == letter.translate(SPELLING_LETTERS) and member != key
-            }
-            | ({letter.translate(SPELLING_LETTERS)} & set(arabic))
-        )
+        key = letter.translate(SPELLING_LETTERS)
+        members = {own} if _ARABIC_LETTER.fullmatch(own) else {member for member in arabic if group[member] == key}
         found.setdefault(latin, set()).update(group[member] if folded else member for member in members)
     return {latin: tuple(sorted(letters)) for latin, letters in found.items() if letters}
 
@@ -149,15 +143,7 @@ def arabic_spellings(word: str) -> list[str]:
     if not _LATIN_WORD.fullmatch(latin):
         return []
     units = _units(latin)
-    choices = [_choices(unit, at == 0, at == len(units) - 1) for at, unit in enumerate(units)]
-    if any(not choice for choice in choices):
-        return []
-    spellings: list[str] = []
-    for letters in product(*choices):
-        spellings.append("".join(letters))
-        if len(spellings) >= MAX_SPELLINGS:
-            break
-    return spellings
+    return _spelled([_choices(unit, at == 0, at == len(units) - 1) for at, unit in enumerate(units)])
 
 
 def latin_spelling_keys(word: str) -> list[str]:
@@ -331,12 +317,18 @@ def full_spellings(word: str) -> list[str]:
                 choices.append(("", *long_vowels, "".join(long_vowels), "ع"))
         else:
             choices.append(_choices(unit, first, last, folded=False))
+    return _spelled(choices, with_article=True)
+
+
+def _spelled(choices: list[tuple[str, ...]], *, with_article: bool = False) -> list[str]:
+    """Every word one choice of letters a unit spells (and each with ال before it), at most
+    ``MAX_SPELLINGS``, none twice; none when a unit has no letter."""
     if any(not choice for choice in choices):
         return []
     spellings: list[str] = []
     for letters in product(*choices):
         spelled = "".join(letters)
-        spellings.extend((spelled, "ال" + spelled))
+        spellings.extend((spelled, "ال" + spelled) if with_article else (spelled,))
         if len(spellings) >= MAX_SPELLINGS:
             break
     return list(dict.fromkeys(spellings))

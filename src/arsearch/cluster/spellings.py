@@ -24,7 +24,7 @@ from ..engine.queries import EngineQuery
 from ..errors import ClusterError
 from ..search.options import SearchOptions
 from ..search.results import Rewrite
-from ..search.rewrite import LayoutReading, judged, transliteration_rewrite
+from ..search.rewrite import LayoutReading, rewritten
 from .fanout import Fanout
 
 #: How long the client keeps its judgements (another client's writes are seen after this).
@@ -139,7 +139,7 @@ class ClusterSpellings:
         reading: LayoutReading | None = asked[0]
         questions: GivenSpellings | None = asked[1]
         source, _ = self._current_judge()
-        rewrite = (judged(reading, source) if reading is not None else None) or transliteration_rewrite(query, source)
+        rewrite = rewritten(query, reading, source)
         if rewrite is not None:
             return rewrite, self.given(rewrite.searched, replace(options, rewrite=False))
         return None, self._answered(questions) if questions is not None else None

@@ -361,6 +361,7 @@ MAX_LETTER_EDITS = 2
 MIN_KEY = 3
 #: Shortest half of a compound written as one word or two (أبو ظبي، نيو يورك، لاب توب).
 MIN_HALF = 3
+#: The field of every article's normalized words: which articles hold a word as it is written.
 EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 
 
@@ -828,6 +829,7 @@ def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -
 
 
 __all__ = [
+    "EXACT_FIELD",
     "VARIANTS_FILE",
     "Answer",
     "Candidate",

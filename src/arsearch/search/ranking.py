@@ -28,7 +28,7 @@ from ..store.snapshot import Snapshot
 from .highlight import highlight_whole, snippets
 from .options import SearchOptions, filter_notes, filter_query, past_the_end
 from .results import Copy, Hit, Results, Rewrite
-from .rewrite import layout_rewrite, transliteration_rewrite
+from .rewrite import layout_reading, rewritten
 from .suggest import SUGGEST_BELOW, did_you_mean
 
 FACET_FIELDS = ("source", "category")
@@ -154,8 +154,7 @@ def search(
 def _rewrite(snapshot: Snapshot, text: str) -> Rewrite | None:
     """The query as meant: typed on the other keyboard layout, or a name in Latin letters that the
     articles write in Arabic ones (``search.rewrite``); None when it is searched as typed."""
-    evidence = snapshot.spelling_source()
-    return layout_rewrite(text, snapshot.analyzer, evidence) or transliteration_rewrite(text, evidence)
+    return rewritten(text, layout_reading(text, snapshot.analyzer), snapshot.spelling_source())
 
 
 def query_statistics(

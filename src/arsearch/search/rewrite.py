@@ -35,8 +35,9 @@ from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, ty
 from ..analysis.places import MAX_NAME_WORDS, arabic_place_names
 from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, parse_spelling_term
 from ..analysis.transliterate import full_spellings, is_chat_arabic, latin_spelling_keys, sound_shape, sounds_apart
+from ..derived.variants import EXACT_FIELD
 from ..engine.queries import EngineQuery, PhraseQuery, TermQuery, all_of, any_of
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
+from ..engine.schema import ARTICLE_FIELD
 from .results import Rewrite
 
 #: The query as typed is meant as typed when its words together are in at least this many articles...
@@ -60,7 +61,6 @@ SHORT_WORD_SPELLINGS = 3
 LATIN_ARTICLE = frozenset(("al", "el"))
 _LATIN_WORDS = re.compile(r"[A-Za-z0-9']*[A-Za-z][A-Za-z0-9']*|[0-9]+")
 
-_EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 #: Words of a text, each its normalized form and its term (None for a stop word).
 Words = tuple[tuple[str, str | None], ...]
 
@@ -137,6 +137,13 @@ def surely_as_typed(reading: LayoutReading, evidence: Evidence) -> bool:
     each in ``AS_TYPED_ARTICLES`` articles. Counts only grow as shards are summed, so one shard's
     counts may say so for a whole cluster."""
     return reading.typed_arabic and _each_in_articles(reading.typed_words, evidence, AS_TYPED_ARTICLES)
+
+
+def rewritten(text: str, reading: LayoutReading | None, evidence: Evidence) -> Rewrite | None:
+    """The query as meant, or None (it is searched as typed): its ``reading`` on the other keyboard
+    layout when ``judged`` so, else its Latin words' Arabic spellings (``transliteration_rewrite``)."""
+    judgement = judged(reading, evidence) if reading is not None else None
+    return judgement or transliteration_rewrite(text, evidence)
 
 
 def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite | None:
@@ -228,7 +235,7 @@ def _short_words_name(words: Sequence[str], evidence: Evidence) -> tuple[int, di
         if not all(options):
             continue
         phrases = list(product(*options))
-        counts = evidence.counts([PhraseQuery(_EXACT_FIELD, phrase) for phrase in phrases])
+        counts = evidence.counts([PhraseQuery(EXACT_FIELD, phrase) for phrase in phrases])
         count, phrase = max(zip(counts, phrases, strict=True))
         if count:
             return taken, {'"' + " ".join(phrase) + '"': count}  # as normalized: a short word's commonest
@@ -254,7 +261,7 @@ def _held_together_each(phrases: Sequence[str], evidence: Evidence) -> list[int]
     several = [phrase for phrase in phrases if " " in phrase]
     found = dict(zip(single, evidence.articles(single), strict=True)) if single else {}
     if several:
-        queries = [PhraseQuery(_EXACT_FIELD, tuple(phrase.split())) for phrase in several]
+        queries = [PhraseQuery(EXACT_FIELD, tuple(phrase.split())) for phrase in several]
         found.update(zip(several, evidence.counts(queries), strict=True))
     return [found[phrase] for phrase in phrases]
 
@@ -283,12 +290,9 @@ def arabic_spellings_held(word: str, evidence: Evidence, *, article: bool = Fals
     near = _near(heard, counts, evidence)
     if not near:
         return {}
-    apart = {form: sounds_apart(heard, form) for form in near}
-    if not near:
-        return {}
     # the closest, a commoner one a little further before a rare one (ترامب, not ترومب, for Trump); the
     # search joins its other spellings (``variants``)
-    best = min(near, key=lambda form: (_likeliness(heard, form, counts[form], apart[form]), form))
+    best = min(near, key=lambda form: (_likeliness(heard, form, counts[form]), form))
     return {commonest[best][1] if best in commonest else evidence.written(best): counts[best]}
 
 
@@ -299,10 +303,11 @@ def _near(heard: str, counts: dict[str, int], evidence: Evidence) -> list[str]:
     return [form for form in forms if sounds_apart(heard, form) <= limit]
 
 
-def _likeliness(latin: str, form: str, articles: int, apart: float | None = None) -> float:
-    """How unlikely ``form`` is the Arabic spelling of a Latin word: how far apart they sound, less
-    ``COMMONER`` for each tenfold of the articles that hold it (lower is likelier)."""
-    return (sounds_apart(latin, form) if apart is None else apart) - COMMONER * math.log10(max(1, articles))
+def _likeliness(latin: str, form: str, articles: int) -> float:
+    """How unlikely ``form`` is the Arabic spelling of a Latin word: how far apart they sound
+    (``sounds_apart``, remembered per pair), less ``COMMONER`` for each tenfold of the articles that
+    hold it (lower is likelier)."""
+    return sounds_apart(latin, form) - COMMONER * math.log10(max(1, articles))
 
 
 def _words(analyzer: Analyzer, text: str) -> Words:
@@ -333,7 +338,7 @@ def _all_held(words: Words, evidence: Evidence) -> bool:
 def _all_of(words: Words) -> EngineQuery:
     """The articles that hold every word (stop words aside), as it is or by its term."""
     return all_of(
-        [any_of([TermQuery(_EXACT_FIELD, form), TermQuery(ARTICLE_FIELD, term)]) for form, term in words if term]
+        [any_of([TermQuery(EXACT_FIELD, form), TermQuery(ARTICLE_FIELD, term)]) for form, term in words if term]
     )
 
 
@@ -346,6 +351,7 @@ __all__ = [
     "judged",
     "layout_reading",
     "layout_rewrite",
+    "rewritten",
     "surely_as_typed",
     "transliteration_rewrite",
 ]

@@ -75,6 +75,8 @@ ANSWERS = textwrap.dedent(
             "related": [related.id for related in index.related("sample-05")],
             "suggest": [suggestion.text for suggestion in index.suggest("الممل")],
             "get": index.get("sample-05").title,
+            # the spelling dictionary (SQLite) is read on read-only storage too
+            "spelled": len(index.snapshot().spelling_source().spelled("")),
         }
     """
 )

@@ -45,7 +45,7 @@ def searched(index: Index) -> Found:
 
 def prejudged_now(index: Index) -> None:
     snapshot = index.snapshot()
-    prejudge(snapshot, snapshot.spelling_source(), index.path)
+    prejudge(snapshot.spelling_source(), index.path)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_the_dictionary_is_asked_ahead_about_the_words_searches_would_ask_about(
 ) -> None:
     index, _ = judged
     kinds = read_prejudged(index.path / PREJUDGED_FILE).kinds
-    assert {"بلاطر", "أوردوغان"} <= set(words_to_look_up(index.snapshot())) <= set(kinds)
+    assert {"بلاطر", "أوردوغان"} <= set(words_to_look_up(index.snapshot().spelling_source())) <= set(kinds)
     assert all(table_kind(word) is None for word in kinds)  # what the shipped tables tell is not copied
     assert all(kinds[word] == kind_of(word) for word in kinds)
 
@@ -72,7 +72,7 @@ def test_every_close_spelling_has_the_answer_a_search_works_out(judged: tuple[In
     index, _ = judged
     answers = read_prejudged(index.path / PREJUDGED_FILE).answers
     # كاميل shares its key with no indexed word: كامل, a native word of the table, has no spelling terms
-    assert set(answers) == set(spellings_to_judge(index.snapshot())) >= {"ترمب", "بلاطر", "اوردوغان"}
+    assert set(answers) == set(spellings_to_judge(index.snapshot().spelling_source())) >= {"ترمب", "بلاطر", "اوردوغان"}
     judge = SpellingJudge(index.snapshot().spelling_source())  # asks the dictionary itself
     assert all(answers[form].terms == judge.answer(form) for form in answers)
     assert all(answers[form].spellings == judge.spellings_print(form) for form in answers)
@@ -140,7 +140,7 @@ def test_an_import_that_refits_judges_its_words_ahead(tmp_path: Path, fit_topics
         if fit_topics == "background":  # the refit's process judges them after the models; wait() waits for it
             assert report.topics_fitting and index.topics.wait(timeout=120) is not None
         prejudged = read_prejudged(index.path / PREJUDGED_FILE)
-        assert set(prejudged.answers) == set(spellings_to_judge(index.snapshot()))
+        assert set(prejudged.answers) == set(spellings_to_judge(index.snapshot().spelling_source()))
         assert prejudged.answers["ترمب"].terms == ("ترامب",) and prejudged.kinds["بلاطر"] == kind_of("بلاطر")
 
 

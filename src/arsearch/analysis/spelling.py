@@ -22,7 +22,7 @@ alone, without reading every word of the index. A word with a proclitic
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .dictionary import is_native_form, native_forms
 from .speedups import compiled
@@ -154,6 +154,23 @@ def parse_spelling_term(term: str) -> tuple[str, str]:
     return form, written[0] if written else form
 
 
+#: The letters normalization folds into others (hamza on its seats, ta marbuta, alef maqsura).
+_FOLDED_LETTERS = frozenset("أإآؤئةى")
+
+
+def fullest_written(spellings: Iterable[str]) -> str:
+    """Of the ways one normalized form is written, the one with the most letters that normalizing
+    folds (أ إ آ ؤ ئ ة ى): the spelling a dictionary reads best (أكاديمية rather than اكاديميه);
+    among equals, the first in code-point order.
+
+    مثال::
+
+        >>> fullest_written(["اكاديميه", "أكاديمية", "اكاديمية"])
+        'أكاديمية'
+    """
+    return min(spellings, key=lambda written: (-sum(letter in _FOLDED_LETTERS for letter in written), written))
+
+
 #: the proclitics other than ال, each with what the word without it starts with instead: ال for one
 #: that holds the article (وال، لل), else nothing
 _PROCLITIC_CUTS = tuple(
@@ -268,6 +285,7 @@ __all__ = [
     "LONG_VOWELS",
     "MIN_LETTERS",
     "SPELLING_LETTERS",
+    "fullest_written",
     "known_native",
     "letter_edits",
     "parse_spelling_term",

@@ -74,10 +74,11 @@ class WordTable:
         return number
 
 
-#: Surfaces with what each analyzes to, column by column (surfaces, forms, terms, roots, lemmas,
-#: spellings):
-#: what one analyzer learned, ready to teach another with the same chain.
-LearnedWords = tuple[list[str], list[str], list[str], list[str], list[str], list[str]]
+#: Surfaces with what each analyzes to, column by column (surfaces, forms, terms, roots, lemmas):
+#: what one analyzer learned, ready to teach another with the same chain. Not their spelling terms:
+#: the analyzer that learned a word gives them to the index (``spelled_since``), and a document
+#: needs none.
+LearnedWords = tuple[list[str], list[str], list[str], list[str], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +139,22 @@ class WordCache:
                 table.terms[start:],
                 table.roots[start:],
                 table.lemmas[start:],
-                table.spellings[start:],
             )
+
+    def spelled_since(self, mark: VocabularyMark) -> dict[str, str]:
+        """The spelling terms (``spelling.spelling_terms``, space-separated) of each word met since
+        ``mark`` that has some, with the word (its normalized form; the terms also hold how it is
+        written, so two spellings of one form are two entries): what an index's spelling dictionary
+        is given at a commit. A table replaced since is read from the mark to its end first."""
+        with self._learning:
+            tables = [(mark.table, mark.size)] if self._table is not mark.table else []
+            tables.append((self._table, mark.size if self._table is mark.table else 0))
+            return {
+                spellings: form
+                for table, start in tables
+                for form, spellings in zip(table.forms[start:], table.spellings[start:], strict=True)
+                if spellings
+            }
 
     def teach(self, words: LearnedWords) -> None:
         """Take in surfaces another cache learned; its chain must be this one's, or the words would be
@@ -150,7 +165,7 @@ class WordCache:
             table = self.table()
             known = table.numbers
             room = SURFACE_CACHE_SIZE - len(table.forms)
-            for surface, form, term, root, lemma, spellings in zip(*words, strict=True):
+            for surface, form, term, root, lemma in zip(*words, strict=True):
                 if surface not in known:
                     if room <= 0:
                         break  # a full table is not grown; words missed are learned again when met
@@ -158,7 +173,7 @@ class WordCache:
                     # does through the stem and root caches (a worker taught the whole vocabulary
                     # keeps ~40% less)
                     term, root = form if term == form else sys.intern(term), sys.intern(root)
-                    table.add(surface, form, term, root, lemma and sys.intern(lemma), spellings)
+                    table.add(surface, form, term, root, lemma and sys.intern(lemma))
                     room -= 1
                     if term and term not in protected:
                         roots.append((term, root))

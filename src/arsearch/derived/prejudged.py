@@ -52,8 +52,6 @@ from typing import cast
 
 from ..analysis.dictionary import Kind, attested_table_header, kind_of, table_kind
 from ..analysis.spelling import KEY_SEPARATOR, parse_spelling_term
-from ..engine.base import Snapshot
-from ..engine.schema import SPELLING_FIELD
 from ..records.files import write_atomically
 from .variants import MIN_KEY, Answer, SpellingJudge, SpellingSource, close_spellings
 
@@ -85,18 +83,18 @@ class Prejudged:
     answers: dict[str, Answer] = field(default_factory=dict)
 
 
-def spellings_to_judge(snapshot: Snapshot) -> dict[str, str]:
+def spellings_to_judge(source: SpellingSource) -> dict[str, str]:
     """The index's words a search may judge: each word (normalized form: as the articles most often
     write it) of a spelling key of ``MIN_KEY`` letters or more that it shares with another word close
     enough to be judged, one of the two in ``MIN_ARTICLES`` articles or more.
 
     مثال::
 
-        >>> sorted(spellings_to_judge(index.snapshot()).items())[:1]   # doctest: +SKIP
+        >>> sorted(spellings_to_judge(index.snapshot().spelling_source()).items())[:1]   # doctest: +SKIP
         [('اوردغان', 'أوردغان')]
     """
     words: dict[str, str] = {}
-    for forms in _forms_by_key(snapshot):
+    for forms in _forms_by_key(source):
         listed = list(forms)
         for number, first in enumerate(listed):
             for second in listed[number + 1 :]:
@@ -105,21 +103,21 @@ def spellings_to_judge(snapshot: Snapshot) -> dict[str, str]:
     return words
 
 
-def words_to_look_up(snapshot: Snapshot) -> list[str]:
+def words_to_look_up(source: SpellingSource) -> list[str]:
     """The words (as written) of ``spellings_to_judge`` that the shipped tables do not know: those a
     search would ask the dictionary about (``dictionary.table_kind``)."""
-    return _unknown_to_tables(spellings_to_judge(snapshot).values())
+    return _unknown_to_tables(spellings_to_judge(source).values())
 
 
 def _unknown_to_tables(words: Iterable[str]) -> list[str]:
     return sorted({written for written in words if table_kind(written) is None})
 
 
-def _forms_by_key(snapshot: Snapshot) -> Iterator[dict[str, tuple[int, str]]]:
+def _forms_by_key(source: SpellingSource) -> Iterator[dict[str, tuple[int, str]]]:
     """Each spelling key's words (normalized form: articles, commonest written form), for keys with
     two or more."""
     keys: dict[str, dict[str, tuple[int, str]]] = {}
-    for term, articles in snapshot.terms(SPELLING_FIELD, ""):
+    for term, articles in source.spelled("").items():
         key = term.split(KEY_SEPARATOR, 1)[0]
         if len(key) >= MIN_KEY:
             form, spelled = parse_spelling_term(term)
@@ -151,7 +149,7 @@ def read_prejudged(path: Path) -> Prejudged:
     return found
 
 
-def prejudge(snapshot: Snapshot, source: SpellingSource, directory: Path) -> Prejudged:
+def prejudge(source: SpellingSource, directory: Path) -> Prejudged:
     """Judge ahead the index's ``spellings_to_judge`` and keep the verdicts and answers in ``directory /
     PREJUDGED_FILE`` (replaced atomically): the dictionary is asked only about words the file has
     no verdict on yet; every answer is worked out again (on ``source``, the same commit)."""
@@ -159,7 +157,7 @@ def prejudge(snapshot: Snapshot, source: SpellingSource, directory: Path) -> Pre
     kinds = read_prejudged(path).kinds
     shared = _shared_cache()
     known = read_prejudged(shared).kinds if shared is not None else {}
-    spellings = spellings_to_judge(snapshot)  # all terms read, and pairs compared: seconds for 31k articles
+    spellings = spellings_to_judge(source)  # all terms read, and pairs compared: seconds for 31k articles
     for word in _unknown_to_tables(spellings.values()):
         if word not in kinds:
             kinds[word] = known.get(word) or kind_of(word)

@@ -56,11 +56,11 @@ from ..analysis.spelling import (
     KEY_SEPARATOR,
     LONG_VOWELS,
     MIN_LETTERS,
+    fullest_written,
     known_native,
     letter_edits,
     parse_spelling_term,
     spelling_prefix,
-    spelling_term,
     vowel_edits,
     with_proclitics,
     without_proclitics,
@@ -68,7 +68,7 @@ from ..analysis.spelling import (
 from ..analysis.stem import is_arabic_word, is_dictionary_root, root_of
 from ..engine.base import Snapshot
 from ..engine.queries import BooleanQuery, EngineQuery, PhraseQuery, TermQuery
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, SPELLING_FIELD
+from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
 from ..records.files import write_atomically
 from .topics import TopicModel
 
@@ -442,8 +442,9 @@ class SpellingSource(Protocol):
     summed over its shards, so that every shard is given the same judgements."""
 
     def spelled(self, prefix: str) -> dict[str, int]:
-        """The spelling terms that start with ``prefix`` (``analysis.spelling.spelling_term``), with
-        their article counts."""
+        """The spelling terms that start with ``prefix`` (``analysis.spelling.spelling_term``), one a
+        word the articles hold (as its fullest written form: ``analysis.spelling.fullest_written``),
+        with its article counts."""
         ...
 
     def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
@@ -473,26 +474,55 @@ MANY_WORDS = 64
 
 
 class SnapshotSource:
-    """A ``SpellingSource`` over one commit. ``word_counts``: the commit's words (normalized forms) with
-    their article counts, read once for large look-ups (``store.Snapshot.vocabulary``)."""
+    """A ``SpellingSource`` over one commit. ``dictionary``: the (term, word) pairs of the index's
+    spelling dictionary whose term starts with a prefix (``store.spellings``); ``word_counts``: the
+    commit's words (normalized forms) with their article counts, read once for large look-ups
+    (``store.Snapshot.vocabulary``)."""
 
     def __init__(
         self,
         snapshot: Snapshot,
+        dictionary: Callable[[str], list[tuple[str, str]]],
         written: Callable[[str], str],
         stem_of: Callable[[str], str | None],
         word_counts: Callable[[], Mapping[str, int]] | None = None,
     ) -> None:
         self._snapshot = snapshot
+        self._dictionary = dictionary
         self.written = written
         self._stem_of = stem_of
         self._word_counts = word_counts
 
+    def spelled(self, prefix: str) -> dict[str, int]:
+        """Each form of the terms starting with ``prefix`` that the commit's articles hold, as its
+        term with its fullest written form (``fullest_written``), with the articles that hold the
+        words bringing it (لندن: لندن، ولندن، بلندن...)."""
+        words_of: dict[str, set[str]] = {}
+        terms_of: dict[str, dict[str, str]] = {}
+        for term, word in self._dictionary(prefix):
+            form, written = parse_spelling_term(term)
+            words_of.setdefault(form, set()).add(word)
+            terms_of.setdefault(form, {})[written] = term
+        forms = sorted(words_of)
+        found: dict[str, int] = {}
+        held = self._holding([words_of[form] for form in forms], every=not prefix)
+        for form, articles in zip(forms, held, strict=True):
+            if articles:  # none: its articles were deleted, or never committed
+                found[terms_of[form][fullest_written(terms_of[form])]] = articles
+        return found
+
+    def _holding(self, word_sets: Sequence[set[str]], *, every: bool) -> list[int]:
+        """The articles holding the words of each set, summed (an article holding two, لندن and ولندن,
+        counted twice: a bound, as cheap as the engine's document counts). ``every``: the whole
+        dictionary's sets, counted from the commit's word list (read once)."""
+        if every and self._word_counts is not None:
+            word_counts = self._word_counts()
+            return [sum(word_counts.get(word, 0) for word in words) for words in word_sets]
+        # a key's few words: each its document count, not the whole word list read
+        return [sum(self._snapshot.doc_freq(EXACT_FIELD, word) for word in words) for words in word_sets]
+
     def stems(self, words: Sequence[str]) -> list[str | None]:
         return [self._stem_of(word) for word in words]
-
-    def spelled(self, prefix: str) -> dict[str, int]:
-        return dict(self._snapshot.terms(SPELLING_FIELD, prefix))
 
     def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
         return [self.spelled(prefix) for prefix in prefixes]
@@ -540,10 +570,8 @@ class SpellingJudge:
         self._spelled: dict[str, dict[str, int]] = {}
         self._bares: dict[str, str] = {}
         self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
-        #: how the articles most often write each word met in the spelling terms
+        #: how the articles write each word met in the spelling terms (its fullest written form)
         self._written: dict[str, str] = {}
-        #: each such word's spelling terms (one per way the articles write it)
-        self._terms: dict[str, list[str]] = {}
 
     def spellings(self, form: str) -> dict[str, int]:
         """The index's words sharing ``form``'s spelling key, with their article counts (itself included;
@@ -557,19 +585,16 @@ class SpellingJudge:
         counts: dict[str, int] = {}
         self._spelled[prefix] = counts
         spelled: dict[str, tuple[int, str]] = {}
-        terms: dict[str, list[str]] = {}
         for term, articles in sorted(self._source.spelled(prefix).items()):
             word, written = parse_spelling_term(term)
             counts[word] = counts.get(word, 0) + articles  # an article may write it both ways: a bound
             spelled[word] = max(spelled.get(word, (0, "")), (articles, written))
-            terms.setdefault(word, []).append(term)
         self._written.update((word, written) for word, (_, written) in spelled.items())
-        self._terms.update(terms)
         return counts
 
     def _written_form(self, form: str) -> str:
-        """How the articles most often write a word: from its spelling terms when it has them (the
-        same over a cluster's shards as over one index), else from the articles."""
+        """How the articles write a word: its fullest written form from its spelling terms when it has
+        them (the same over a cluster's shards as over one index), else the commonest in its articles."""
         known = self._written.get(form)
         if known is None:
             self.spellings(form)
@@ -766,10 +791,10 @@ class SpellingJudge:
         return self._source.counts([BooleanQuery((("must", held), ("must", self._held(other)))) for other in others])
 
     def _held(self, word: str) -> EngineQuery:
-        """The articles that hold ``word``, however they write it (each spelling term of it: an
-        article writes أيدولوجيا, indexed with its normalized form ايدولوجيا and as written)."""
-        terms = [TermQuery(SPELLING_FIELD, term) for term in self._terms.get(word) or [spelling_term(word)]]
-        return terms[0] if len(terms) == 1 else BooleanQuery(tuple(("should", term) for term in terms))
+        """The articles that hold ``word``, however they write it (normalized: أيدولوجيا is ايدولوجيا),
+        as it is or after a proclitic (ولندن): the articles whose spelling terms name it."""
+        words = [word, *(other for other in with_proclitics(word) if not known_native(other))]
+        return BooleanQuery(tuple(("should", TermQuery(EXACT_FIELD, other)) for other in words))
 
 
 class GivenSpellings:

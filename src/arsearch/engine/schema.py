@@ -8,8 +8,9 @@ text are each indexed four times: stems (the profile's terms), under
 ``ROOT_SUFFIX`` the stems' roots (recall across derived forms and broken
 plurals) and, under ``LEMMA_SUFFIX``, the lemmas the dictionary is sure of
 where they are not the stem itself (a broken plural's singular). The
-``SPELLING_FIELD`` holds each word's spelling key, for the other spellings of
-a name. The text fields hold the title's words followed by the text's, so
+spelling terms of words (the other spellings of a name) are no field: the
+store keeps them in a dictionary of the index's words (``store.spellings``).
+The text fields hold the title's words followed by the text's, so
 BM25 sees the whole article in one field as Lucene-style engines do; the
 title fields add weight on top. The article itself is stored as JSON for
 ``get()`` and snippets from the original text, and the text's stem counts
@@ -31,8 +32,9 @@ from .queries import TermQuery
 
 #: Bump when the schema or the stored layout changes; Index.open refuses other versions.
 #: 1: Whoosh (arsearch 0.1); 2: tantivy; 3: root fields, the title inside the text fields;
-#: 4: the text's stem counts stored; 5: the spelling and lemma fields.
-SCHEMA_VERSION = 5
+#: 4: the text's stem counts stored; 5: the spelling and lemma fields; 6: the spelling terms in a
+#: dictionary beside the index (``store.spellings``), not a field.
+SCHEMA_VERSION = 6
 
 #: Title and text are each indexed as stems and, under these suffixes, as
 #: exact normalized forms and as roots.
@@ -47,14 +49,7 @@ TEXT_FIELDS = ("title", "text")
 #: a term's document count there is the number of articles with it.
 ARTICLE_FIELD = "text"
 #: Every analyzed field; only stems and exact forms keep positions (``indexed_with``).
-#: Each indexed word of an article as its spelling key and itself (``analysis.spelling``): the other
-#: spellings of a name, found in the term dictionary. Which articles hold a word, not how often.
-SPELLING_FIELD = "spelling"
-#: Every analyzed field.
-ANALYZED_FIELDS = (
-    *(name + suffix for name in TEXT_FIELDS for suffix in SUFFIXES),
-    SPELLING_FIELD,
-)
+ANALYZED_FIELDS = tuple(name + suffix for name in TEXT_FIELDS for suffix in SUFFIXES)
 #: Exact-value fields (filters, facets, ``source:`` queries): the query model's list.
 KEYWORD_FIELDS = KEYWORD_QUERY_FIELDS
 #: Keyword fields of their own: the id, and the near-duplicate keys of ``fingerprint``.
@@ -67,10 +62,8 @@ MAX_TERM_CHARS = 255
 
 
 def indexed_with(name: str) -> str:
-    """What an analyzed field keeps of each term: "position" (phrases), "freq" (roots and lemmas:
-    ranking only) or "docs" (the spelling field: which articles)."""
-    if name == SPELLING_FIELD:
-        return "docs"
+    """What an analyzed field keeps of each term: "position" (phrases) or "freq" (roots and lemmas:
+    ranking only)."""
     return "freq" if name.endswith((ROOT_SUFFIX, LEMMA_SUFFIX)) else "position"
 
 
@@ -90,10 +83,6 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
             document.analyzed["title" + suffix] = in_title
         if in_title or in_text:
             document.analyzed["text" + suffix] = _both(in_title, in_text)
-    # which articles hold a word, not how often: each word's terms once (counted in C, in order)
-    spellings = {**title_words.counted("spellings"), **text_words.counted("spellings")}
-    if spellings:
-        document.analyzed[SPELLING_FIELD] = " ".join(spellings)
     # copies are judged on the text alone
     text_sketch = fingerprint.numbered_sketch(text_words.table.forms, text_words.numbers)
     document.keywords[DUPLICATE_KEYS_FIELD] = list(fingerprint.band_keys(text_sketch))

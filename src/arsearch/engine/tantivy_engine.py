@@ -56,7 +56,7 @@ _OCCUR = {"must": Occur.Must, "should": Occur.Should, "must_not": Occur.MustNot}
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field(ID_FIELD, stored=True, fast=True, tokenizer_name="raw")
-    options = {"position": "position", "freq": "freq", "docs": "basic"}
+    options = {"position": "position", "freq": "freq"}
     for name in ANALYZED_FIELDS:
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option=options[indexed_with(name)])
     builder.add_date_field("date", indexed=True, fast=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sqlite3
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
@@ -61,6 +62,7 @@ from .settings import (
     write_settings,
 )
 from .snapshot import Snapshot
+from .spellings import SPELLINGS_FILE, SpelledWords, SpellingDictionary
 
 WRITER_INFO_FILE = "writer.json"
 #: Written into every index directory: an index is never committed to git by accident,
@@ -84,6 +86,10 @@ class Store:
         self._topics = FileCache(path / MODEL_FILE, read_model, None)
         self._variants = FileCache(path / VARIANTS_FILE, read_variants, None)
         self._prejudged = FileCache(path / PREJUDGED_FILE, read_prejudged, Prejudged())
+        #: the spelling terms of the index's words, added to by every commit
+        self.spellings = SpellingDictionary(path / SPELLINGS_FILE)
+        #: what this process's analyzer had met when its words were last added to ``spellings``
+        self._spelled_mark = self.analyzer.words.mark()
         self._synonyms = FileCache(
             path / SETTINGS_FILE,
             lambda file: SynonymTable(read_settings(file.parent).get("synonyms", []), self.analyzer),
@@ -167,6 +173,7 @@ class Store:
     def close(self) -> None:
         """Release cached state; the files are closed when the object is dropped."""
         self._vocabulary = None
+        self.spellings.close()
 
     # --- reading ----------------------------------------------------------
 
@@ -217,10 +224,24 @@ class Store:
             try:
                 writer.close()
             finally:
+                self.spellings.done_writing()
                 (self.path / WRITER_INFO_FILE).unlink(missing_ok=True)
 
-    def commit(self, writer: Writer) -> None:
+    def commit(self, writer: Writer, spelled: SpelledWords | None = None) -> None:
+        """Commit the writer's changes, after adding to the spelling dictionary the words ``spelled``
+        (an import's analysis processes met them) and every word this process's analyzer met since
+        its last commit: a word an article brings is never missing from it (one no committed
+        article holds is counted 0)."""
+        mark = self.analyzer.words.mark()
+        words = self.analyzer.words.spelled_since(self._spelled_mark)
+        if spelled:
+            words.update(spelled)
+        try:
+            self.spellings.add(words)
+        except sqlite3.Error as error:  # a full disk, read-only storage: the last commit stands
+            raise EngineDiskError(_dictionary_failure(error)) from None
         writer.commit()
+        self._spelled_mark = mark
         self._change_settings(lambda settings: settings.update(updated=now(), library_version=__version__))
 
     def _change_settings(self, change: Callable[[dict[str, Any]], object]) -> None:
@@ -306,6 +327,17 @@ class Store:
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
             who = "another process"
         return f"index {self.path} is locked by another writer ({who}); retry later or pass --wait SECONDS"
+
+
+#: SQLite's result codes for a full disk and read-only storage (https://sqlite.org/rescode.html).
+_SQLITE_FAILURES = {13: "no space left on device", 8: "read-only file system"}
+
+
+def _dictionary_failure(error: sqlite3.Error) -> str:
+    """Why the spelling dictionary could not be written, worded as the engines word a write failure."""
+    code = getattr(error, "sqlite_errorcode", None)
+    known = _SQLITE_FAILURES.get(code & 0xFF) if isinstance(code, int) else None  # by its primary result code
+    return known or f"the spelling dictionary: {error}"
 
 
 def _remove_index_files(directory: Path) -> None:

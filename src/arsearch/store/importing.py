@@ -256,7 +256,7 @@ def import_articles(
         def commit() -> None:
             nonlocal pending
             if writer is not None and pending:
-                store.commit(writer)
+                store.commit(writer, maker.take_spelled())
                 pending = 0
                 report.commits += 1
             tell()

@@ -85,6 +85,8 @@ class DocumentMaker:
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
         self._workers: list[_Worker] = []
+        #: the spelling terms of the words the workers met, each with its word (``take_spelled``)
+        self._spelled: dict[str, str] = {}
 
     def __enter__(self) -> DocumentMaker:
         return self
@@ -149,10 +151,18 @@ class DocumentMaker:
     def _analyzed_here(self, item: Item, article: Article | None) -> tuple[Item, IndexedDocument | None]:
         return item, None if article is None else build_document(article, self.analyzer)
 
+    def take_spelled(self) -> dict[str, str]:
+        """The spelling terms of the words the workers met (``WordCache.spelled_since``) since the last
+        call, for the index's spelling dictionary: those of every document handed out so far. The
+        calling process's analyzer keeps its own (``Store.commit`` reads them)."""
+        spelled, self._spelled = self._spelled, {}
+        return spelled
+
     def _in_order(
         self, chunk: list[tuple[Item, Article | None]], worker: _Worker
     ) -> Iterator[tuple[Item, IndexedDocument | None]]:
-        answer, learned = worker.receive()
+        answer, learned, spelled = worker.receive()
+        self._spelled.update(spelled)
         for other in self._workers:
             if other is not worker:
                 other.lessons.append(learned)
@@ -202,8 +212,9 @@ class _Worker:
     def _send(self, message: object) -> None:
         self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def receive(self) -> tuple[list[IndexedDocument], bytes]:
-        """The documents of the oldest task, and the words the worker learned for them (pickled)."""
+    def receive(self) -> tuple[list[IndexedDocument], bytes, dict[str, str]]:
+        """The documents of the oldest task, the words the worker learned for them (pickled), and their
+        spelling terms (``WordCache.spelled_since``)."""
         data = self._inbox.get()
         if data is None:
             raise AnalysisWorkerError(
@@ -213,7 +224,7 @@ class _Worker:
         status, payload = pickle.loads(data)
         if status != "ok":
             raise AnalysisWorkerError(f"an analysis worker failed: {payload}")
-        answer: tuple[list[IndexedDocument], bytes] = payload
+        answer: tuple[list[IndexedDocument], bytes, dict[str, str]] = payload
         return answer
 
     def finish(self, *, kill: bool) -> None:
@@ -294,7 +305,7 @@ def _work(parent_pid: int) -> None:
                 documents = [build_document(article, analyzer) for article in articles]
                 # the words learned are pickled apart: the importer passes them to the others as bytes
                 learned = pickle.dumps(analyzer.words.learned_since(mark), protocol=pickle.HIGHEST_PROTOCOL)
-                answer: tuple[str, object] = ("ok", (documents, learned))
+                answer: tuple[str, object] = ("ok", (documents, learned, analyzer.words.spelled_since(mark)))
             except Exception:  # reported to the importer, which stops with it
                 answer = ("error", traceback.format_exc(limit=3).strip().splitlines()[-1])
             _write_frame(answers, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))

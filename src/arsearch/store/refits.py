@@ -77,7 +77,7 @@ def refit(store: Store, written: WrittenBags | None = None) -> ModelInfo | None:
         if model is not None:
             fit_index_variants(snapshot, model, store.path)
         # after the models, which searches need first: minutes for a large index
-        prejudge(snapshot, snapshot.spelling_source(), store.path)
+        prejudge(snapshot.spelling_source(), store.path)
     except OSError as error:
         raise store.write_failure(error.strerror or str(error)) from None
     return model.info if model is not None else None

@@ -26,6 +26,7 @@ from ..engine.queries import EngineQuery, TermQuery
 from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, address_of, stored_article
 from ..errors import ArticleNotFoundError
 from ..records.articles import Article, searchable_part
+from .spellings import SpellingDictionary
 
 #: Articles read to learn how a word is written: its commonest spelling among them is shown.
 SPELLING_SAMPLE = 5
@@ -47,6 +48,9 @@ class IndexCaches(Protocol):
     def synonym_table(self) -> SynonymTable: ...
     def variant_table(self) -> VariantTable | None: ...
     def prejudged(self) -> Prejudged: ...
+
+    @property
+    def spellings(self) -> SpellingDictionary: ...
 
 
 class Snapshot:
@@ -172,7 +176,9 @@ class Snapshot:
 
     def spelling_source(self) -> SnapshotSource:
         """What the spelling judge reads of this commit."""
-        return SnapshotSource(self.view, self.spelling, self._term_of, lambda: self.vocabulary().forms)
+        return SnapshotSource(
+            self.view, self.store.spellings.starting, self.spelling, self._term_of, lambda: self.vocabulary().forms
+        )
 
     def one_word(self, text: str) -> Token | None:
         """The token of a text that is one word (None for several words, or none)."""

@@ -12,7 +12,7 @@ import pytest
 
 from arsearch import Index
 from arsearch.analysis.normalize import normalize_word
-from arsearch.analysis.spelling import fullest_written, spelling_prefix, spelling_terms
+from arsearch.analysis.spelling import fullest_written, parse_spelling_term, spelling_prefix, spelling_terms
 from arsearch.errors import IndexWriteError
 from arsearch.store.pipeline import INLINE_ARTICLES
 from arsearch.store.spellings import SpellingDictionary
@@ -87,6 +87,19 @@ def test_a_word_is_counted_with_the_word_after_a_proclitic(tmp_path: Path) -> No
         assert prefix is not None
         # لندن in two articles, ولندن and بلندن in one each: a bound (one article holds two of them)
         assert index.snapshot().spelling_source().spelled(prefix)[f"{prefix}لندن"] == 4
+
+
+@pytest.mark.parametrize(("commoner", "rarer"), [("سيرجي", "سيرجى"), ("سيرجى", "سيرجي")])
+def test_a_word_written_two_ways_stands_as_its_articles_most_often_write_it(
+    tmp_path: Path, commoner: str, rarer: str
+) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        records = [{"id": f"c{n}", "text": f"قال {commoner} اليوم"} for n in range(3)]
+        index.add([*records, {"id": "r", "text": f"قال {rarer} اليوم"}], fit_topics="off")
+        prefix = spelling_prefix("سيرجي")
+        assert prefix is not None
+        (term,) = index.snapshot().spelling_source().spelled(prefix)
+        assert parse_spelling_term(term) == ("سيرجي", commoner)
 
 
 def test_the_fullest_written_form_stands_for_a_word() -> None:

@@ -161,7 +161,8 @@ _FOLDED_LETTERS = frozenset("أإآؤئةى")
 def fullest_written(spellings: Iterable[str]) -> str:
     """Of the ways one normalized form is written, the one with the most letters that normalizing
     folds (أ إ آ ؤ ئ ة ى): the spelling a dictionary reads best (أكاديمية rather than اكاديميه);
-    among equals, the first in code-point order.
+    among equals, the first in code-point order. What stands for a word when no article says how
+    it is most often written.
 
     مثال::
 

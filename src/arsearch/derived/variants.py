@@ -443,8 +443,7 @@ class SpellingSource(Protocol):
 
     def spelled(self, prefix: str) -> dict[str, int]:
         """The spelling terms that start with ``prefix`` (``analysis.spelling.spelling_term``), one a
-        word the articles hold (as its fullest written form: ``analysis.spelling.fullest_written``),
-        with its article counts."""
+        word the articles hold (as they most often write it), with its article counts."""
         ...
 
     def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
@@ -495,8 +494,8 @@ class SnapshotSource:
 
     def spelled(self, prefix: str) -> dict[str, int]:
         """Each form of the terms starting with ``prefix`` that the commit's articles hold, as its
-        term with its fullest written form (``fullest_written``), with the articles that hold the
-        words bringing it (لندن: لندن، ولندن، بلندن...)."""
+        term with how the articles most often write it (``_commonest``), with the articles that hold
+        the words bringing it (لندن: لندن، ولندن، بلندن...)."""
         words_of: dict[str, set[str]] = {}
         terms_of: dict[str, dict[str, str]] = {}
         for term, word in self._dictionary(prefix):
@@ -508,8 +507,16 @@ class SnapshotSource:
         held = self._holding([words_of[form] for form in forms], every=not prefix)
         for form, articles in zip(forms, held, strict=True):
             if articles:  # none: its articles were deleted, or never committed
-                found[terms_of[form][fullest_written(terms_of[form])]] = articles
+                found[terms_of[form][self._commonest(form, terms_of[form])]] = articles
         return found
+
+    def _commonest(self, form: str, spellings: Mapping[str, str]) -> str:
+        """Of the ways the articles write ``form``, the commonest in a few of its articles (``written``:
+        needed for the 3% of words written several ways, سيرجي and سيرجى), else the fullest."""
+        if len(spellings) == 1:
+            return next(iter(spellings))
+        sampled = self.written(form)
+        return sampled if sampled in spellings else fullest_written(spellings)
 
     def _holding(self, word_sets: Sequence[set[str]], *, every: bool) -> list[int]:
         """The articles holding the words of each set, summed (an article holding two, لندن and ولندن,
@@ -570,7 +577,7 @@ class SpellingJudge:
         self._spelled: dict[str, dict[str, int]] = {}
         self._bares: dict[str, str] = {}
         self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
-        #: how the articles write each word met in the spelling terms (its fullest written form)
+        #: how the articles most often write each word met in the spelling terms
         self._written: dict[str, str] = {}
 
     def spellings(self, form: str) -> dict[str, int]:
@@ -593,8 +600,8 @@ class SpellingJudge:
         return counts
 
     def _written_form(self, form: str) -> str:
-        """How the articles write a word: its fullest written form from its spelling terms when it has
-        them (the same over a cluster's shards as over one index), else the commonest in its articles."""
+        """How the articles most often write a word: from its spelling terms when it has them (the
+        same over a cluster's shards as over one index), else from the articles."""
         known = self._written.get(form)
         if known is None:
             self.spellings(form)

@@ -22,7 +22,7 @@ alone, without reading every word of the index. A word with a proclitic
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from .dictionary import is_native_form, native_forms
 from .speedups import compiled
@@ -154,22 +154,53 @@ def parse_spelling_term(term: str) -> tuple[str, str]:
     return form, written[0] if written else form
 
 
-#: The letters normalization folds into others (hamza on its seats, ta marbuta, alef maqsura).
-_FOLDED_LETTERS = frozenset("أإآؤئةى")
+#: Letters normalization folds that a dictionary's spelling has and a careless one drops (hamza on
+#: its seats, ta marbuta).
+_DROPPED_LETTERS = frozenset("أإآؤئة")
+#: Alef maqsura: at a word's end it is also written for ي (سيرجى for سيرجي), the other way round.
+_ALEF_MAQSURA = "ى"
 
 
 def fullest_written(spellings: Iterable[str]) -> str:
-    """Of the ways one normalized form is written, the one with the most letters that normalizing
-    folds (أ إ آ ؤ ئ ة ى): the spelling a dictionary reads best (أكاديمية rather than اكاديميه);
-    among equals, the first in code-point order. What stands for a word when no article says how
-    it is most often written.
+    """Of the ways one normalized form is written, the one a dictionary reads best: with the most
+    hamzas on their seats and ta marbutas (أكاديمية rather than اكاديميه), then the fewest alef
+    maqsuras (a final ى also stands for ي: سيرجى for سيرجي), then the first in code-point order.
+    The words that have spelling terms are those the dictionary's table does not know (names,
+    loanwords, rare forms), and a search judges each as it stands written so: the same however the
+    index is split into shards.
 
     مثال::
 
-        >>> fullest_written(["اكاديميه", "أكاديمية", "اكاديمية"])
-        'أكاديمية'
+        >>> fullest_written(["اكاديميه", "أكاديمية", "اكاديمية"]), fullest_written(["سيرجى", "سيرجي"])
+        ('أكاديمية', 'سيرجي')
     """
-    return min(spellings, key=lambda written: (-sum(letter in _FOLDED_LETTERS for letter in written), written))
+    return min(
+        spellings,
+        key=lambda written: (
+            -sum(letter in _DROPPED_LETTERS for letter in written),
+            written.count(_ALEF_MAQSURA),
+            written,
+        ),
+    )
+
+
+def spelled_words(spelled: Mapping[str, int]) -> dict[str, tuple[int, str]]:
+    """Each word of spelling terms with their article counts (``SpellingSource.spelled``): its
+    articles, summed over the ways it is written (an article may write it two ways: a bound), and
+    its ``fullest_written`` spelling.
+
+    مثال::
+
+        >>> spelled_words({"سرج_سيرجي": 5, "سرج_سيرجي_سيرجى": 0})
+        {'سيرجي': (5, 'سيرجي')}
+    """
+    articles: dict[str, int] = {}
+    writtens: dict[str, list[str]] = {}
+    for term, count in spelled.items():
+        form, written = parse_spelling_term(term)
+        articles[form] = articles.get(form, 0) + count
+        writtens.setdefault(form, []).append(written)
+    return {form: (count, fullest_written(writtens[form])) for form, count in articles.items()}
 
 
 #: the proclitics other than ال, each with what the word without it starts with instead: ال for one
@@ -292,6 +323,7 @@ __all__ = [
     "parse_spelling_term",
     "python_spelling_key",
     "python_spelling_terms",
+    "spelled_words",
     "spelling_key",
     "spelling_letters",
     "spelling_prefix",

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import cast
 
 from ..analysis.dictionary import Kind, attested_table_header, kind_of, table_kind
-from ..analysis.spelling import KEY_SEPARATOR, parse_spelling_term
+from ..analysis.spelling import spelled_words, spelling_key
 from ..records.files import write_atomically
 from .variants import MIN_KEY, Answer, SpellingJudge, SpellingSource, close_spellings
 
@@ -117,12 +117,10 @@ def _forms_by_key(source: SpellingSource) -> Iterator[dict[str, tuple[int, str]]
     """Each spelling key's words (normalized form: articles, commonest written form), for keys with
     two or more."""
     keys: dict[str, dict[str, tuple[int, str]]] = {}
-    for term, articles in source.spelled("").items():
-        key = term.split(KEY_SEPARATOR, 1)[0]
-        if len(key) >= MIN_KEY:
-            form, spelled = parse_spelling_term(term)
-            written = keys.setdefault(key, {})
-            written[form] = max(written.get(form, (0, "")), (articles, spelled))
+    for form, counted in spelled_words(source.spelled("")).items():
+        key = spelling_key(form)
+        if key is not None and len(key) >= MIN_KEY:
+            keys.setdefault(key, {})[form] = counted
     for written in keys.values():
         if len(written) > 1:
             yield written

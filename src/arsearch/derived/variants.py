@@ -60,6 +60,7 @@ from ..analysis.spelling import (
     known_native,
     letter_edits,
     parse_spelling_term,
+    spelled_words,
     spelling_prefix,
     vowel_edits,
     with_proclitics,
@@ -442,8 +443,8 @@ class SpellingSource(Protocol):
     summed over its shards, so that every shard is given the same judgements."""
 
     def spelled(self, prefix: str) -> dict[str, int]:
-        """The spelling terms that start with ``prefix`` (``analysis.spelling.spelling_term``), one a
-        word the articles hold (as they most often write it), with its article counts."""
+        """The spelling terms that start with ``prefix`` (``analysis.spelling.spelling_term``), with
+        their article counts (``analysis.spelling.spelled_words`` reads them)."""
         ...
 
     def spelled_each(self, prefixes: Sequence[str]) -> list[dict[str, int]]:
@@ -493,9 +494,9 @@ class SnapshotSource:
         self._word_counts = word_counts
 
     def spelled(self, prefix: str) -> dict[str, int]:
-        """Each form of the terms starting with ``prefix`` that the commit's articles hold, as its
-        term with how the articles most often write it (``_commonest``), with the articles that hold
-        the words bringing it (لندن: لندن، ولندن، بلندن...)."""
+        """The terms starting with ``prefix`` of each form the commit's articles hold: the term of its
+        ``fullest_written`` spelling with the articles that hold the words bringing it (لندن: لندن،
+        ولندن، بلندن...), its other spellings' with 0."""
         words_of: dict[str, set[str]] = {}
         terms_of: dict[str, dict[str, str]] = {}
         for term, word in self._dictionary(prefix):
@@ -507,16 +508,12 @@ class SnapshotSource:
         held = self._holding([words_of[form] for form in forms], every=not prefix)
         for form, articles in zip(forms, held, strict=True):
             if articles:  # none: its articles were deleted, or never committed
-                found[terms_of[form][self._commonest(form, terms_of[form])]] = articles
+                # every way it is written (what a cluster's shards write it as, put together, is
+                # what one index does), its articles with the fullest
+                spellings = terms_of[form]
+                fullest = fullest_written(spellings)
+                found.update((term, articles if spelled == fullest else 0) for spelled, term in spellings.items())
         return found
-
-    def _commonest(self, form: str, spellings: Mapping[str, str]) -> str:
-        """Of the ways the articles write ``form``, the commonest in a few of its articles (``written``:
-        needed for the 3% of words written several ways, سيرجي and سيرجى), else the fullest."""
-        if len(spellings) == 1:
-            return next(iter(spellings))
-        sampled = self.written(form)
-        return sampled if sampled in spellings else fullest_written(spellings)
 
     def _holding(self, word_sets: Sequence[set[str]], *, every: bool) -> list[int]:
         """The articles holding the words of each set, summed (an article holding two, لندن and ولندن,
@@ -577,7 +574,7 @@ class SpellingJudge:
         self._spelled: dict[str, dict[str, int]] = {}
         self._bares: dict[str, str] = {}
         self._joined: dict[tuple[str, str], tuple[str, ...]] = {}
-        #: how the articles most often write each word met in the spelling terms
+        #: how each word met in the spelling terms stands written (``fullest_written``)
         self._written: dict[str, str] = {}
 
     def spellings(self, form: str) -> dict[str, int]:
@@ -591,17 +588,14 @@ class SpellingJudge:
             return known
         counts: dict[str, int] = {}
         self._spelled[prefix] = counts
-        spelled: dict[str, tuple[int, str]] = {}
-        for term, articles in sorted(self._source.spelled(prefix).items()):
-            word, written = parse_spelling_term(term)
-            counts[word] = counts.get(word, 0) + articles  # an article may write it both ways: a bound
-            spelled[word] = max(spelled.get(word, (0, "")), (articles, written))
-        self._written.update((word, written) for word, (_, written) in spelled.items())
+        for word, (articles, written) in spelled_words(self._source.spelled(prefix)).items():
+            counts[word] = articles
+            self._written[word] = written
         return counts
 
     def _written_form(self, form: str) -> str:
-        """How the articles most often write a word: from its spelling terms when it has them (the
-        same over a cluster's shards as over one index), else from the articles."""
+        """How a word stands written: from its spelling terms when it has them (``fullest_written``,
+        the same over a cluster's shards as over one index), else as its articles most often write it."""
         known = self._written.get(form)
         if known is None:
             self.spellings(form)

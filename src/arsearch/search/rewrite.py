@@ -33,7 +33,7 @@ from typing import Protocol
 from ..analysis import Analyzer
 from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, typed_in_latin
 from ..analysis.places import MAX_NAME_WORDS, arabic_place_names
-from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, parse_spelling_term
+from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, spelled_words
 from ..analysis.transliterate import full_spellings, is_chat_arabic, latin_spelling_keys, sound_shape, sounds_apart
 from ..derived.variants import EXACT_FIELD
 from ..engine.queries import EngineQuery, PhraseQuery, TermQuery, all_of, any_of
@@ -278,9 +278,8 @@ def arabic_spellings_held(word: str, evidence: Evidence, *, article: bool = Fals
     commonest: dict[str, tuple[int, str]] = {}  # how the articles most often write each form
     prefixes = [key + KEY_SEPARATOR for key in latin_spelling_keys(word)]
     for spelled in evidence.spelled_each(prefixes) if prefixes else []:  # asked at once (a cluster: one round trip)
-        for term, articles in spelled.items():
-            form, written = parse_spelling_term(term)
-            counts[form] = counts.get(form, 0) + articles  # an article may write it both ways: a bound
+        for form, (articles, written) in spelled_words(spelled).items():
+            counts[form] = counts.get(form, 0) + articles
             commonest[form] = max(commonest.get(form, (0, "")), (articles, written))
     # its voweled spellings too, which may be words the dictionary knows (a spelling key lists none)
     spellings = [spelling for spelling in full_spellings(word) if spelling not in counts]

@@ -269,6 +269,18 @@ def known_native(form: str) -> bool:
     return form.startswith("و") and len(form) > MIN_LETTERS and is_native_form(form[1:])
 
 
+def spelled_after_proclitics(form: str) -> list[str]:
+    """The words that are ``form`` after a proclitic and bring its spelling term (``spelling_terms``):
+    ``with_proclitics`` but those the dictionary's table knows as native (وزير is no و + زير).
+
+    مثال::
+
+        >>> spelled_after_proclitics("توغو")[:2], "وزير" in spelled_after_proclitics("زير")
+        (['وتوغو', 'فتوغو'], False)
+    """
+    return [word for word in with_proclitics(form) if not known_native(word)]
+
+
 def python_spelling_terms(form: str, written: str | None = None) -> str:
     """The spelling terms indexed for a word, space-separated: its own and those of the words it may
     be without a proclitic ("" for a word without a key, and for a word the dictionary's table
@@ -323,6 +335,7 @@ __all__ = [
     "parse_spelling_term",
     "python_spelling_key",
     "python_spelling_terms",
+    "spelled_after_proclitics",
     "spelled_words",
     "spelling_key",
     "spelling_letters",

@@ -60,10 +60,10 @@ from ..analysis.spelling import (
     known_native,
     letter_edits,
     parse_spelling_term,
+    spelled_after_proclitics,
     spelled_words,
     spelling_prefix,
     vowel_edits,
-    with_proclitics,
     without_proclitics,
 )
 from ..analysis.stem import is_arabic_word, is_dictionary_root, root_of
@@ -469,7 +469,8 @@ class SpellingSource(Protocol):
 
 
 #: ``SnapshotSource.articles`` reads the commit's whole word list (``word_counts``) for more words than
-#: this at once (a Latin word's Arabic spellings, up to ~1,000), rather than the engine word by word.
+#: this at once (a Latin word's Arabic spellings, up to ~1,000; the whole spelling dictionary, for a
+#: refit; 5 of SaudiNewsNet's 88k spelling keys), rather than the engine word by word.
 MANY_WORDS = 64
 
 
@@ -505,7 +506,7 @@ class SnapshotSource:
             terms_of.setdefault(form, {})[written] = term
         forms = sorted(words_of)
         found: dict[str, int] = {}
-        held = self._holding([words_of[form] for form in forms], every=not prefix)
+        held = self._holding([words_of[form] for form in forms])
         for form, articles in zip(forms, held, strict=True):
             if articles:  # none: its articles were deleted, or never committed
                 # every way it is written (what a cluster's shards write it as, put together, is
@@ -515,15 +516,12 @@ class SnapshotSource:
                 found.update((term, articles if spelled == fullest else 0) for spelled, term in spellings.items())
         return found
 
-    def _holding(self, word_sets: Sequence[set[str]], *, every: bool) -> list[int]:
+    def _holding(self, word_sets: Sequence[set[str]]) -> list[int]:
         """The articles holding the words of each set, summed (an article holding two, لندن and ولندن,
-        counted twice: a bound, as cheap as the engine's document counts). ``every``: the whole
-        dictionary's sets, counted from the commit's word list (read once)."""
-        if every and self._word_counts is not None:
-            word_counts = self._word_counts()
-            return [sum(word_counts.get(word, 0) for word in words) for words in word_sets]
-        # a key's few words: each its document count, not the whole word list read
-        return [sum(self._snapshot.doc_freq(EXACT_FIELD, word) for word in words) for words in word_sets]
+        counted twice: a bound, as cheap as the engine's document counts), asked at once."""
+        words = [word for words in word_sets for word in words]
+        counts = dict(zip(words, self.articles(words), strict=True))
+        return [sum(counts[word] for word in words) for words in word_sets]
 
     def stems(self, words: Sequence[str]) -> list[str | None]:
         return [self._stem_of(word) for word in words]
@@ -758,7 +756,7 @@ class SpellingJudge:
         """For each form, the index's words that are the form after a proclitic its light stem keeps
         (وتوغو، لكرستيان: the stemmer does not cut a name's first letter), and their terms; not the
         words the dictionary's table knows as native (وزير is no و + زير)."""
-        candidates = [[word for word in with_proclitics(form) if not known_native(word)] for form in forms]
+        candidates = [spelled_after_proclitics(form) for form in forms]
         asked = [word for words in candidates for word in words]
         articles = dict(zip(asked, self._source.articles(asked), strict=True)) if asked else {}
         held = [[word for word in words if articles[word]] for words in candidates]
@@ -794,7 +792,7 @@ class SpellingJudge:
     def _held(self, word: str) -> EngineQuery:
         """The articles that hold ``word``, however they write it (normalized: أيدولوجيا is ايدولوجيا),
         as it is or after a proclitic (ولندن): the articles whose spelling terms name it."""
-        words = [word, *(other for other in with_proclitics(word) if not known_native(other))]
+        words = [word, *spelled_after_proclitics(word)]
         return BooleanQuery(tuple(("should", TermQuery(EXACT_FIELD, other)) for other in words))
 
 

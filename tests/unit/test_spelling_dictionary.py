@@ -89,6 +89,26 @@ def test_a_word_is_counted_with_the_word_after_a_proclitic(tmp_path: Path) -> No
         assert index.snapshot().spelling_source().spelled(prefix)[f"{prefix}لندن"] == 4
 
 
+def test_once_the_word_list_is_read_every_count_comes_from_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A look-up of many words reads the commit's word list; later counts, of one word too, are read
+    from it (the same counts) rather than asked of the engine word by word."""
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": "a", "text": "لندن وبلندن"}, {"id": "b", "text": "لندن باريس"}], fit_topics="off")
+        snapshot = index.snapshot()
+        source = snapshot.spelling_source()
+        asked = ["لندن", "وبلندن", "باريس", "برلين"]
+        by_engine = source.articles(asked)
+        assert by_engine == [2, 1, 1, 0] and not snapshot.vocabulary().forms_read()
+        source.articles([f"كلمه{n}" for n in range(100)])  # many words: the list is read
+        assert snapshot.vocabulary().forms_read()
+
+        def no_engine(*_: object) -> int:
+            raise AssertionError("asked the engine for a count the word list holds")
+
+        monkeypatch.setattr(type(snapshot.view), "doc_freq", no_engine)
+        assert snapshot.spelling_source().articles(asked) == by_engine
+
+
 @pytest.mark.parametrize("shards", [1, 2])
 def test_a_word_written_two_ways_stands_as_its_fullest_spelling_however_split(tmp_path: Path, shards: int) -> None:
     """سيرجي in three articles and سيرجى in one (or the reverse): one word, four articles, written

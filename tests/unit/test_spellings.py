@@ -274,3 +274,25 @@ def test_a_word_and_all_its_spellings_are_counted_in_one_call(tmp_path: Path) ->
     assert len([j for j in judged if j.accepted]) == 4
     assert {j.together for j in judged} == {0, 1}  # the article holding two spellings is counted
     assert source.calls["counts"] == 1
+
+
+@pytest.mark.parametrize("typed", ["المدرسة", "والمدارس", "وقال", "مدرسة"])
+def test_a_native_word_is_answered_without_counting_its_articles(tmp_path: Path, typed: str) -> None:
+    """A word the dictionary's table knows as native, as it is and without each proclitic it may
+    carry, has nothing merged with it, whatever the index holds: the judge reads nothing."""
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": "a", "text": "المدرسة والمدارس وقال مدرسة"}], fit_topics="off")
+        source = CountingSource(index.snapshot().spelling_source())
+        judge = SpellingJudge(source)
+        form = normalize_word(typed)
+        assert judge.of(form, form) == [] and judge.answer(form) == ()
+    assert sum(source.calls.values()) == 0
+
+
+def test_a_name_after_a_proclitic_is_still_counted_and_judged(tmp_path: Path) -> None:
+    records = [{"id": f"{word}-{n}", "text": f"قال {word} اليوم"} for word in ("ترامب", "ترمب") for n in range(3)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add([*records, {"id": "w", "text": "وترامب"}], fit_topics="off")
+        source = CountingSource(index.snapshot().spelling_source())
+        answer = SpellingJudge(source).answer(normalize_word("وترامب"))
+    assert source.calls["articles"] >= 1 and answer  # ترامب counted, then judged: ترمب merged

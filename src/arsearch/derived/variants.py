@@ -470,7 +470,8 @@ class SpellingSource(Protocol):
 
 #: ``SnapshotSource.articles`` reads the commit's whole word list (``word_counts``) for more words than
 #: this at once (a Latin word's Arabic spellings, up to ~1,000; the whole spelling dictionary, for a
-#: refit; 5 of SaudiNewsNet's 88k spelling keys), rather than the engine word by word.
+#: refit; 5 of SaudiNewsNet's 88k spelling keys), rather than the engine word by word; once it is
+#: read, every count comes from it (a dictionary look-up, not ~8 µs through the bindings).
 MANY_WORDS = 64
 
 
@@ -478,7 +479,7 @@ class SnapshotSource:
     """A ``SpellingSource`` over one commit. ``dictionary``: the (term, word) pairs of the index's
     spelling dictionary whose term starts with a prefix (``store.spellings``); ``word_counts``: the
     commit's words (normalized forms) with their article counts, read once for large look-ups
-    (``store.Snapshot.vocabulary``)."""
+    (``store.Snapshot.vocabulary``); ``word_counts_read``: whether they are read already."""
 
     def __init__(
         self,
@@ -487,12 +488,14 @@ class SnapshotSource:
         written: Callable[[str], str],
         stem_of: Callable[[str], str | None],
         word_counts: Callable[[], Mapping[str, int]] | None = None,
+        word_counts_read: Callable[[], bool] = lambda: False,
     ) -> None:
         self._snapshot = snapshot
         self._dictionary = dictionary
         self.written = written
         self._stem_of = stem_of
         self._word_counts = word_counts
+        self._word_counts_read = word_counts_read
 
     def spelled(self, prefix: str) -> dict[str, int]:
         """The terms starting with ``prefix`` of each form the commit's articles hold: the term of its
@@ -530,7 +533,7 @@ class SnapshotSource:
         return [self.spelled(prefix) for prefix in prefixes]
 
     def articles(self, words: Sequence[str]) -> list[int]:
-        if self._word_counts is not None and len(words) > MANY_WORDS:
+        if self._word_counts is not None and (len(words) > MANY_WORDS or self._word_counts_read()):
             counts = self._word_counts()
             return [counts.get(word, 0) for word in words]
         return [self._snapshot.doc_freq(EXACT_FIELD, word) for word in words]
@@ -617,9 +620,15 @@ class SpellingJudge:
             known = self._bares[form] = max(articles, key=lambda word: (articles[word], word == form))
         return known
 
+    def _native_however_bare(self, form: str) -> bool:
+        """Whether ``form`` is a native word whichever word it is judged as (``_bare``): the table
+        knows it and each word it may be without a proclitic as native (most words of a query),
+        told without counting their articles."""
+        return form not in self._judged and all(map(known_native, [form, *without_proclitics(form)]))
+
     def answer(self, form: str) -> tuple[str, ...]:
         """The index terms a search for ``form`` also finds: every accepted judgement's, sorted."""
-        if form not in self._judged and known_native(self._bare(form)):
+        if self._native_however_bare(form) or (form not in self._judged and known_native(self._bare(form))):
             return ()  # nothing is merged with a native word: its judgements need not be made
         return tuple(sorted({other for j in self.judged(form) if j.accepted for other in j.stems}))
 
@@ -634,6 +643,8 @@ class SpellingJudge:
         """``answer(form)`` but ``stem``, the word's own term: as a refit answered it ahead while the
         word's spellings are those it judged, else judged now."""
         terms = self._taken.get(form)
+        if terms is None and self._native_however_bare(form):
+            terms = self._taken[form] = ()  # the answer whatever the spellings: no print to check
         if terms is None:
             known = self._answers().get(form) if self._answers is not None else None
             if known is not None and known.spellings == self.spellings_print(form):

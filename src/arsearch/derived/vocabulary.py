@@ -70,6 +70,11 @@ class Vocabulary:
     def forms(self) -> dict[str, int]:
         return self._counts(ARTICLE_FIELD + EXACT_SUFFIX)
 
+    def forms_read(self) -> bool:
+        """Whether ``forms`` is read already for this commit (a look-up of many words read it: for
+        31k articles ~0.2-0.5 s, as long as ~40k document counts asked of the engine one by one)."""
+        return "forms" in vars(self)
+
     @cached_property
     def stems(self) -> dict[str, int]:
         return self._counts(ARTICLE_FIELD)

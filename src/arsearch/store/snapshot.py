@@ -176,8 +176,14 @@ class Snapshot:
 
     def spelling_source(self) -> SnapshotSource:
         """What the spelling judge reads of this commit."""
+        vocabulary = self.vocabulary()
         return SnapshotSource(
-            self.view, self.store.spellings.starting, self.spelling, self._term_of, lambda: self.vocabulary().forms
+            self.view,
+            self.store.spellings.starting,
+            self.spelling,
+            self._term_of,
+            lambda: vocabulary.forms,
+            vocabulary.forms_read,
         )
 
     def one_word(self, text: str) -> Token | None:

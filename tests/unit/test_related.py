@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 
 import orjson
@@ -131,6 +132,9 @@ def test_sketch_similarity_is_a_symmetric_estimate(first: list[str], second: lis
     assert fingerprint.similarity(a, b) == fingerprint.similarity(b, a)
     assert 0.0 <= fingerprint.similarity(a, b) <= 1.0
     assert fingerprint.unpack(fingerprint.pack(a)) == a
+    if a and b:  # the estimate as defined: the shared hashes among the union's smallest
+        union = heapq.nsmallest(min(fingerprint.SKETCH_SIZE, len(a), len(b)), set(a) | set(b))
+        assert fingerprint.similarity(a, b) == sum(value in set(a) & set(b) for value in union) / len(union)
     # the cheap bound that rules pairs out first never changes the verdict
     assert fingerprint.is_duplicate(a, b) == (
         bool(a and b) and fingerprint.similarity(a, b) >= fingerprint.DUPLICATE_SIMILARITY

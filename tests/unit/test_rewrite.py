@@ -341,3 +341,7 @@ def test_a_query_of_common_arabic_words_is_settled_without_its_reading(engine: s
         rare_reading = layout_reading("لخخلمث", snapshot.analyzer)
         assert common_reading is not None and surely_as_typed(common_reading, snapshot.spelling_source())
         assert rare_reading is not None and not surely_as_typed(rare_reading, snapshot.spelling_source())
+        # given the counts, the common query is settled before its other layout's readings are made
+        evidence = snapshot.spelling_source()
+        assert layout_reading("وزير الخارجية", snapshot.analyzer, evidence) is None
+        assert layout_reading("لخخلمث", snapshot.analyzer, evidence) == rare_reading

@@ -174,10 +174,15 @@ def similarity(first: Sequence[int], second: Sequence[int]) -> float:
     """Estimated Jaccard similarity of the two shingle sets (0 when either is empty)."""
     if not first or not second:
         return 0.0
-    size = min(SKETCH_SIZE, len(first), len(second))
-    union = heapq.nsmallest(size, set(first) | set(second))
-    both = set(first) & set(second)
-    return sum(1 for value in union if value in both) / len(union)
+    firsts = set(first)
+    return _estimate(firsts, firsts.intersection(second), second, min(SKETCH_SIZE, len(first), len(second)))
+
+
+def _estimate(firsts: set[int], both: set[int], second: Sequence[int], size: int) -> float:
+    # set operations and a sort in C: a third of heapq.nsmallest's time (each hit of a search is
+    # compared with the stories above it)
+    union = sorted(firsts.union(second))[:size]
+    return len(both.intersection(union)) / len(union)
 
 
 def is_duplicate(first: Sequence[int], second: Sequence[int]) -> bool:
@@ -186,9 +191,11 @@ def is_duplicate(first: Sequence[int], second: Sequence[int]) -> bool:
     # the estimate counts shared hashes among `size` values, so it is at most shared / size:
     # most pairs are ruled out by this cheap bound before the exact estimate
     size = min(SKETCH_SIZE, len(first), len(second))
-    if len(set(first).intersection(second)) < DUPLICATE_SIMILARITY * size:
+    firsts = set(first)
+    both = firsts.intersection(second)
+    if len(both) < DUPLICATE_SIMILARITY * size:
         return False
-    return similarity(first, second) >= DUPLICATE_SIMILARITY
+    return _estimate(firsts, both, second, size) >= DUPLICATE_SIMILARITY
 
 
 class StoryGrouper:

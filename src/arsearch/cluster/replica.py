@@ -44,7 +44,7 @@ from ..related import RelatedCandidate, copies_of, related_candidates, text_freq
 from ..search.options import MAX_LIMIT, Filters, SearchOptions
 from ..search.ranking import query_statistics, search, spelling_questions
 from ..search.results import Results
-from ..search.rewrite import LayoutReading, layout_reading, surely_as_typed
+from ..search.rewrite import LayoutReading, layout_reading
 from ..search.suggest import Suggestion, autocomplete
 from ..store.snapshot import Snapshot
 from .layout import NAMESPACE
@@ -258,8 +258,7 @@ class ShardReplica:
         then asks no counts."""
         self._current()
         snapshot = self.index.snapshot()
-        reading = layout_reading(query, snapshot.analyzer)
-        return None if reading is None or surely_as_typed(reading, snapshot.spelling_source()) else reading
+        return layout_reading(query, snapshot.analyzer, snapshot.spelling_source())
 
     def spelling_evidence(self, method: str, argument: Any) -> Any:
         """What the spelling judge reads of this shard (``derived.variants.SpellingSource``): the

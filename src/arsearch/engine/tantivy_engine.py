@@ -107,6 +107,9 @@ class TantivySnapshot:
         self._searcher = searcher
         self._schema = schema
         self._generation = generation
+        #: the last query translated, with its translation: a search asks for its hits, then its
+        #: facets, with one query of dozens of nodes
+        self._last_translated: tuple[q.EngineQuery, Query] | None = None
 
     @property
     def generation(self) -> Hashable:
@@ -123,7 +126,7 @@ class TantivySnapshot:
     def search(
         self, query: q.EngineQuery, *, limit: int, offset: int = 0, count: bool = True, order: HitOrder = "score"
     ) -> Found:
-        compiled = self._query(query)
+        compiled = self._translated(query)
         found: Any  # tantivy's SearchResult (its stub leaves out ``count``)
         if order == "score":
             found = self._searcher.search(compiled, limit=limit, offset=offset, count=count)
@@ -168,8 +171,17 @@ class TantivySnapshot:
 
     def facet_counts(self, query: q.EngineQuery, fields: Sequence[str], size: int) -> dict[str, dict[str, int]]:
         request = {name: {"terms": {"field": name, "size": size}} for name in fields}
-        answer = self._searcher.aggregate(self._query(query), request)
+        answer = self._searcher.aggregate(self._translated(query), request)
         return {name: {str(b["key"]): int(b["doc_count"]) for b in answer[name]["buckets"]} for name in fields}
+
+    def _translated(self, query: q.EngineQuery) -> Query:
+        """``_query``, or the last translation when ``query`` is the same object."""
+        last = self._last_translated
+        if last is not None and last[0] is query:
+            return last[1]
+        translated = self._query(query)
+        self._last_translated = (query, translated)
+        return translated
 
     def _query(self, query: q.EngineQuery) -> Query:
         """The tantivy query for an engine-neutral one."""

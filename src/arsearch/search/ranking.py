@@ -154,7 +154,8 @@ def search(
 def _rewrite(snapshot: Snapshot, text: str) -> Rewrite | None:
     """The query as meant: typed on the other keyboard layout, or a name in Latin letters that the
     articles write in Arabic ones (``search.rewrite``); None when it is searched as typed."""
-    return rewritten(text, layout_reading(text, snapshot.analyzer), snapshot.spelling_source())
+    evidence = snapshot.spelling_source()
+    return rewritten(text, layout_reading(text, snapshot.analyzer, evidence), evidence)
 
 
 def query_statistics(
@@ -233,7 +234,8 @@ def _stories(snapshot: Snapshot, query: EngineQuery, order: Order, wanted: int, 
 
 #: A text that opens with a byline or a dateline: a few words, then a dash or a colon
 #: («واس- جدة:», «فايز الاسمري - سبق- الرياض :», «الرياض: »), not a sentence.
-_BYLINE = re.compile(r"^\W*(?:[^\s.،؛:\-–—]+\s*){1,5}[-–—:](?=\s|$)")
+#: A word is taken whole (``++``): splitting it would only backtrack (25 µs a text, not 0.6).
+_BYLINE = re.compile(r"^\W*(?:[^\s.،؛:\-–—]++\s*){1,5}[-–—:](?=\s|$)")
 
 
 def _shown_by_its_cleanest_copy(story: Story) -> ShownStory:

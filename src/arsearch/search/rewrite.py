@@ -95,23 +95,25 @@ class LayoutReading:
     typed_arabic: bool
 
 
-def layout_reading(text: str, analyzer: Analyzer) -> LayoutReading | None:
+def layout_reading(text: str, analyzer: Analyzer, evidence: Evidence | None = None) -> LayoutReading | None:
     """``text`` read on the other layout (None when it is in neither script, or too long to be a slip).
+    With ``evidence``, None too when its counts say the query is meant as typed (``surely_as_typed``:
+    most Arabic queries), before the other layout's readings are made.
 
     مثال::
 
         >>> [reading for reading, _ in layout_reading("fsl", get_analyzer()).readings]  # doctest: +SKIP
         ['بسم']
     """
-    if typed_in_latin(text):
-        readings, typed_arabic = [as_arabic(text)], False
-    elif typed_in_arabic(text):
-        readings, typed_arabic = english_readings(text), True
-    else:
+    typed_arabic = not typed_in_latin(text)
+    if typed_arabic and not typed_in_arabic(text):
         return None
     typed_words = _words(analyzer, text)
     if not typed_words or len(typed_words) > MAX_WORDS:
         return None
+    if typed_arabic and evidence is not None and _each_in_articles(typed_words, evidence, AS_TYPED_ARTICLES):
+        return None
+    readings = english_readings(text) if typed_arabic else [as_arabic(text)]
     read = tuple((reading.strip(), _words(analyzer, reading)) for reading in readings)
     return LayoutReading(text, typed_words, read, typed_arabic)
 
@@ -156,7 +158,7 @@ def layout_rewrite(text: str, analyzer: Analyzer, evidence: Evidence) -> Rewrite
         >>> layout_rewrite("fsl hggi", snapshot.analyzer, snapshot.spelling_source())      # doctest: +SKIP
         Rewrite(typed='fsl hggi', searched='بسم الله', reason='layout')
     """
-    reading = layout_reading(text, analyzer)
+    reading = layout_reading(text, analyzer, evidence)
     return judged(reading, evidence) if reading is not None else None
 
 

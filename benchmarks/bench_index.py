@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from arsearch.records.ingest import Record
 
 from _common import SAUDINEWSNET, TreeMemory, peak_rss_mb, print_report, read_jsonl_gz, require
+from _lucene import MISSING, compiled, index_articles, lucene_classpath, write_articles
 
 
 def directory_mb(path: Path) -> float:
@@ -149,40 +150,17 @@ def run_plain_whoosh(limit: int | None, batch: int) -> dict[str, Any]:
         shutil.rmtree(workdir)
 
 
-LUCENE_SOURCE = Path(__file__).resolve().parent / "lucene" / "ArabicIndexer.java"
-LUCENE_JARS = ("lucene-core-8.*.jar", "lucene-analyzers-common-8.*.jar")
-JAVA_DIR = Path("/usr/share/java")
-
-
-def lucene_classpath() -> str | None:
-    """The jars of Debian's liblucene8-java, or None when they (or java, javac) are missing."""
-    if shutil.which("java") is None or shutil.which("javac") is None:
-        return None
-    jars = [sorted(JAVA_DIR.glob(pattern)) for pattern in LUCENE_JARS]
-    return ":".join(str(found[-1]) for found in jars) if all(jars) else None
-
-
-def _escaped(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def run_lucene(limit: int | None, batch: int) -> dict[str, Any]:
     classpath = lucene_classpath()
     assert classpath is not None, "checked by main()"
     workdir = Path(tempfile.mkdtemp(prefix="bench-lucene-"))
     try:
         articles = workdir / "articles.tsv"
-        with articles.open("w", encoding="utf-8") as tsv:
-            for record in read_jsonl_gz(SAUDINEWSNET, limit):
-                fields = (str(record["id"]), record.get("title") or "", record.get("text") or "")
-                tsv.write("\t".join(_escaped(field) for field in fields) + "\n")
-        classes = workdir / "classes"
-        subprocess.run(["javac", "-d", str(classes), "-cp", classpath, str(LUCENE_SOURCE)], check=True)
+        write_articles(read_jsonl_gz(SAUDINEWSNET, limit), articles)
+        programs = compiled(classpath, workdir)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        command = ["java", "-cp", f"{classes}:{classpath}", "ArabicIndexer", str(articles), str(workdir / "ix")]
-        output = subprocess.run([*command, str(batch)], check=True, capture_output=True, text=True).stdout
+        result = index_articles(programs, articles, workdir / "ix", batch)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        result = orjson.loads(output.splitlines()[-1])
         return {
             "engine": "lucene ArabicAnalyzer",
             "docs": result["articles"],
@@ -393,8 +371,7 @@ def main() -> None:
         parser.error(f"unknown engine(s) {', '.join(unknown)}; choose among {', '.join(RUNNERS)}")
     if "lucene" in engines and lucene_classpath() is None:
         print(
-            "skipping the Lucene baseline: needs java, javac and Debian's liblucene8-java "
-            "(apt-get install liblucene8-java default-jdk-headless)",
+            f"skipping the Lucene baseline: {MISSING}",
             file=sys.stderr,
         )
         engines.remove("lucene")

@@ -1,6 +1,6 @@
 """Relevance of arsearch's search on a test set in TREC form, with ablations and a naive baseline.
 
-    python benchmarks/eval_relevance.py SET_DIR [--distract CORPUS.jsonl.gz] [--baseline]
+    python benchmarks/eval_relevance.py SET_DIR [--distract CORPUS.jsonl.gz] [--baseline] [--lucene]
         [--profile light] [--run-out run.txt] [--levels] [--title-boost 0.25 --root-boost 1 ...]
 
 The measures, the set's files and the runs are the library's (``arsearch.evaluation``,
@@ -9,7 +9,13 @@ The measures, the set's files and the runs are the library's (``arsearch.evaluat
 as a reader's query string. This script adds what a user does not need: every ranking knob
 and index option for ablations, and ``--baseline``, the naive Whoosh setup the issue's
 reference table quotes (pyarabic + tashaphyne, title and text in one field, BM25F), on the
-same articles and topics. Prints one JSON line and a table.
+same articles and topics. ``--lucene`` measures Lucene 8.7's ArabicAnalyzer with BM25 in the
+same run (``_lucene.py``, ``lucene/ArabicSearcher.java``): the same articles, title and text
+analyzed and stored, one commit; each question's words OR-ed over both fields, summed
+(``most_fields``) and each word's better field (``best_fields``); the better of the two is the
+baseline the ratios are against. Topics are split in two halves by a hash of their id (``shape``
+to tune on, ``held-out`` to check), and every run is reported on both. Prints one JSON line and
+a table.
 
 The defaults are the library's defaults, which are what the figures in RESULTS.md are about.
 """
@@ -18,16 +24,29 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from _common import print_report
+from _lucene import MISSING, compiled, index_articles, lucene_classpath, search_topics, write_articles
 from arsearch.analysis import PROFILES, NormalizationOptions
 from arsearch.engine.compile import Ranking
-from arsearch.evaluation import MEASURES, RUN_DEPTH, RankedRun, evaluate, read_test_set, scores, trec_run_lines
+from arsearch.evaluation import (
+    DEFAULT_RUN,
+    MEASURES,
+    RUN_DEPTH,
+    Qrels,
+    RankedRun,
+    evaluate,
+    read_test_set,
+    scores,
+    trec_run_lines,
+)
 from arsearch.query import MATCH_LEVELS
 from arsearch.records.ingest import read_records
 
@@ -78,6 +97,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--baseline", action="store_true", help="also run naive Whoosh + pyarabic + tashaphyne (needs the bench extra)"
     )
+    parser.add_argument("--lucene", action="store_true", help="also run Lucene 8.7's ArabicAnalyzer + BM25")
     for f in fields(Ranking):
         parser.add_argument(
             "--" + f.name.replace("_", "-"), type=type(f.default), help=f"ranking (default {f.default})"
@@ -122,8 +142,69 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         table.append(("naive Whoosh", *(f"{naive[name]:.3f}" for name in MEASURES)))
         ratios = (f"{report.default[n] / naive[n]:.2f}x" if naive[n] else "-" for n in MEASURES)
         table.append(("arsearch / naive", *ratios))
+    runs = {DEFAULT_RUN: report.run, f"{DEFAULT_RUN}, every copy": report.every_copy_run}
+    if args.lucene:
+        classpath = lucene_classpath()
+        if classpath is None:
+            print(f"skipping the Lucene baseline: {MISSING}", file=sys.stderr)
+        else:
+            assert test_set.docs is not None  # read_test_set asked for it
+            lucene = lucene_runs(classpath, [test_set.docs, *args.distract], test_set.topics)
+            runs.update(lucene)
+            best = max(lucene, key=lambda name: scores(lucene[name], test_set.qrels)["MRR@10"])
+            figures["lucene"] = {name: rounded(scores(run, test_set.qrels)) for name, run in lucene.items()}
+            table += [
+                (name, *(f"{value:.3f}" for value in scores(run, test_set.qrels).values()))
+                for name, run in lucene.items()
+            ]
+            for name in (DEFAULT_RUN, f"{DEFAULT_RUN}, every copy"):
+                ours, theirs = scores(runs[name], test_set.qrels), scores(lucene[best], test_set.qrels)
+                table.append(
+                    (f"{name} / {best}", *(f"{ours[m] / theirs[m]:.3f}x" if theirs[m] else "-" for m in MEASURES))
+                )
+    halves = split_topics(test_set.qrels)
+    figures["halves"] = {
+        half: {name: rounded(scores(run, judged)) for name, run in runs.items()} for half, judged in halves.items()
+    }
+    table.append(("MRR@10 by half", *halves, "", ""))
+    table += [
+        (name, *(f"{scores(run, judged)['MRR@10']:.3f}" for judged in halves.values()), "", "")
+        for name, run in runs.items()
+    ]
     print_report(figures, table)
     return figures
+
+
+def split_topics(qrels: Qrels) -> dict[str, Qrels]:
+    """The judged topics in two halves, fixed by a hash of each topic's id: ``shape`` to tune on,
+    ``held-out`` to check what was tuned."""
+    halves: dict[str, Qrels] = {"shape": {}, "held-out": {}}
+    for qid, grades in qrels.items():
+        halves["shape" if zlib.crc32(qid.encode("utf-8")) % 2 == 0 else "held-out"][qid] = grades
+    return halves
+
+
+def rounded(measures: dict[str, float]) -> dict[str, float]:
+    return {name: round(value, 4) for name, value in measures.items()}
+
+
+def lucene_runs(classpath: str, sources: Iterable[Path], topics: dict[str, str]) -> dict[str, RankedRun]:
+    """Lucene's runs over the articles of ``sources``, one commit, in each way it meets two fields."""
+    workdir = Path(tempfile.mkdtemp(prefix="eval-lucene-"))
+    try:
+        articles = workdir / "articles.tsv"
+        write_articles((record.data for record in read_records([str(source) for source in sources])), articles)
+        programs = compiled(classpath, workdir)
+        index_articles(programs, articles, workdir / "ix", batch=1 << 30)
+        return {
+            f"lucene {mode}": search_topics(programs, workdir / "ix", topics, RUN_DEPTH, mode) for mode in LUCENE_MODES
+        }
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+#: How Lucene's query meets the title and text fields (``lucene/ArabicSearcher.java``).
+LUCENE_MODES = ("most_fields", "best_fields")
 
 
 if __name__ == "__main__":

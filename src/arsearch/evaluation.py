@@ -229,6 +229,8 @@ class Evaluation:
     ms_per_query: float = 0.0
     #: the default ranking's run (``trec_run_lines``)
     run: RankedRun = field(default_factory=dict, repr=False)
+    #: the run with every copy a hit of its own
+    every_copy_run: RankedRun = field(default_factory=dict, repr=False)
     #: articles the qrels judge relevant that the index does not hold (wrong ids, a record skipped):
     #: they can never be found, and lower every measure
     missing: list[str] = field(default_factory=list)
@@ -342,6 +344,7 @@ def _evaluated(
         index_seconds=index_seconds,
         ms_per_query=ms_per_query,
         run=run,
+        every_copy_run=every_copy,
     )
 
 

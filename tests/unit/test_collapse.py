@@ -109,6 +109,27 @@ def test_without_the_original_the_clean_copy_is_shown_before_the_one_with_a_date
         assert (hit.id, [copy.id for copy in hit.copies]) == ("riyadh", ["okaz"])
 
 
+def test_of_two_clean_copies_of_one_day_the_one_closest_to_the_query_is_shown(tmp_path: Path) -> None:
+    """A passage and a longer one holding it (an encyclopedia's overlapping paragraphs, a wire story and
+    its fuller version): whichever the search ranks first for a query shows the story."""
+    longer = WIRE + " وأكدت الوزارة أن الفرق الميدانية ستزور المدارس والجامعات في الأسابيع المقبلة لتطعيم الطلاب"
+    with Index.create(tmp_path / "ix") as index:
+        index.add(
+            [
+                article("short", "واس", "حملة التطعيم", WIRE, "2024-01-01"),
+                article("long", "واس", "حملة التطعيم", longer, "2024-01-01"),
+            ]
+        )
+        for query, shown in (("الفرق الميدانية تزور الجامعات", "long"), ("حملة وطنية للتطعيم", "short")):
+            best = index.search(query, limit=2, collapse=False).hits[0].id
+            hit = index.search(query, limit=2).hits[0]
+            assert (best, hit.id, [copy.id for copy in hit.copies]) == (
+                shown,
+                shown,
+                [{"short": "long", "long": "short"}[shown]],
+            )
+
+
 def test_all_copies_on_request(index: Index) -> None:
     results = index.search("التطعيم", limit=20, collapse=False)
     assert {hit.id for hit in results.hits} == {a["id"] for a in ARTICLES}

@@ -14,6 +14,7 @@ import orjson
 
 from ..derived import topics
 from ..derived.topics import ModelInfo
+from ..engine.compile import Ranking
 from ..errors import ArsearchError
 from ..index import DEFAULT_BATCH_SIZE, AddReport, SearchIndex, SearchOptions
 from ..query import MATCH_LEVELS
@@ -236,8 +237,23 @@ search_options = options_of(
         help="How closely words must match: word (as typed), stem, lemma (وزير finds وزراء) or root "
         "(درس finds مدرسة). By default all weigh in, closest first.",
     ),
+    click.option(
+        "--ranking",
+        "ranking_settings",
+        metavar="NAME=VALUE",
+        multiple=True,
+        help="A ranking knob (docs/ranking.md), e.g. proximity_boost=0.2 or feedback_boost=0.3; repeat for more.",
+    ),
     click.option("--json", "as_json", is_flag=True, help="Print the results as JSON."),
 )
+
+
+def ranking_of(settings: tuple[str, ...]) -> Ranking | None:
+    """The ranking ``--ranking NAME=VALUE`` settings make (None: the defaults), or a usage error."""
+    try:
+        return Ranking.from_settings(settings) if settings else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--ranking") from None
 
 
 def searched(
@@ -256,11 +272,13 @@ def searched(
     no_variants: bool,
     match: str | None = None,
     no_rewrite: bool = False,
+    ranking_settings: tuple[str, ...] = (),
 ) -> Results:
     """The results of an index's or a cluster's search, with the search command's options."""
     filters = {"source": list(source), "category": list(category), "date_from": date_from, "date_to": date_to}
     emphasize = sys.stdout.isatty() and not as_json
     markers = ("\033[1;33m", "\033[0m") if emphasize else ("", "")
+    ranking = ranking_of(ranking_settings)
     try:
         options = SearchOptions(
             limit=limit,
@@ -272,6 +290,7 @@ def searched(
             variants=not no_variants,
             match=match,  # type: ignore[arg-type]  # one of MATCH_LEVELS: click checked it
             rewrite=not no_rewrite,
+            ranking=ranking,
         )
         return index.search(query, options)
     except FilterError as error:  # a bad filter value, e.g. an unparsable --from date

@@ -38,6 +38,7 @@ from .common import (
     input_options,
     parse_field_map,
     problems_option,
+    ranking_of,
     report_import,
     search_options,
     searched,
@@ -472,6 +473,13 @@ def variants_command(word: str, index_path: Path | None, as_json: bool) -> None:
     help="Analysis profile of the temporary index.",
 )
 @click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the default run in TREC form.")
+@click.option(
+    "--ranking",
+    "ranking_settings",
+    metavar="NAME=VALUE",
+    multiple=True,
+    help="A ranking knob to evaluate instead of its default (docs/ranking.md); repeat for more.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def eval_command(
@@ -482,6 +490,7 @@ def eval_command(
     no_levels: bool,
     profile: str,
     run_out: Path | None,
+    ranking_settings: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """How well search ranks on TEST_SET (topics.tsv, qrels.txt, docs.jsonl): MAP@10, MRR@10,
@@ -490,7 +499,8 @@ def eval_command(
     if index_path is not None and (distract or profile != "light"):
         fail("--distract and --profile build a temporary index; they do not apply to --index")
     create: dict[str, Any] = {} if index_path is not None else {"profile": profile}
-    report = evaluate(test_set, index=index_path, distract=distract, levels=chosen, **create)
+    ranking = ranking_of(ranking_settings)
+    report = evaluate(test_set, index=index_path, distract=distract, levels=chosen, ranking=ranking, **create)
     if run_out is not None:
         run_out.write_text("".join(line + "\n" for line in trec_run_lines(report.run)), encoding="utf-8")
     if as_json:

@@ -9,8 +9,9 @@ terms; prefix words are expanded over the snapshot's term dictionary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from itertools import pairwise
 from typing import Protocol
 
 from ..analysis import Analyzer
@@ -87,9 +88,43 @@ class Ranking:
     #: qqa23-train it moved nothing or lowered the figures (benchmarks/RESULTS.md, "Lemma level");
     #: ``match="lemma"`` and ``lemma:`` search by lemma on request
     lemma_boost: float = 0.0
-    #: bonus for the query's words appearing close together (0 = off)
+    #: bonus for the query's words appearing close together, each two neighbours (0 = off)
     proximity_boost: float = 0.0
     proximity_slop: int = 5
+    #: weight of the words of the first search's best articles (pseudo-relevance feedback,
+    #: ``search.feedback``): the strongest word's, relative to a stem match (0 = off)
+    feedback_boost: float = 0.0
+    #: how many of the best articles are read, and how many of their words are added
+    feedback_docs: int = 3
+    feedback_terms: int = 10
+
+    @classmethod
+    def from_settings(cls, settings: Iterable[str]) -> Ranking:
+        """The defaults with each ``name=value`` setting applied (``--ranking`` on the command line).
+
+        مثال::
+
+            >>> Ranking.from_settings(["proximity_boost=0.2", "feedback-boost=0.3"]).feedback_boost
+            0.3
+        """
+        known = {knob.name: knob for knob in fields(cls)}
+        chosen: dict[str, float | int] = {}
+        for setting in settings:
+            name, equals, value = setting.partition("=")
+            knob = known.get(name.strip().replace("-", "_"))
+            if not equals or knob is None:
+                raise ValueError(f"{setting!r}: expected NAME=VALUE, NAME one of {', '.join(known)}")
+            kind = int if isinstance(knob.default, int) else float
+            try:
+                number = kind(value.strip())
+            except ValueError:
+                raise ValueError(
+                    f"{setting!r}: {knob.name} takes {'a whole number' if kind is int else 'a number'}"
+                ) from None
+            if number < 0:
+                raise ValueError(f"{setting!r}: {knob.name} cannot be negative")
+            chosen[knob.name] = number
+        return cls(**chosen)  # type: ignore[arg-type]  # each value of its knob's type
 
 
 @dataclass
@@ -475,6 +510,13 @@ class QueryCompiler:
             return None
         slop = self.ranking.proximity_slop
         boost = self.ranking.proximity_boost
+        # each two neighbouring words of the query, as a sequential-dependence model scores them:
+        # a question's words seldom sit all together in its answer, but its pairs do
+        pairs = list(dict.fromkeys(pairwise(stems)))
         return any_of(
-            [BoostQuery(PhraseQuery(name, tuple(stems), slop=slop), boost * self._boost(name)) for name in TEXT_FIELDS]
+            [
+                BoostQuery(PhraseQuery(name, pair, slop=slop), boost * self._boost(name))
+                for pair in pairs
+                for name in TEXT_FIELDS
+            ]
         )

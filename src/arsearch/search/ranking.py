@@ -25,6 +25,7 @@ from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistic
 from ..query import Bool, MatchLevel, Node, ParsedQuery, Word, parse
 from ..records.articles import Article
 from ..store.snapshot import Snapshot
+from .feedback import with_feedback
 from .highlight import highlight_whole, snippets
 from .options import SearchOptions, filter_notes, filter_query, past_the_end
 from .results import Copy, Hit, Results, Rewrite
@@ -132,6 +133,10 @@ def search(
         if widen:
             found, query = run(compiled.widened)
             roots.update(root for _, root, _ in compiled.roots)
+    if order == "score" and found.total:
+        expanded = with_feedback(snapshot, query, compiled.stems, options.ranking or Ranking())
+        if expanded is not query:  # the same articles, reranked by the words of the best of them
+            found, query = snapshot.search(expanded, limit=limit, offset=offset, count=True, order=order), expanded
     total = found.total
     if options.collapse and total > 1:
         # only this page's stories are read (each article once) and shown by their cleanest copy
@@ -240,14 +245,15 @@ _BYLINE = re.compile(r"^\W*(?:[^\s.،؛:\-–—]++\s*){1,5}[-–—:](?=\s|$)")
 
 def _shown_by_its_cleanest_copy(story: Story) -> ShownStory:
     """The story's articles, the one it is shown by first: one whose text opens with its first
-    sentence rather than a byline or a dateline, then the earliest (the original), then the longest
-    (the most complete), then the best ranked. The story keeps its place and score: its best copy's."""
+    sentence rather than a byline or a dateline, then the earliest (the original), then the best
+    ranked (what the search found closest to the query: of two passages, one holding the other,
+    the one that answers it). The story keeps its place and score: its best copy's."""
     score, first, copies = story
     members = [stored_article(document) for document in (first, *copies)]
 
-    def cleanest_first(number: int) -> tuple[bool, datetime, int, int]:
+    def cleanest_first(number: int) -> tuple[bool, datetime, int]:
         article = members[number]
-        return bool(_BYLINE.match(article.text)), article.date or datetime.max, -len(article.text), number
+        return bool(_BYLINE.match(article.text)), article.date or datetime.max, number
 
     shown = min(range(len(members)), key=cleanest_first)
     return score, members[shown], [member for number, member in enumerate(members) if number != shown]

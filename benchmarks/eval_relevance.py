@@ -195,7 +195,7 @@ def lucene_runs(classpath: str, sources: Iterable[Path], topics: dict[str, str])
         articles = workdir / "articles.tsv"
         write_articles((record.data for record in read_records([str(source) for source in sources])), articles)
         programs = compiled(classpath, workdir)
-        index_articles(programs, articles, workdir / "ix", batch=1 << 30)
+        index_articles(programs, articles, workdir / "ix")
         return {
             f"lucene {mode}": search_topics(programs, workdir / "ix", topics, RUN_DEPTH, mode) for mode in LUCENE_MODES
         }

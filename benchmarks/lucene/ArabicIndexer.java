@@ -1,12 +1,13 @@
 // Lucene baseline for benchmarks/bench_index.py (benchmark-only; never part of arsearch).
 //
-//   java -cp CLASSES:lucene-core.jar:lucene-analyzers-common.jar ArabicIndexer ARTICLES.tsv INDEX_DIR BATCH
+//   java -cp CLASSES:lucene-core.jar:lucene-analyzers-common.jar ArabicIndexer ARTICLES.tsv INDEX_DIR BATCH [BUFFER_MB]
 //
 // Reads one article per line, "id<TAB>title<TAB>text" with \t, \n, \r and \\ escaped, and indexes it
 // with Lucene's ArabicAnalyzer (what Elasticsearch, OpenSearch and Solr call "arabic"): title and
-// text analyzed and stored, the id as an exact stored value, a commit every BATCH articles, one
-// indexing thread (the caller's) and a 128 MB buffer (tantivy's writer heap in arsearch). Prints
-// one JSON line: articles, seconds (reading the file to the last commit, JVM start excluded).
+// text analyzed and stored, the id as an exact stored value, a commit every BATCH articles (and at
+// the end), one indexing thread (the caller's) and a BUFFER_MB buffer (default 128: tantivy's
+// writer heap in arsearch). Prints one JSON line: articles, seconds (reading the file to the last
+// commit, JVM start excluded).
 
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,8 @@ public final class ArabicIndexer {
     public static void main(String[] args) throws Exception {
         int batch = Integer.parseInt(args[2]);
         long started = System.nanoTime();
-        IndexWriterConfig config = new IndexWriterConfig(new ArabicAnalyzer()).setRAMBufferSizeMB(128);
+        double bufferMb = args.length > 3 ? Double.parseDouble(args[3]) : 128;
+        IndexWriterConfig config = new IndexWriterConfig(new ArabicAnalyzer()).setRAMBufferSizeMB(bufferMb);
         long articles = 0;
         try (IndexWriter writer = new IndexWriter(FSDirectory.open(Paths.get(args[1])), config);
              BufferedReader lines = Files.newBufferedReader(Paths.get(args[0]), StandardCharsets.UTF_8)) {

@@ -35,12 +35,11 @@ from typing import Any, Literal
 from _common import ROOT, SAUDINEWSNET, SAUDINEWSNET_INDEX, SHARED, print_report, read_jsonl_gz, require
 from arsearch import Index
 from arsearch.engine.queries import BooleanQuery, TermQuery
-from arsearch.engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
+from arsearch.engine.schema import ARTICLE_EXACT_FIELD
 
 PAIRS = Path(__file__).with_name("data") / "name_variant_pairs.tsv"
 ANT = SHARED / "corpora" / "antcorpus.jsonl.gz"
 ANT_INDEX = ROOT / "indexes" / "antcorpus"
-EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 MERGED = 0.8
 SMALL_EACH = 5
 SEED = 20261205
@@ -95,7 +94,7 @@ def written(index: Index, word: str) -> Any:
     # stop words kept: a name may have one among its words (كي in بان كي مون)
     forms = [token.normalized for token in index.store.analyzer.tokens(word, keep_stopwords=True)]
     base = forms[0][2:] if forms and forms[0].startswith("ال") and len(forms[0]) > 4 else (forms or [""])[0]
-    return BooleanQuery(tuple(("should", TermQuery(EXACT_FIELD, prefix + base)) for prefix in PROCLITICS))
+    return BooleanQuery(tuple(("should", TermQuery(ARTICLE_EXACT_FIELD, prefix + base)) for prefix in PROCLITICS))
 
 
 def holding(index: Index, spelling: str, without: str | None = None) -> set[str]:

@@ -33,7 +33,7 @@ from ..derived import topics
 from ..derived.topics import ModelInfo, TopicModel, document_frequencies
 from ..derived.variants import GivenSpellings, PairCounts, VariantTable, pair_counts
 from ..engine.compile import Ranking
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, TEXT_FIELDS, stored_article, stored_sketch
+from ..engine.schema import ARTICLE_EXACT_FIELD, TEXT_FIELDS, stored_article, stored_sketch
 from ..engine.statistics import CollectionStatistics, FieldTerm, local_statistics
 from ..errors import ArticleNotFoundError
 from ..index import AddReport, ImportOptions, Index, IndexInfo
@@ -232,7 +232,7 @@ class ShardReplica:
         """How many articles contain each (normalized) word: the counts ``suggest`` gives."""
         self._current()
         snapshot = self.index.snapshot()
-        return [snapshot.doc_freq(ARTICLE_FIELD + EXACT_SUFFIX, word) for word in words]
+        return [snapshot.doc_freq(ARTICLE_EXACT_FIELD, word) for word in words]
 
     def get(self, article_id: str) -> Article | None:
         self._current()

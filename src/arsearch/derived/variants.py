@@ -69,7 +69,7 @@ from ..analysis.spelling import (
 from ..analysis.stem import is_arabic_word, is_dictionary_root, root_of
 from ..engine.base import Snapshot
 from ..engine.queries import BooleanQuery, EngineQuery, PhraseQuery, TermQuery
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
+from ..engine.schema import ARTICLE_EXACT_FIELD, ARTICLE_FIELD
 from ..records.files import write_atomically
 from .topics import TopicModel
 
@@ -363,7 +363,6 @@ MIN_KEY = 3
 #: Shortest half of a compound written as one word or two (أبو ظبي، نيو يورك، لاب توب).
 MIN_HALF = 3
 #: The field of every article's normalized words: which articles hold a word as it is written.
-EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 
 
 def close_spellings(first: str, second: str) -> bool:
@@ -536,7 +535,7 @@ class SnapshotSource:
         if self._word_counts is not None and (len(words) > MANY_WORDS or self._word_counts_read()):
             counts = self._word_counts()
             return [counts.get(word, 0) for word in words]
-        return [self._snapshot.doc_freq(EXACT_FIELD, word) for word in words]
+        return [self._snapshot.doc_freq(ARTICLE_EXACT_FIELD, word) for word in words]
 
     def counts(self, queries: Sequence[EngineQuery]) -> list[int]:
         return [self._snapshot.search(query, limit=1, count=True).total for query in queries]
@@ -682,7 +681,7 @@ class SpellingJudge:
         stem_of = dict(zip(words, self._source.stems(words), strict=True))
         # a stop word is no half of a name (في لم is not فيلم)
         named = [(first, second) for first, second in held if stem_of[first] and stem_of[second]]
-        phrases = self._source.counts([PhraseQuery(EXACT_FIELD, pair) for pair in named]) if named else []
+        phrases = self._source.counts([PhraseQuery(ARTICLE_EXACT_FIELD, pair) for pair in named]) if named else []
         for (first, second), articles in zip(named, phrases, strict=True):
             if articles:
                 found.append((first, second, f"{stem_of[first]} {stem_of[second]}", articles))
@@ -692,7 +691,12 @@ class SpellingJudge:
         judgements = []
         form_articles = self._source.articles([form])[0] if splits else 0
         both = [
-            BooleanQuery((("must", TermQuery(EXACT_FIELD, form)), ("must", PhraseQuery(EXACT_FIELD, (first, second)))))
+            BooleanQuery(
+                (
+                    ("must", TermQuery(ARTICLE_EXACT_FIELD, form)),
+                    ("must", PhraseQuery(ARTICLE_EXACT_FIELD, (first, second))),
+                )
+            )
             for first, second, _, _ in splits
         ]
         for (first, second, searched, articles), together in zip(
@@ -804,7 +808,7 @@ class SpellingJudge:
         """The articles that hold ``word``, however they write it (normalized: أيدولوجيا is ايدولوجيا),
         as it is or after a proclitic (ولندن): the articles whose spelling terms name it."""
         words = [word, *spelled_after_proclitics(word)]
-        return BooleanQuery(tuple(("should", TermQuery(EXACT_FIELD, other)) for other in words))
+        return BooleanQuery(tuple(("should", TermQuery(ARTICLE_EXACT_FIELD, other)) for other in words))
 
 
 class GivenSpellings:
@@ -864,7 +868,6 @@ def fit_index_variants(snapshot: Snapshot, model: TopicModel, directory: Path) -
 
 
 __all__ = [
-    "EXACT_FIELD",
     "VARIANTS_FILE",
     "Answer",
     "Candidate",

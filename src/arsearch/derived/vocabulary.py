@@ -17,7 +17,7 @@ import bisect
 from functools import cached_property
 
 from ..engine.base import Snapshot
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX
+from ..engine.schema import ARTICLE_EXACT_FIELD, ARTICLE_FIELD
 
 #: Letters tried when editing an Arabic word (normalized forms: no alef or yeh variants).
 ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
@@ -68,7 +68,7 @@ class Vocabulary:
     # the text fields hold the title's words too, so their counts are articles
     @cached_property
     def forms(self) -> dict[str, int]:
-        return self._counts(ARTICLE_FIELD + EXACT_SUFFIX)
+        return self._counts(ARTICLE_EXACT_FIELD)
 
     def forms_read(self) -> bool:
         """Whether ``forms`` is read already for this commit (a look-up of many words read it: for
@@ -119,4 +119,4 @@ class Vocabulary:
         return self._top_words(prefix, limit)
 
     def _top_words(self, prefix: str, limit: int) -> list[tuple[str, int]]:
-        return self._snapshot.terms(ARTICLE_FIELD + EXACT_SUFFIX, prefix, limit=limit)
+        return self._snapshot.terms(ARTICLE_EXACT_FIELD, prefix, limit=limit)

@@ -48,6 +48,9 @@ TEXT_FIELDS = ("title", "text")
 #: The analyzed field that holds every word of an article (its title's, then its text's):
 #: a term's document count there is the number of articles with it.
 ARTICLE_FIELD = "text"
+#: Its exact normalized forms: a word's document count there is the number of articles writing it
+#: so (what the spelling judge, the rewrite and the vocabulary count).
+ARTICLE_EXACT_FIELD = ARTICLE_FIELD + EXACT_SUFFIX
 #: Every analyzed field; only stems and exact forms keep positions (``indexed_with``).
 ANALYZED_FIELDS = tuple(name + suffix for name in TEXT_FIELDS for suffix in SUFFIXES)
 #: Exact-value fields (filters, facets, ``source:`` queries): the query model's list.

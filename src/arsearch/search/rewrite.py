@@ -35,9 +35,8 @@ from ..analysis.keyboard import as_arabic, english_readings, typed_in_arabic, ty
 from ..analysis.places import MAX_NAME_WORDS, arabic_place_names
 from ..analysis.spelling import KEY_SEPARATOR, MIN_LETTERS, spelled_words
 from ..analysis.transliterate import full_spellings, is_chat_arabic, latin_spelling_keys, sound_shape, sounds_apart
-from ..derived.variants import EXACT_FIELD
 from ..engine.queries import EngineQuery, PhraseQuery, TermQuery, all_of, any_of
-from ..engine.schema import ARTICLE_FIELD
+from ..engine.schema import ARTICLE_EXACT_FIELD, ARTICLE_FIELD
 from .results import Rewrite
 
 #: The query as typed is meant as typed when its words together are in at least this many articles...
@@ -237,7 +236,7 @@ def _short_words_name(words: Sequence[str], evidence: Evidence) -> tuple[int, di
         if not all(options):
             continue
         phrases = list(product(*options))
-        counts = evidence.counts([PhraseQuery(EXACT_FIELD, phrase) for phrase in phrases])
+        counts = evidence.counts([PhraseQuery(ARTICLE_EXACT_FIELD, phrase) for phrase in phrases])
         count, phrase = max(zip(counts, phrases, strict=True))
         if count:
             return taken, {'"' + " ".join(phrase) + '"': count}  # as normalized: a short word's commonest
@@ -263,7 +262,7 @@ def _held_together_each(phrases: Sequence[str], evidence: Evidence) -> list[int]
     several = [phrase for phrase in phrases if " " in phrase]
     found = dict(zip(single, evidence.articles(single), strict=True)) if single else {}
     if several:
-        queries = [PhraseQuery(EXACT_FIELD, tuple(phrase.split())) for phrase in several]
+        queries = [PhraseQuery(ARTICLE_EXACT_FIELD, tuple(phrase.split())) for phrase in several]
         found.update(zip(several, evidence.counts(queries), strict=True))
     return [found[phrase] for phrase in phrases]
 
@@ -339,7 +338,7 @@ def _all_held(words: Words, evidence: Evidence) -> bool:
 def _all_of(words: Words) -> EngineQuery:
     """The articles that hold every word (stop words aside), as it is or by its term."""
     return all_of(
-        [any_of([TermQuery(EXACT_FIELD, form), TermQuery(ARTICLE_FIELD, term)]) for form, term in words if term]
+        [any_of([TermQuery(ARTICLE_EXACT_FIELD, form), TermQuery(ARTICLE_FIELD, term)]) for form, term in words if term]
     )
 
 

@@ -57,8 +57,9 @@ from .processes import python_running
 INLINE_ARTICLES = 200
 #: Articles per task sent to a worker (large enough that the round trip is noise).
 CHUNK_ARTICLES = 64
-#: Tasks in flight per worker: enough to keep every worker busy through a commit (~0.3 s
-#: at 2,500 articles), few enough to bound memory (~2 MB of documents per task).
+#: Tasks in flight per worker: enough to keep every worker busy through a commit (a fraction of
+#: a second, every ``DEFAULT_BATCH_SIZE`` articles), few enough to bound memory (~2 MB of documents
+#: per task).
 TASKS_PER_JOB = 4
 #: How often a worker checks that the importing process is still alive.
 WATCHDOG_SECONDS = 0.5

@@ -23,7 +23,7 @@ from ..derived.vocabulary import Vocabulary
 from ..engine.base import Found, Order, StoredDocument
 from ..engine.base import Snapshot as EngineSnapshot
 from ..engine.queries import EngineQuery, TermQuery
-from ..engine.schema import ARTICLE_FIELD, EXACT_SUFFIX, address_of, stored_article
+from ..engine.schema import ARTICLE_EXACT_FIELD, address_of, stored_article
 from ..errors import ArticleNotFoundError
 from ..records.articles import Article, searchable_part
 from .spellings import SpellingDictionary
@@ -149,7 +149,7 @@ class Snapshot:
     def _commonest_spelling(self, form: str) -> str:
         if not written_otherwise(form):
             return form
-        holding = self.search(TermQuery(ARTICLE_FIELD + EXACT_SUFFIX, form), limit=SPELLING_SAMPLE, count=False)
+        holding = self.search(TermQuery(ARTICLE_EXACT_FIELD, form), limit=SPELLING_SAMPLE, count=False)
         written: Counter[str] = Counter()
         for _, address in holding.hits:
             article = stored_article(self.stored(address))

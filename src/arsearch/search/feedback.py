@@ -1,13 +1,14 @@
 """Pseudo-relevance feedback: a query widened by the words of its own best articles (RM3-like).
 
 The best ``Ranking.feedback_docs`` articles of a first search are read
-again; each word's share of an article (``tf / length``), weighed by how
-strongly the first search chose the article, and by how rare the word is
-in the collection, ranks the words those articles are about. The
-``Ranking.feedback_terms`` best that the query does not hold already are
-added to it, each boosted by ``Ranking.feedback_boost`` times its weight
-(the best word's is 1). They only rerank: an article still has to match
-the query itself, so totals and facets are the query's.
+again (their stems as the topic model reads them: the text's stored
+counts, the title's words); each word's share of an article (``tf /
+length``), weighed by how strongly the first search chose the article, and
+by how rare the word is in the collection, ranks the words those articles
+are about. The ``Ranking.feedback_terms`` best that the query does not hold
+already are added to it, each boosted by ``Ranking.feedback_boost`` times
+its weight (the best word's is 1). They only rerank: an article still has
+to match the query itself, so totals and facets are the query's.
 
 مثال::
 
@@ -17,11 +18,11 @@ the query itself, so totals and facets are the query's.
 from __future__ import annotations
 
 import math
-from collections import Counter
 
+from ..derived.topics import document_frequencies
 from ..engine.compile import Ranking
 from ..engine.queries import BooleanQuery, BoostQuery, EngineQuery, Occur, TermQuery
-from ..engine.schema import ARTICLE_FIELD, stored_article
+from ..engine.schema import ARTICLE_FIELD
 from ..store.snapshot import Snapshot
 
 #: Words considered for the expansion before their rarity is asked (the likeliest by weight).
@@ -40,14 +41,13 @@ def with_feedback(snapshot: Snapshot, query: EngineQuery, searched: set[str], ra
     top = max(scores)
     chosen = [math.exp(score - top) for score in scores]  # how strongly the search chose each
     weights: dict[str, float] = {}
-    analyzer = snapshot.analyzer
     for strength, (_, address) in zip(chosen, best, strict=False):
-        article = stored_article(snapshot.stored(address))
-        terms = [token.stem for token in analyzer.tokens(f"{article.title}\n{article.text}") if token.stem]
-        if terms:
-            for term, count in Counter(terms).items():
-                if term not in searched:
-                    weights[term] = weights.get(term, 0.0) + strength * count / len(terms)
+        # the article's stems as the topic model reads them: its text's stored counts, its title's words
+        bag = document_frequencies(snapshot.analyzer, snapshot.stored(address))
+        length = sum(bag.values())
+        for term, count in bag.items():
+            if term not in searched:
+                weights[term] = weights.get(term, 0.0) + strength * count / length
     articles = max(snapshot.doc_count, 1)
     rarity = {
         term: math.log(1 + (articles - held + 0.5) / (held + 0.5))

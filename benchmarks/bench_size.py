@@ -73,11 +73,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=SAUDINEWSNET_INDEX)
     args = parser.parse_args(argv)
-    index = (
-        open_saudinewsnet_index(args.index)
-        if args.index == SAUDINEWSNET_INDEX
-        else __import__("arsearch").Index.open(args.index)
-    )
+    if args.index == SAUDINEWSNET_INDEX:
+        index = open_saudinewsnet_index(args.index)  # built from the corpus when missing
+    else:
+        from arsearch import Index
+
+        index = Index.open(args.index)
     engine, own = file_sizes(args.index)
     fields = stored_fields(index)
     total = sum(engine.values()) + sum(own.values())

@@ -7,7 +7,7 @@
 arsearch indexes through its public API (``Index.add`` over
 ``ingest.read_records``, so reading and validating the gzip'd JSONL counts),
 with full Arabic analysis: the title, and the title + text, each indexed as
-light stems and exact forms (with positions) and as roots. The baseline is plain whoosh-reloaded with its
+light stems and exact forms (with positions) and as roots. The baseline is plain Whoosh (whoosh3) with its
 default analyzer (StandardAnalyzer) over id, title (stored) and text, fed from
 the same file. Each engine runs in a fresh interpreter (a plain subprocess, not
 a multiprocessing pool worker, whose peak RSS reads ~1.6x higher for the same
@@ -24,7 +24,7 @@ with the reason, without them. It reads a TSV written beforehand (not timed),
 so JSON parsing counts for arsearch and not for Lucene; its time starts with
 the JVM running (start-up excluded), and its peak RSS is the JVM's.
 arsearch also runs on its pure-Python Whoosh engine (``arsearch_whoosh``),
-the same analysis written through whoosh-reloaded.
+the same analysis written through Whoosh.
 ``--sizes``: arsearch alone at each size, for a scale curve (beyond 31,030 the
 corpus is read again, under new ids). ``--cold-cli N``: the first N articles
 through the ``arsearch index`` command against a plain-Whoosh script, each a
@@ -180,7 +180,7 @@ def run_lucene(limit: int | None, batch: int) -> dict[str, Any]:
 
 
 def run_arsearch_whoosh(limit: int | None, batch: int, jobs: int | None = None) -> dict[str, Any]:
-    """arsearch on its pure-Python engine (whoosh-reloaded under the same analysis)."""
+    """arsearch on its pure-Python engine (Whoosh under the same analysis)."""
     return run_arsearch(limit, batch, jobs, engine="whoosh")
 
 

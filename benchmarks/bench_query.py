@@ -18,7 +18,7 @@ starts empty; the first call is timed separately). The index is built
 ``--curve``: search latency against index size, per engine: for each size an
 index of the corpus's first N articles is built in a temporary directory (on
 each engine), and the title-prefix queries run as a reader's search does
-(highlighting the top 10, copies folded); beside them plain whoosh-reloaded
+(highlighting the top 10, copies folded); beside them plain Whoosh
 (its StandardAnalyzer, the words OR-ed over title and text, a highlighted
 fragment of each of the top 10).
 """
@@ -102,7 +102,7 @@ PLAIN_WHOOSH = "plain_whoosh"
 
 
 def plain_whoosh_run(directory: Path, size: int, queries: Sequence[str]) -> tuple[float, int, list[float]]:
-    """The baseline: plain whoosh-reloaded (StandardAnalyzer, title and text stored), each query's words
+    """The baseline: plain Whoosh (StandardAnalyzer, title and text stored), each query's words
     OR-ed over both fields, the top 10 with a highlighted fragment of the text, as Whoosh's docs show."""
     from whoosh import index as whoosh_index
     from whoosh.fields import ID, TEXT, Schema

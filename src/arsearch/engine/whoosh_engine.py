@@ -1,4 +1,4 @@
-"""The Whoosh engine (whoosh-reloaded, pure Python): arsearch wherever tantivy has no wheel.
+"""The Whoosh engine (whoosh3, pure Python): arsearch wherever tantivy has no wheel.
 
 Pyodide and JupyterLite, uncommon CPU architectures, locked-down build farms:
 Python runs there, tantivy's Rust wheel may not. This engine keeps the same

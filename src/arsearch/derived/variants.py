@@ -362,7 +362,6 @@ MAX_LETTER_EDITS = 2
 MIN_KEY = 3
 #: Shortest half of a compound written as one word or two (أبو ظبي، نيو يورك، لاب توب).
 MIN_HALF = 3
-#: The field of every article's normalized words: which articles hold a word as it is written.
 
 
 def close_spellings(first: str, second: str) -> bool:
@@ -541,6 +540,13 @@ class SnapshotSource:
         return [self._snapshot.search(query, limit=1, count=True).total for query in queries]
 
 
+def _native_however_bare(form: str) -> bool:
+    """Whether ``form`` is a native word whichever word the judge takes it as (``_bare``): the table
+    knows it and each word it may be without a proclitic as native (most words of a query), told
+    without counting their articles."""
+    return all(map(known_native, [form, *without_proclitics(form)]))
+
+
 class SpellingJudge:
     """Other spellings of a name or loanword among one commit's words, judged when a search asks.
 
@@ -619,15 +625,9 @@ class SpellingJudge:
             known = self._bares[form] = max(articles, key=lambda word: (articles[word], word == form))
         return known
 
-    def _native_however_bare(self, form: str) -> bool:
-        """Whether ``form`` is a native word whichever word it is judged as (``_bare``): the table
-        knows it and each word it may be without a proclitic as native (most words of a query),
-        told without counting their articles."""
-        return form not in self._judged and all(map(known_native, [form, *without_proclitics(form)]))
-
     def answer(self, form: str) -> tuple[str, ...]:
         """The index terms a search for ``form`` also finds: every accepted judgement's, sorted."""
-        if self._native_however_bare(form) or (form not in self._judged and known_native(self._bare(form))):
+        if form not in self._judged and (_native_however_bare(form) or known_native(self._bare(form))):
             return ()  # nothing is merged with a native word: its judgements need not be made
         return tuple(sorted({other for j in self.judged(form) if j.accepted for other in j.stems}))
 
@@ -642,7 +642,7 @@ class SpellingJudge:
         """``answer(form)`` but ``stem``, the word's own term: as a refit answered it ahead while the
         word's spellings are those it judged, else judged now."""
         terms = self._taken.get(form)
-        if terms is None and self._native_however_bare(form):
+        if terms is None and form not in self._judged and _native_however_bare(form):
             terms = self._taken[form] = ()  # the answer whatever the spellings: no print to check
         if terms is None:
             known = self._answers().get(form) if self._answers is not None else None

@@ -135,8 +135,9 @@ def search(
             roots.update(root for _, root, _ in compiled.roots)
     if order == "score" and found.total:
         expanded = with_feedback(snapshot, query, compiled.stems, options.ranking or Ranking())
-        if expanded is not query:  # the same articles, reranked by the words of the best of them
-            found, query = snapshot.search(expanded, limit=limit, offset=offset, count=True, order=order), expanded
+        if expanded is not query:  # the same articles (the same total), reranked by the words of the best of them
+            reranked = snapshot.search(expanded, limit=limit, offset=offset, count=False, order=order)
+            found, query = Found(reranked.hits, found.total), expanded
     total = found.total
     if options.collapse and total > 1:
         # only this page's stories are read (each article once) and shown by their cleanest copy

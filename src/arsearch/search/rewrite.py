@@ -110,7 +110,7 @@ def layout_reading(text: str, analyzer: Analyzer, evidence: Evidence | None = No
     typed_words = _words(analyzer, text)
     if not typed_words or len(typed_words) > MAX_WORDS:
         return None
-    if typed_arabic and evidence is not None and _each_in_articles(typed_words, evidence, AS_TYPED_ARTICLES):
+    if evidence is not None and _settled_as_typed(typed_arabic, typed_words, evidence):
         return None
     readings = english_readings(text) if typed_arabic else [as_arabic(text)]
     read = tuple((reading.strip(), _words(analyzer, reading)) for reading in readings)
@@ -137,7 +137,11 @@ def surely_as_typed(reading: LayoutReading, evidence: Evidence) -> bool:
     """Whether a query is meant as typed without reading it further: Arabic letters whose words are
     each in ``AS_TYPED_ARTICLES`` articles. Counts only grow as shards are summed, so one shard's
     counts may say so for a whole cluster."""
-    return reading.typed_arabic and _each_in_articles(reading.typed_words, evidence, AS_TYPED_ARTICLES)
+    return _settled_as_typed(reading.typed_arabic, reading.typed_words, evidence)
+
+
+def _settled_as_typed(typed_arabic: bool, typed_words: Words, evidence: Evidence) -> bool:
+    return typed_arabic and _each_in_articles(typed_words, evidence, AS_TYPED_ARTICLES)
 
 
 def rewritten(text: str, reading: LayoutReading | None, evidence: Evidence) -> Rewrite | None:
@@ -276,7 +280,7 @@ def arabic_spellings_held(word: str, evidence: Evidence, *, article: bool = Fals
     if len(word) < MIN_LETTERS:
         return {}
     counts: dict[str, int] = {}
-    commonest: dict[str, tuple[int, str]] = {}  # how the articles most often write each form
+    commonest: dict[str, tuple[int, str]] = {}  # how each form stands written, in the key holding it most
     prefixes = [key + KEY_SEPARATOR for key in latin_spelling_keys(word)]
     for spelled in evidence.spelled_each(prefixes) if prefixes else []:  # asked at once (a cluster: one round trip)
         for form, (articles, written) in spelled_words(spelled).items():

@@ -108,6 +108,11 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def directory_mb(path: Path) -> float:
+    """The bytes of the files of a directory (an index's, flat), in MB."""
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 1e6
+
+
 def print_report(figures: dict[str, Any], table: Sequence[Sequence[str]]) -> None:
     """One JSON line of figures, then a readable table."""
     print(orjson.dumps(figures).decode())

@@ -36,18 +36,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import SAUDINEWSNET, TreeMemory, print_report, read_jsonl_gz, tree_rss_mb
+from _common import SAUDINEWSNET, TreeMemory, directory_mb, print_report, read_jsonl_gz, tree_rss_mb
 from _lucene import MISSING, ONE_COMMIT, compiled, index_articles, lucene_classpath, write_articles
+from bench_query import percentile
 from make_articles import ANTCORPUS, articles, sentence_pool
 
 SEED = 7
 #: Articles whose titles give the queries and the suggest prefixes (read from the file's start).
 SAMPLED = 5_000
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def article_file(workdir: Path, size: int, pool: tuple[list[str], list[str]] | None) -> Path:
@@ -76,10 +72,6 @@ def timed(command: list[str]) -> tuple[float, float]:
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed: {errors.decode(errors='replace').strip()}")
     return time.perf_counter() - started, memory.peak_mb
-
-
-def directory_mb(path: Path) -> float:
-    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file()) / 1e6
 
 
 def reader_waits(index_dir: Path, source: Path, queries: int) -> dict[str, float]:

@@ -61,12 +61,8 @@ import orjson
 if TYPE_CHECKING:
     from arsearch.records.ingest import Record
 
-from _common import SAUDINEWSNET, TreeMemory, peak_rss_mb, print_report, read_jsonl_gz, require
+from _common import SAUDINEWSNET, TreeMemory, directory_mb, peak_rss_mb, print_report, read_jsonl_gz, require
 from _lucene import MISSING, ONE_COMMIT, compiled, index_articles, lucene_classpath, write_articles
-
-
-def directory_mb(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 1e6
 
 
 def corpus_records(limit: int | None) -> Iterator[Record]:

@@ -1,12 +1,15 @@
 """Do spellings of one name meet, and do native look-alikes stay apart? On pairs split before tuning.
 
-    python benchmarks/eval_name_variants.py [--half both|round2|shape|held-out|...] [--small 50] [--verbose]
+    python benchmarks/eval_name_variants.py [--half both|round2|round3|shape|held-out|...] [--small 50] [--verbose]
 
 The pairs are ``data/name_variant_pairs.tsv`` (issue 33): 66 spelling pairs of foreign names and
 loanwords and 67 native look-alike pairs, each in the "shape" half (what a method may be tuned on)
 or the "held-out" half (reported beside it, never tuned on). A second round of 48 variant pairs,
 taken after the first held-out half had been seen, is split the same way ("shape2", "held-out2");
-``--half both`` reports the first round's halves, ``--half round2`` the second's. Each pair is measured on the corpora
+A third round (82 variant pairs written from general knowledge, 20 native pairs of the kinds a
+wider method could join: ز/س, keys of two letters), taken after both earlier held-out halves had
+been seen, is "shape3" and "held-out3". ``--half both`` reports the first round's halves,
+``--half round2`` and ``--half round3`` the later ones'. Each pair is measured on the corpora
 that hold both of its spellings: SaudiNewsNet (``indexes/saudinewsnet``, built on first use) and
 ANT (``indexes/antcorpus``, likewise).
 
@@ -53,8 +56,12 @@ class Pair:
     second: str
 
 
-#: What ``--half both`` and ``--half round2`` take in.
-_ROUNDS = {("both", "shape"), ("both", "held-out"), ("round2", "shape2"), ("round2", "held-out2")}
+#: What ``--half both``, ``round2`` and ``round3`` take in.
+_ROUNDS = {
+    *(("both", "shape"), ("both", "held-out")),
+    *(("round2", "shape2"), ("round2", "held-out2")),
+    *(("round3", "shape3"), ("round3", "held-out3")),
+}
 
 
 def read_pairs(half: str) -> list[Pair]:
@@ -189,7 +196,7 @@ def summary(rows: list[dict[str, Any]], kind: str, half: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    halves = ["both", "round2", "shape", "held-out", "shape2", "held-out2"]
+    halves = ["both", "round2", "round3", "shape", "held-out", "shape2", "held-out2", "shape3", "held-out3"]
     parser.add_argument("--half", choices=halves, default="both")
     parser.add_argument("--small", type=int, default=0, help="also measure on indexes of this many articles")
     parser.add_argument("--verbose", action="store_true")

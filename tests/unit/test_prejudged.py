@@ -12,6 +12,7 @@ import pytest
 from arsearch import Index
 from arsearch.analysis import dictionary
 from arsearch.analysis.dictionary import kind_of, table_kind
+from arsearch.derived import prejudged as prejudged_module
 from arsearch.derived import variants
 from arsearch.derived.prejudged import (
     CACHE_ENV_VAR,
@@ -181,3 +182,21 @@ def test_a_spelling_new_since_the_refit_is_joined_at_once(tmp_path: Path) -> Non
         with Index.open(index.path) as reader:  # a reader that has judged nothing
             found = {word_of(hit.id) for hit in reader.search("زيلينسكي", limit=20, collapse=False).hits}
         assert found == {"زيلينسكي", "زلينسكي", "زيلنسكي"}
+
+
+def test_answers_judged_by_other_rules_are_judged_again_and_the_verdicts_kept(
+    judged: tuple[Index, Found], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers are the judge's by its rules of the time (``variants.JUDGE_RULES``): after an
+    upgrade that changes them, searches judge anew until a refit; the dictionary's verdicts hold."""
+    index, _ = judged
+    prejudged_now(index)
+    path = index.path / PREJUDGED_FILE
+    before = read_prejudged(path)
+    assert before.answers and before.kinds
+    monkeypatch.setattr(variants, "JUDGE_RULES", variants.JUDGE_RULES + 1)
+    monkeypatch.setattr(prejudged_module, "JUDGE_RULES", variants.JUDGE_RULES)
+    after = read_prejudged(path)
+    assert after.answers == {} and after.kinds == before.kinds
+    with Index.open(index.path) as reopened:  # judged as searches go: the same answers
+        assert "ترامب" in reopened.variants("ترمب").searched

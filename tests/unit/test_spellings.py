@@ -19,17 +19,19 @@ from arsearch.analysis.normalize import normalize_word
 from arsearch.analysis.spelling import (
     MIN_LETTERS,
     SPELLING_LETTERS,
+    judged_key,
     known_native,
     letter_edits,
     parse_spelling_term,
     spelling_key,
+    spelling_prefixes,
     spelling_term,
     spelling_terms,
     with_proclitics,
     without_proclitics,
 )
 from arsearch.cli import main
-from arsearch.derived.variants import SpellingJudge, SpellingSource
+from arsearch.derived.variants import SpellingJudge, SpellingSource, close_spellings
 from helpers import articles_per_word, word_of
 
 
@@ -296,3 +298,56 @@ def test_a_name_after_a_proclitic_is_still_counted_and_judged(tmp_path: Path) ->
         source = CountingSource(index.snapshot().spelling_source())
         answer = SpellingJudge(source).answer(normalize_word("وترامب"))
     assert source.calls["articles"] >= 1 and answer  # ترامب counted, then judged: ترمب merged
+
+
+# --- twin keys (a final س or ز) and spellings read as a proclitic before a native word -----------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "close"),
+    [
+        ("باريس", "باريز", True),  # a final "s" written س or ز: twin keys
+        ("سواريز", "سواريس", True),
+        ("ويلز", "ويلس", True),
+        ("تونس", "تيونز", False),  # twin keys, and a vowel more: two words
+        ("عنيزة", "عنوس", False),
+        ("زيارة", "سيارة", False),  # ز/س inside a word: other keys, never judged together
+        ("ترامب", "ترمب", True),
+        ("توغو", "طوكيو", False),
+    ],
+)
+def test_spellings_close_enough_to_judge(first: str, second: str, close: bool) -> None:
+    first, second = normalize_word(first), normalize_word(second)
+    judged_together = set(spelling_prefixes(first)) & set(spelling_prefixes(second))
+    assert (bool(judged_together) and close_spellings(first, second)) is close
+    assert close_spellings(second, first) is close_spellings(first, second)
+
+
+def test_twin_keys_are_judged_as_one() -> None:
+    assert spelling_prefixes("باريس") == ["برس_", "برز_"] and spelling_prefixes("باريز") == ["برز_", "برس_"]
+    assert judged_key("برز") == judged_key("برس") == "برس" and judged_key("لندن") == "لندن"
+    assert spelling_prefixes("لندن") == ["لندن_"] and spelling_prefixes("في") == []
+
+
+def test_a_final_s_written_with_zay_is_found(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add(articles_per_word(["باريس", "باريز", "زيارة", "سيارة"], "وصل اليوم إلى {} مساء"), fit_topics="off")
+        for typed, other in (("باريس", "باريز"), ("باريز", "باريس")):
+            ids = {word_of(hit.id) for hit in index.search(typed, limit=20, collapse=False).hits}
+            assert ids == {typed, other}
+        assert {word_of(hit.id) for hit in index.search("زيارة", limit=20, collapse=False).hits} == {"زيارة"}
+
+
+def test_a_spelling_read_as_a_proclitic_before_a_common_native_word_is_not_joined(tmp_path: Path) -> None:
+    """كأمير shares الكاميرا's key, and its term is أمير: joined, a search for الكاميرا would find
+    every article about a prince. A name whose term is cut the same way but hardly held by other
+    articles is still joined."""
+    records = articles_per_word(["الكاميرا", "كأمير"], "قال {} اليوم")
+    records += [{"id": f"prince-{n}", "text": "استقبل الأمير الوفد"} for n in range(10)]
+    with Index.create(tmp_path / "ix") as index:
+        index.add(records, fit_topics="off")
+        judged = {judgement.other: judgement for judgement in index.variants("الكاميرا").judged}
+        assert not judged["كامير"].accepted
+        assert judged["كامير"].reason.startswith("its index term is mostly a native word's (امير")
+        ids = {word_of(hit.id) for hit in index.search("الكاميرا", limit=50, collapse=False).hits}
+        assert ids == {"الكاميرا"}

@@ -32,6 +32,10 @@ from .stem import AMBIGUOUS_PREFIXES, ARTICLE_PREFIXES
 SPELLING_LETTERS = str.maketrans(
     {"غ": "ج", "ق": "ج", "ك": "ج", "گ": "ج", "ط": "ت", "ص": "س", "ذ": "ز", "ڤ": "ف", "پ": "ب"}
 )
+#: A foreign name's final "s" is written س or ز (باريس، باريز; ويلز، ويلس): keys that differ in their
+#: last letter only, one with each, are twins, whose words are judged together. (Only the last
+#: letter: inside a word ز/س tell native words apart, زيارة/سيارة, and the key is indexed as it is.)
+FINAL_TWINS = {"س": "ز", "ز": "س"}
 #: Long-vowel letters, written or dropped inside foreign words (ترامب/ترمب).
 LONG_VOWELS = frozenset("اوي")
 #: Shortest word that may have spelling variants (three-letter words are Arabic roots).
@@ -94,7 +98,12 @@ def vowel_edits(first: str, second: str) -> int:
         >>> vowel_edits("ترامب", "ترمب"), vowel_edits("مايكروسوفت", "ميكروسوفت"), vowel_edits("الصين", "اولسون")
         (1, 1, 2)
     """
-    return _edit_distance(spelling_letters(first) or first, spelling_letters(second) or second)
+    return _edit_distance(*(_compared_letters(form) for form in (first, second)))
+
+
+def _compared_letters(form: str) -> str:
+    """``spelling_letters``, as ``judged_key`` makes twin keys one."""
+    return judged_key(spelling_letters(form) or form)
 
 
 def letter_edits(first: str, second: str) -> int:
@@ -324,12 +333,41 @@ def spelling_prefix(form: str) -> str | None:
     return None if key is None else key + KEY_SEPARATOR
 
 
+def spelling_prefixes(form: str) -> list[str]:
+    """``spelling_prefix(form)`` and its twin's (``FINAL_TWINS``), if it has one: the prefixes of the
+    indexed spelling terms of every word judged with ``form``.
+
+    مثال::
+
+        >>> spelling_prefixes("باريس"), spelling_prefixes("لندن")
+        (['برس_', 'برز_'], ['لندن_'])
+    """
+    key = spelling_key(form)
+    if key is None:
+        return []
+    twin = FINAL_TWINS.get(key[-1])
+    return [key + KEY_SEPARATOR] if twin is None else [key + KEY_SEPARATOR, key[:-1] + twin + KEY_SEPARATOR]
+
+
+def judged_key(key: str) -> str:
+    """The one key of twin keys (``FINAL_TWINS``): a final ز as س.
+
+    مثال::
+
+        >>> judged_key("برز") == judged_key("برس")
+        True
+    """
+    return key[:-1] + "س" if key.endswith("ز") else key
+
+
 __all__ = [
+    "FINAL_TWINS",
     "KEY_SEPARATOR",
     "LONG_VOWELS",
     "MIN_LETTERS",
     "SPELLING_LETTERS",
     "fullest_written",
+    "judged_key",
     "known_native",
     "letter_edits",
     "parse_spelling_term",
@@ -340,6 +378,7 @@ __all__ = [
     "spelling_key",
     "spelling_letters",
     "spelling_prefix",
+    "spelling_prefixes",
     "spelling_term",
     "spelling_terms",
     "vowel_edits",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..analysis.spelling import spelling_prefix, with_proclitics, without_proclitics
+from ..analysis.spelling import spelling_prefixes, with_proclitics, without_proclitics
 from ..derived.variants import GivenSpellings, SpellingJudge
 from ..engine.queries import EngineQuery
 from ..errors import ClusterError
@@ -68,7 +68,7 @@ class ClusterSource:
         """Ask the shards at once what judging ``forms`` reads most (their key-mates, and the article
         counts and terms of their forms without a proclitic, after one, and of their halves): three
         round trips for a whole query rather than several per word."""
-        prefixes = {prefix for form in forms if (prefix := spelling_prefix(form)) is not None}
+        prefixes = {prefix for form in forms for prefix in spelling_prefixes(form)}
         missing = sorted(prefix for prefix in prefixes if ("spelled", prefix) not in self._known)
         if missing:
             self._spelled(missing)

@@ -51,9 +51,9 @@ from pathlib import Path
 from typing import cast
 
 from ..analysis.dictionary import Kind, attested_table_header, kind_of, table_kind
-from ..analysis.spelling import spelled_words, spelling_key
+from ..analysis.spelling import judged_key, spelled_words, spelling_key
 from ..records.files import write_atomically
-from .variants import MIN_KEY, Answer, SpellingJudge, SpellingSource, close_spellings
+from .variants import JUDGE_RULES, MIN_KEY, Answer, SpellingJudge, SpellingSource, close_spellings
 
 PREJUDGED_FILE = "prejudged.tsv.gz"
 #: Where the verdicts shared by every index of the machine are kept ("": nowhere); by default
@@ -62,6 +62,9 @@ CACHE_ENV_VAR = "ARSEARCH_CACHE_DIR"
 _CACHE_FILE = "word-kinds.tsv.gz"
 #: Kept only for the dictionary and thresholds the verdicts were given by.
 _HEADER_PREFIX = "# arsearch prejudged spellings 2; "
+#: The answers are the judge's, by its rules of the time: kept only for the same rules
+#: (``variants.JUDGE_RULES``); the verdicts, the dictionary's, outlive a change of rules.
+_RULES = "; judge "
 _KINDS = frozenset(("native", "name", "noun", "unknown"))
 #: A pair is judged ahead when one of its words is in this many articles or more: a pair of words
 #: each in one or two articles is seldom searched for, and costs as much to judge (a third of the
@@ -72,7 +75,7 @@ _KIND_ROW, _ANSWER_ROW = "k", "a"
 
 
 def _header() -> str:
-    return _HEADER_PREFIX + attested_table_header()
+    return f"{_HEADER_PREFIX}{attested_table_header()}{_RULES}{JUDGE_RULES}"
 
 
 @dataclass(frozen=True)
@@ -114,13 +117,13 @@ def _unknown_to_tables(words: Iterable[str]) -> list[str]:
 
 
 def _forms_by_key(source: SpellingSource) -> Iterator[dict[str, tuple[int, str]]]:
-    """Each spelling key's words (normalized form: articles, commonest written form), for keys with
-    two or more."""
+    """Each spelling key's words (normalized form: articles, commonest written form), twin keys'
+    together (``analysis.spelling.judged_key``), for keys with two or more."""
     keys: dict[str, dict[str, tuple[int, str]]] = {}
     for form, counted in spelled_words(source.spelled("")).items():
         key = spelling_key(form)
         if key is not None and len(key) >= MIN_KEY:
-            keys.setdefault(key, {})[form] = counted
+            keys.setdefault(judged_key(key), {})[form] = counted  # twin keys together (باريس، باريز)
     for written in keys.values():
         if len(written) > 1:
             yield written
@@ -128,20 +131,23 @@ def _forms_by_key(source: SpellingSource) -> Iterator[dict[str, tuple[int, str]]
 
 def read_prejudged(path: Path) -> Prejudged:
     """What the file at ``path`` holds; nothing when it is missing, damaged, or was made with another
-    dictionary or other thresholds (searches then judge as they go)."""
+    dictionary or other thresholds, and its verdicts only when the judge's rules have changed since
+    (searches then judge as they go, until a refit answers anew)."""
     try:
         header, _, rows = gzip.decompress(path.read_bytes()).decode("utf-8").partition("\n")
     except (OSError, EOFError, zlib.error, UnicodeDecodeError):
         return Prejudged()
-    if header != _header():
+    verdicts_hold = header.partition(_RULES)[0] == _header().partition(_RULES)[0]
+    if not verdicts_hold:
         return Prejudged()
+    answers_hold = header == _header()
     found = Prejudged()
     for row in rows.splitlines():
         tag, _, rest = row.partition("\t")
         word, _, value = rest.partition("\t")
         if tag == _KIND_ROW and value in _KINDS:
             found.kinds[word] = cast(Kind, value)
-        elif tag == _ANSWER_ROW:
+        elif tag == _ANSWER_ROW and answers_hold:
             spellings, *terms = value.split("\t")
             found.answers[word] = Answer(spellings, tuple(term for term in terms if term))
     return found

@@ -51,7 +51,7 @@ from typing import NamedTuple, Protocol
 
 import orjson
 
-from ..analysis.dictionary import Kind, kind_of, table_kind
+from ..analysis.dictionary import Kind, is_native_form, kind_of, table_kind
 from ..analysis.spelling import (
     KEY_SEPARATOR,
     LONG_VOWELS,
@@ -62,7 +62,8 @@ from ..analysis.spelling import (
     parse_spelling_term,
     spelled_after_proclitics,
     spelled_words,
-    spelling_prefix,
+    spelling_key,
+    spelling_prefixes,
     vowel_edits,
     without_proclitics,
 )
@@ -349,6 +350,9 @@ def word_variants(
 
 # --- spellings judged when a search asks: the dictionary and the index's own words -----------------
 
+#: The judge's rules, numbered: the answers a refit judged ahead (``derived.prejudged``) hold only
+#: for the rules they were judged by. One more whenever a change may change an answer.
+JUDGE_RULES = 3
 #: Two spellings found together in more than this share of the rarer one's articles (when it has
 #: at least ``TOGETHER_FROM`` of them) are two words an article tells apart, not one name.
 MAX_SHARED = 0.5
@@ -366,21 +370,30 @@ MIN_HALF = 3
 
 def close_spellings(first: str, second: str) -> bool:
     """Whether two words of one spelling key are close enough to be judged spellings of one name:
-    ``MAX_VOWEL_EDITS`` long vowels apart, ``MAX_LETTER_EDITS`` differences in all.
+    ``MAX_VOWEL_EDITS`` long vowels apart, ``MAX_LETTER_EDITS`` differences in all (one, the last
+    letter, for words of twin keys: ``analysis.spelling.FINAL_TWINS``).
 
     مثال::
 
-        >>> close_spellings("ترامب", "ترمب"), close_spellings("توغو", "طوكيو")
-        (True, False)
+        >>> close_spellings("ترامب", "ترمب"), close_spellings("توغو", "طوكيو"), close_spellings("باريس", "باريز")
+        (True, False, True)
     """
     lengths = [len(word) - 2 if word.startswith("ال") else len(word) for word in (first, second)]
     if abs(lengths[0] - lengths[1]) > MAX_LETTER_EDITS:  # a bound on letter_edits, at no cost
         return False
-    return vowel_edits(first, second) <= MAX_VOWEL_EDITS and letter_edits(first, second) <= MAX_LETTER_EDITS
+    # words of twin keys (باريس، باريز) differ in that letter alone: تونس is no تيونز
+    most = MAX_LETTER_EDITS if spelling_key(first) == spelling_key(second) else 1
+    return vowel_edits(first, second) <= MAX_VOWEL_EDITS and letter_edits(first, second) <= most
 
 
 #: The kind of a judgement's other side when it is the word itself after a proclitic (وتوغو for توغو).
 AFTER_PROCLITIC = "after a proclitic"
+#: The kind of a judgement's other side when the stemmer read it as a proclitic before a native word of
+#: the dictionary's table whose term is mostly that word's (``SpellingJudge._polluted``): a search
+#: would find that word wherever it is (a search for الكاميرا finding أمير through كأمير).
+NATIVE_TERM = "a native word's term"
+#: ... mostly that word's: in more than this many times the articles of the spelling.
+MAX_TERM_ARTICLES = 2
 
 
 class Answer(NamedTuple):
@@ -409,7 +422,13 @@ class Judgement:
 
     @property
     def accepted(self) -> bool:
-        return "native" not in self.kinds and not self._both_nouns and not self._together_often and bool(self.stems)
+        return (
+            "native" not in self.kinds
+            and NATIVE_TERM not in self.kinds
+            and not self._both_nouns
+            and not self._together_often
+            and bool(self.stems)
+        )
 
     @property
     def _both_nouns(self) -> bool:
@@ -427,6 +446,9 @@ class Judgement:
         if "native" in self.kinds:
             word = self.written[self.kinds.index("native")]
             return f"an Arabic word ({word}: a native word in the dictionary)"
+        if NATIVE_TERM in self.kinds:
+            terms = "، ".join(self.stems)
+            return f"its index term is mostly a native word's ({terms}: {self.other} read as a proclitic before it)"
         if self._both_nouns:
             return "two nouns of the dictionary, not one name spelled twice"
         if self._together_often:
@@ -540,6 +562,14 @@ class SnapshotSource:
         return [self._snapshot.search(query, limit=1, count=True).total for query in queries]
 
 
+def _native_after_proclitic(form: str, stems: Sequence[str]) -> list[str]:
+    """The terms of ``form`` that are native words of the table ``form`` does not start with (its
+    article set aside): the stemmer read it as a proclitic before them (كأمير: أمير; not الجابون: جاب,
+    an ending cut from a name)."""
+    bare = form[2:] if form.startswith("ال") else form
+    return [stem for stem in stems if not bare.startswith(stem) and is_native_form(stem)]
+
+
 def _native_however_bare(form: str) -> bool:
     """Whether ``form`` is a native word whichever word the judge takes it as (``_bare``): the table
     knows it and each word it may be without a proclitic as native (most words of a query), told
@@ -584,19 +614,21 @@ class SpellingJudge:
         self._written: dict[str, str] = {}
 
     def spellings(self, form: str) -> dict[str, int]:
-        """The index's words sharing ``form``'s spelling key, with their article counts (itself included;
-        none for a key under ``MIN_KEY`` letters: الصين's is سن, shared with السين، اولسون...)."""
-        prefix = spelling_prefix(form)
-        if prefix is None or len(prefix) - len(KEY_SEPARATOR) < MIN_KEY:
+        """The index's words sharing ``form``'s spelling key or its twin (``spelling_prefixes``), with
+        their article counts (itself included; none for a key under ``MIN_KEY`` letters: الصين's is
+        سن, shared with السين، اولسون...)."""
+        prefixes = spelling_prefixes(form)
+        if not prefixes or len(prefixes[0]) - len(KEY_SEPARATOR) < MIN_KEY:
             return {}
-        known = self._spelled.get(prefix)
+        known = self._spelled.get(prefixes[0])
         if known is not None:
             return known
         counts: dict[str, int] = {}
-        self._spelled[prefix] = counts
-        for word, (articles, written) in spelled_words(self._source.spelled(prefix)).items():
-            counts[word] = articles
-            self._written[word] = written
+        self._spelled[prefixes[0]] = counts
+        for spelled in self._source.spelled_each(prefixes):
+            for word, (articles, written) in spelled_words(spelled).items():
+                counts[word] = articles
+                self._written[word] = written
         return counts
 
     def _written_form(self, form: str) -> str:
@@ -744,6 +776,7 @@ class SpellingJudge:
             )
         # nothing is merged with a native word: its others need no look-up nor count
         togethers = self._together(form, [other for other, _, _ in judged]) if kind != "native" else []
+        polluted = self._polluted(judged, spellings) if kind != "native" else set()
         accepted: list[int] = []
         for number, (other, other_written, stems) in enumerate(judged):
             judgement = Judgement(
@@ -756,6 +789,8 @@ class SpellingJudge:
                 min(spellings.get(form, 0), spellings[other]),
             )
             # nor for another spelling that its counts keep apart already (often in one article)
+            if judgement.accepted and number in polluted:
+                judgement = replace(judgement, kinds=(kind, NATIVE_TERM))
             if judgement.accepted:
                 judgement = replace(judgement, kinds=(kind, self._kind(other_written)))
             if judgement.accepted:
@@ -766,6 +801,25 @@ class SpellingJudge:
         for number, (_, more) in zip(accepted, after_accepted, strict=True):
             judgements[number] = replace(judgements[number], stems=(*judgements[number].stems, *more))
         return judgements
+
+    def _polluted(self, judged: Sequence[tuple[str, str, tuple[str, ...]]], spellings: Mapping[str, int]) -> set[int]:
+        """Which of the ``judged`` spellings the stemmer reads as a proclitic before a native word whose
+        term is mostly that word's (كأمير: أمير, in more than ``MAX_TERM_ARTICLES`` times its articles),
+        asked at once: a search joining them would find that word wherever it is (الكاميرا finding
+        أمير); not بينج (ب + ينج, a term hardly any article holds but for بينج)."""
+        suspects = [
+            (number, stem)
+            for number, (other, _, stems) in enumerate(judged)
+            for stem in _native_after_proclitic(other, stems)
+        ]
+        if not suspects:
+            return set()
+        counts = self._source.counts([TermQuery(ARTICLE_FIELD, stem) for _, stem in suspects])
+        return {
+            number
+            for (number, _), articles in zip(suspects, counts, strict=True)
+            if articles > MAX_TERM_ARTICLES * spellings[judged[number][0]]
+        }
 
     def _after_proclitics(self, forms: Sequence[str]) -> list[tuple[list[str], tuple[str, ...]]]:
         """For each form, the index's words that are the form after a proclitic its light stem keeps

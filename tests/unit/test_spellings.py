@@ -31,7 +31,7 @@ from arsearch.analysis.spelling import (
     without_proclitics,
 )
 from arsearch.cli import main
-from arsearch.derived.variants import SpellingJudge, SpellingSource, close_spellings
+from arsearch.derived.variants import MAX_JUDGED, SpellingJudge, SpellingSource, close_spellings
 from helpers import articles_per_word, word_of
 
 
@@ -351,3 +351,17 @@ def test_a_spelling_read_as_a_proclitic_before_a_common_native_word_is_not_joine
         assert judged["كامير"].reason.startswith("its index term is mostly a native word's (امير")
         ids = {word_of(hit.id) for hit in index.search("الكاميرا", limit=50, collapse=False).hits}
         assert ids == {"الكاميرا"}
+
+
+def test_the_closest_spellings_are_judged_first(tmp_path: Path) -> None:
+    """A common word's rare spelling one letter away is judged before commoner words two letters away,
+    however many of those share its key (only ``MAX_JUDGED`` are judged)."""
+    farther = ["قامرا", "غامرا", "جامرا", "قاميره", "غاميره", "جاميره", "كامره", "قامير", "غامير"]
+    records = articles_per_word(farther, "قال {} اليوم", each=5) + articles_per_word(
+        ["كاميرا", "كميرا"], "قال {} اليوم"
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.add(records, fit_topics="off")
+        judged = [judgement.other for judgement in index.variants("كاميرا").judged]
+        assert judged[0] == "كميرا" and len(judged) == MAX_JUDGED
+        assert "كميرا" in index.variants("كاميرا").searched

@@ -352,12 +352,13 @@ def word_variants(
 
 #: The judge's rules, numbered: the answers a refit judged ahead (``derived.prejudged``) hold only
 #: for the rules they were judged by. One more whenever a change may change an answer.
-JUDGE_RULES = 3
+JUDGE_RULES = 4
 #: Two spellings found together in more than this share of the rarer one's articles (when it has
 #: at least ``TOGETHER_FROM`` of them) are two words an article tells apart, not one name.
 MAX_SHARED = 0.5
 TOGETHER_FROM = 3
-#: Most other spellings of a word judged (the commonest): a short key can be shared by dozens of words.
+#: Most other spellings of a word judged (the closest, by ``letter_edits``, then the commonest): a
+#: short key can be shared by dozens of words, and a rare spelling of a common word must be reached.
 MAX_JUDGED = 8
 #: Most long vowels two spellings differ by (``analysis.spelling.vowel_edits``), most differences in
 #: all (``letter_edits``: توغو/توجو 1, توغو/طوكيو 3), and the shortest key.
@@ -744,7 +745,7 @@ class SpellingJudge:
     def _judge(self, form: str) -> list[Judgement]:
         spellings = self.spellings(form)
         close = [other for other in spellings if other != form and close_spellings(form, other)]
-        others = sorted(close, key=lambda other: (-spellings[other], other))
+        others = sorted(close, key=lambda other: (letter_edits(form, other), -spellings[other], other))
         splits = self._splits(form) if len(form) >= 2 * MIN_HALF else []
         native = known_native(form)  # the dictionary's table knows it (and no spelling of it is indexed)
         ((after, after_stems),) = self._after_proclitics([form]) if spellings and not native else [([], ())]

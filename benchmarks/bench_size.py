@@ -7,7 +7,7 @@ postings, ``.pos`` the positions, ``.term`` the term dictionaries, ``.fast`` and
 arsearch's own files beside them are listed one by one (the spelling dictionary, the spellings
 judged ahead, the topic model...). The stored documents are then read back, field by field
 (``engine.schema.STORED_FIELDS``: the article as JSON, its near-duplicate sketch, its text's stem
-counts), and each field's bytes compressed in blocks of 16 kB as a document store does (zlib at
+counts), and each field's bytes compressed in blocks as the document store does (zlib at
 level 1 standing in for the engine's LZ4): the ``.store`` total is shared out in those
 proportions. Prints one JSON line and a table.
 """
@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from _common import SAUDINEWSNET_INDEX, open_saudinewsnet_index, print_report
+from arsearch.engine.tantivy_engine import STORE_BLOCK_BYTES
 
-#: The block a document store compresses at once (tantivy's default).
-BLOCK_BYTES = 16_384
+#: The block the document store compresses at once.
+BLOCK_BYTES = STORE_BLOCK_BYTES
 
 
 def file_sizes(directory: Path) -> tuple[dict[str, int], dict[str, int]]:

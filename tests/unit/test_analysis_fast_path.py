@@ -31,7 +31,7 @@ from arsearch.analysis.stem import (
     precomputed_analysis,
 )
 from arsearch.analysis.tokenize import TOKEN_PATTERN, without_marks
-from arsearch.engine.schema import build_document
+from arsearch.engine.schema import build_document, unpack_stem_counts
 from arsearch.records.articles import Article, searchable_part
 from helpers import SAMPLE
 
@@ -138,7 +138,7 @@ def actual_document(analyzer: Analyzer, article: Article) -> dict[str, Any]:
         "spellings": {f"{table.spellings[number]}\t{table.forms[number]}" for number in numbers},
         "dup": document.keywords["dup"],
         "sketch": document.stored["sketch"],
-        "stems": Counter(orjson.loads(document.stored["stems"])),
+        "stems": Counter(unpack_stem_counts(document.stored["stems"])),
     }
 
 

@@ -335,3 +335,26 @@ def test_the_names_of_the_last_release_still_answer_and_warn(sample_index: Index
         assert answer == new()
     with pytest.warns(DeprecationWarning, match=r"use index\.topics\.refit\(\)"):
         assert index.refit_topics().articles == 30  # type: ignore[union-attr]  # fitted on the 30 articles
+
+
+def test_a_new_index_stores_its_articles_in_large_blocks_and_one_in_small_blocks_still_reads(
+    tmp_path: Path, engine: str
+) -> None:
+    if engine != "tantivy":
+        pytest.skip("tantivy's document store")
+    from arsearch.engine.tantivy_engine import COMMIT_FILE, STORE_BLOCK_BYTES
+
+    records = SAMPLE_RECORDS
+    for name, block in (("new", STORE_BLOCK_BYTES), ("old", 16_384)):
+        path = tmp_path / name
+        with Index.create(path) as index:
+            if name == "old":  # as tantivy's default made them before
+                meta = orjson.loads((path / COMMIT_FILE).read_bytes())
+                meta["index_settings"]["docstore_blocksize"] = block
+                (path / COMMIT_FILE).write_bytes(orjson.dumps(meta))
+        with Index.open(path) as index:
+            index.add(records)
+        assert orjson.loads((path / COMMIT_FILE).read_bytes())["index_settings"]["docstore_blocksize"] == block
+        with Index.open(path) as index:
+            assert {index.get(record["id"]).title for record in records} == {record["title"] for record in records}
+            assert index.related(str(records[0]["id"]), limit=3)

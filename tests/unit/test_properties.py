@@ -5,11 +5,13 @@ from __future__ import annotations
 import pickle
 from datetime import timezone
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arsearch.analysis import Analyzer, normalize_word
 from arsearch.analysis.profiles import PROFILES
+from arsearch.engine.schema import pack_stem_counts, unpack_stem_counts
 from arsearch.records.articles import Article, ArticleError
 
 ARABIC_ALPHABET = "".join(chr(c) for c in range(0x0600, 0x0700)) + "\u200c\u200d\u200e\u200f\u061c ،؛؟«»ـ0123456789abc"
@@ -104,3 +106,14 @@ def test_an_article_pickles_to_itself(record: dict[str, object]) -> None:
         return  # a record arsearch refuses is never sent
     copy = pickle.loads(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
     assert copy == article and type(copy) is Article and copy.to_record() == article.to_record()
+
+
+@settings(max_examples=300)
+@given(any_text)
+def test_stored_stem_counts_read_back_as_written(text: str) -> None:
+    """What an index stores of a text's stems (``pack_stem_counts``) reads back to the same counts, in
+    the same order, and so does the JSON object of indexes made before."""
+    for analyzer in ANALYZERS:
+        counts = analyzer.index_words(text).counted("terms")
+        assert list(unpack_stem_counts(pack_stem_counts(counts)).items()) == list(counts.items())
+        assert list(unpack_stem_counts(orjson.dumps(counts)).items()) == list(counts.items())

@@ -43,7 +43,7 @@ import orjson
 
 from ..analysis import Analyzer
 from ..engine.base import IndexedDocument, Snapshot, StoredDocument
-from ..engine.schema import MAX_TERM_CHARS, address_of, stored_article, stored_stem_counts
+from ..engine.schema import MAX_TERM_CHARS, address_of, stored_article, stored_stem_counts, unpack_stem_counts
 from ..records.articles import searchable_part
 from ..records.files import write_atomically
 
@@ -331,7 +331,7 @@ class WrittenBags:
         if kept is None:
             return None
         title_terms, stems = kept
-        return stem_bag(title_terms, orjson.loads(stems))
+        return stem_bag(title_terms, unpack_stem_counts(stems))
 
 
 def sample_keys(ids: Iterable[str], size: int = FIT_SAMPLE) -> list[tuple[int, str]]:

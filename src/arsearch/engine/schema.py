@@ -58,7 +58,7 @@ KEYWORD_FIELDS = KEYWORD_QUERY_FIELDS
 #: Keyword fields of their own: the id, and the near-duplicate keys of ``fingerprint``.
 ID_FIELD = "id"
 DUPLICATE_KEYS_FIELD = "dup"
-#: Stored byte fields: the article as JSON, its MinHash sketch, its text's stem counts as JSON.
+#: Stored byte fields: the article as JSON, its MinHash sketch, its text's stem counts (``pack_stem_counts``).
 STORED_FIELDS = ("article", "sketch", "stems")
 #: Longest term kept (engines drop terms over ~65 kB; no real word is this long).
 MAX_TERM_CHARS = 255
@@ -98,7 +98,7 @@ def build_document(article: Article, analyzer: Analyzer) -> IndexedDocument:
     document.stored = {
         "sketch": fingerprint.pack(text_sketch),
         "article": orjson.dumps(article.to_record()),
-        "stems": orjson.dumps(text_words.counted("terms")),
+        "stems": pack_stem_counts(text_words.counted("terms")),
     }
     return document
 
@@ -117,13 +117,41 @@ def stored_article(document: StoredDocument) -> Article:
     return Article.from_record(orjson.loads(stored))
 
 
+#: Between a stem and its count, in stored stem counts (no term holds it: the tokenizer drops it).
+_COUNT_MARK = "\x1f"
+
+
+def pack_stem_counts(counts: dict[str, int]) -> bytes:
+    """Stem counts as stored: the stems in order, space-separated, each followed by its count where
+    it is more than one (``مدرس\x1f2 مدارس``): three quarters of a JSON object's bytes, whose quotes,
+    colons and 1s are gone (SaudiNewsNet: 45 MB, not 61).
+
+    مثال::
+
+        >>> unpack_stem_counts(pack_stem_counts({"مدرس": 2, "مدارس": 1}))
+        {'مدرس': 2, 'مدارس': 1}
+    """
+    return " ".join(stem if count == 1 else f"{stem}{_COUNT_MARK}{count}" for stem, count in counts.items()).encode()
+
+
+def unpack_stem_counts(stored: bytes) -> dict[str, int]:
+    """``pack_stem_counts`` undone; also the JSON object indexes made before it stored (``{...}``)."""
+    if stored[:1] == b"{":
+        counts: dict[str, int] = orjson.loads(stored)
+        return counts
+    found: dict[str, int] = {}
+    for entry in stored.decode().split(" ") if stored else ():
+        stem, _, count = entry.partition(_COUNT_MARK)
+        found[stem] = int(count) if count else 1
+    return found
+
+
 def stored_stem_counts(document: StoredDocument) -> dict[str, int]:
     """The stored text's stems with their counts (empty for a text without words)."""
     stored = document.field("stems")
     if not isinstance(stored, bytes):
         raise ValueError("a document without its stored stem counts (index damaged?)")
-    counts: dict[str, int] = orjson.loads(stored)
-    return counts
+    return unpack_stem_counts(stored)
 
 
 def stored_sketch(document: StoredDocument) -> tuple[int, ...]:

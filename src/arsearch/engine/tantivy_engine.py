@@ -40,6 +40,10 @@ from .schema import (
 
 #: tantivy's file recording the latest commit; its change means a new commit.
 COMMIT_FILE = "meta.json"
+#: The document store compresses blocks of this many bytes (LZ4, whose window is 64 kB): a block of
+#: tantivy's default 16 kB holds three or four articles, and compresses 14% worse (SaudiNewsNet);
+#: reading one article decompresses its block, ~15% slower.
+STORE_BLOCK_BYTES = 65_536
 #: tantivy's name for our whitespace-separated term streams.
 TERMS_TOKENIZER = "arsearch_terms"
 #: Memory for tantivy's indexing buffers per writer (bounds peak RSS).
@@ -368,8 +372,10 @@ class TantivyKind:
 
     def create(self, directory: Path) -> TantivyEngine:
         try:
-            return TantivyEngine(directory, tantivy.Index(build_schema(), path=str(directory), reuse=False))
-        except ValueError as error:
+            tantivy.Index(build_schema(), path=str(directory), reuse=False)
+            _set_store_block(directory)
+            return TantivyEngine(directory, tantivy.Index.open(str(directory)))
+        except (OSError, ValueError) as error:
             raise EngineDiskError(io_reason(error)) from None
 
     def open(self, directory: Path, *, read_only: bool = False) -> TantivyEngine:
@@ -447,6 +453,14 @@ def _segment_reads(
             return len(addresses) == snapshot.doc_count
         except (OSError, ValueError, EngineUnreadable):
             return False
+
+
+def _set_store_block(directory: Path) -> None:
+    """Give a new, empty index's document store ``STORE_BLOCK_BYTES`` blocks (the bindings take no
+    index settings: they are written into its meta.json before any segment)."""
+    meta = orjson.loads((directory / COMMIT_FILE).read_bytes())
+    meta["index_settings"]["docstore_blocksize"] = STORE_BLOCK_BYTES
+    write_atomically(directory / COMMIT_FILE, orjson.dumps(meta))
 
 
 def _write_meta(directory: Path, meta: dict[str, Any]) -> Path:

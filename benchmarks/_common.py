@@ -57,12 +57,17 @@ def peak_rss_mb() -> float:
 
 class TreeMemory:
     """Peak resident memory of a process and all its descendants together (Linux /proc), sampled
-    every ``interval`` seconds on a thread: what an import with worker processes costs in RAM."""
+    every ``interval`` seconds on a thread: what an import with worker processes costs in RAM.
+
+    ``peak_mb`` is all resident pages (VmRSS); ``peak_owned_mb`` those the processes own (RssAnon):
+    not the pages of the index files tantivy maps, which are the OS's page cache, shared, and given
+    back under memory pressure (a refit that reads every stored article maps the whole store)."""
 
     def __init__(self, pid: int | None = None, interval: float = 0.05) -> None:
         self.pid = pid or os.getpid()
         self.interval = interval
         self.peak_mb = 0.0
+        self.peak_owned_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -76,13 +81,16 @@ class TreeMemory:
 
     def _watch(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            processes = _tree(self.pid)
+            self.peak_mb = max(self.peak_mb, sum(_status_mb(pid, "VmRSS") for pid in processes))
+            self.peak_owned_mb = max(self.peak_owned_mb, sum(_status_mb(pid, "RssAnon") for pid in processes))
             self._stop.wait(self.interval)
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants now, in MB."""
-    return sum(map(_rss_mb, _tree(pid)))
+def tree_rss_mb(pid: int, line: str = "VmRSS") -> float:
+    """Resident memory of a process and all its descendants now, in MB (``line="RssAnon"``: the
+    pages they own, not the files they map)."""
+    return sum(_status_mb(process, line) for process in _tree(pid))
 
 
 def _tree(pid: int) -> list[int]:
@@ -98,11 +106,12 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_mb(pid: int) -> float:
+def _status_mb(pid: int, line: str) -> float:
+    """One ``/proc/PID/status`` figure (``VmRSS``, ``RssAnon``...) in MB; 0 for a process gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        for found in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if found.startswith(line + ":"):
+                return int(found.split()[1]) / 1024
     except OSError:
         pass
     return 0.0

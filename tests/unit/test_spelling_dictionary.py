@@ -146,3 +146,16 @@ def test_a_failed_dictionary_write_keeps_the_last_commit(tmp_path: Path, monkeyp
         with pytest.raises(IndexWriteError, match=r"spelling dictionary: database or disk is full.*3 articles"):
             index.add(articles_per_word(["ترمب"], "قال {} اليوم"), fit_topics="off")
         assert len(index) == 3
+
+
+def test_a_large_index_is_asked_word_by_word_rather_than_read_whole_for_a_search(tmp_path: Path) -> None:
+    """The word list costs ~2 µs an article to read: a look-up of fewer words than a quarter of the
+    articles (a search's) asks the engine word by word; more (a refit's) reads the list."""
+    with Index.create(tmp_path / "ix") as index:
+        index.add([{"id": str(n), "text": f"خبر رقم {n} عن لندن"} for n in range(400)], fit_topics="off")
+        snapshot = index.snapshot()
+        source = snapshot.spelling_source()
+        assert source.articles([f"كلمه{n}" for n in range(90)] + ["لندن"])[-1] == 400
+        assert not snapshot.vocabulary().forms_read()
+        assert source.articles([f"كلمه{n}" for n in range(150)] + ["لندن"])[-1] == 400
+        assert snapshot.vocabulary().forms_read()

@@ -229,3 +229,18 @@ def test_the_app_mounts_inside_another_app(sample_index_dir: Path) -> None:
         assert 'src="static/app.js"' in page.text  # relative: resolves under /news/
         assert client.get("/news/static/app.js").status_code == 200
         assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_dictionary_is_loaded_as_the_server_starts(sample_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its lexicon takes ~0.6 s: loaded in the background as the app starts, not by a reader's search."""
+    import threading
+
+    from arsearch.analysis import dictionary
+
+    loaded = threading.Event()
+    monkeypatch.setattr(dictionary, "load", loaded.set)
+    app = create_app(sample_index_dir)
+    assert not loaded.is_set()
+    with TestClient(app) as started:
+        assert loaded.wait(timeout=10)
+        assert started.get("/health").status_code == 200

@@ -3,11 +3,13 @@ the endpoints are listed in ``arsearch.web``'s docstring and ``openapi``."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
 import inspect
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..analysis import dictionary
 from ..errors import (
     ArsearchError,
     ArticleNotFoundError,
@@ -327,7 +330,15 @@ def create_app(index_or_path: SearchIndex | str | os.PathLike[str], *, write_tok
     async def failed(request: Request, exc: Exception) -> Response:
         return error_response(500, "internal error")
 
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, 500: failed})
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # the dictionary's lexicon takes ~0.6 s to load: loaded as the server starts, not by a reader's search
+        threading.Thread(target=dictionary.load, name="arsearch-dictionary", daemon=True).start()
+        yield
+
+    app = Starlette(
+        routes=routes, exception_handlers={404: not_found, 405: not_allowed, 500: failed}, lifespan=lifespan
+    )
     app.state.index = index
     app.add_middleware(NoSniff)
     return app

@@ -365,3 +365,12 @@ def test_the_closest_spellings_are_judged_first(tmp_path: Path) -> None:
         judged = [judgement.other for judgement in index.variants("كاميرا").judged]
         assert judged[0] == "كميرا" and len(judged) == MAX_JUDGED
         assert "كميرا" in index.variants("كاميرا").searched
+
+
+def test_words_of_twin_keys_read_their_spellings_once(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add(articles_per_word(["باريس", "باريز"], "وصل اليوم إلى {} مساء"), fit_topics="off")
+        source = CountingSource(index.snapshot().spelling_source())
+        judge = SpellingJudge(source)
+        assert judge.spellings("باريس") == judge.spellings("باريز") and "باريز" in judge.spellings("باريس")
+        assert source.calls["spelled_each"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from arsearch import Index
+from arsearch.analysis import dictionary
 from arsearch.cli import main
 from arsearch.derived.variants import VARIANTS_FILE, VariantTable, Verdict
 from arsearch.records.ingest import read_records
@@ -233,10 +235,6 @@ def test_the_app_mounts_inside_another_app(sample_index_dir: Path) -> None:
 
 def test_the_dictionary_is_loaded_as_the_server_starts(sample_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its lexicon takes ~0.6 s: loaded in the background as the app starts, not by a reader's search."""
-    import threading
-
-    from arsearch.analysis import dictionary
-
     loaded = threading.Event()
     monkeypatch.setattr(dictionary, "load", loaded.set)
     app = create_app(sample_index_dir)

@@ -625,11 +625,12 @@ class SpellingJudge:
         prefixes = spelling_prefixes(form)
         if not prefixes or len(prefixes[0]) - len(KEY_SEPARATOR) < MIN_KEY:
             return {}
-        known = self._spelled.get(prefixes[0])
+        read_as = " ".join(sorted(prefixes))  # twins (باريس، باريز) read the same words once
+        known = self._spelled.get(read_as)
         if known is not None:
             return known
         counts: dict[str, int] = {}
-        self._spelled[prefixes[0]] = counts
+        self._spelled[read_as] = counts
         for spelled in self._source.spelled_each(prefixes):
             for word, (articles, written) in spelled_words(spelled).items():
                 counts[word] = articles
